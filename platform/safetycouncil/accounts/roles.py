@@ -1,0 +1,65 @@
+"""Roles, what each may do, and where each applies."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MINISTRY = "ministry"
+    PREFECTURE = "prefecture"
+    CHAIR = "chair"
+    TECHNICAL_SECRETARY = "technical_secretary"
+    SECRETARIAT_MUNICIPALITY = "secretariat_municipality"
+    SECRETARIAT_POLICE = "secretariat_police"
+    SECRETARIAT_PROSECUTION = "secretariat_prosecution"
+    MEMBER = "member"
+    INSTITUTION_OFFICER = "institution_officer"
+
+
+NATIONAL_ROLES = frozenset({Role.ADMIN, Role.MINISTRY})
+COUNTY_ROLES = frozenset({Role.PREFECTURE})
+MUNICIPALITY_ROLES = frozenset(Role) - NATIONAL_ROLES - COUNTY_ROLES
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Platform administrator"),
+    Role.MINISTRY: _l("Ministry of Interior"),
+    Role.PREFECTURE: _l("Prefecture"),
+    Role.CHAIR: _l("Council chair (Mayor)"),
+    Role.TECHNICAL_SECRETARY: _l("Technical secretary"),
+    Role.SECRETARIAT_MUNICIPALITY: _l("Coordination Secretariat: municipality"),
+    Role.SECRETARIAT_POLICE: _l("Coordination Secretariat: police"),
+    Role.SECRETARIAT_PROSECUTION: _l("Coordination Secretariat: prosecution"),
+    Role.MEMBER: _l("Council member"),
+    Role.INSTITUTION_OFFICER: _l("Institution officer"),
+}
+
+
+class Permission(StrEnum):
+    """What a role may do inside a municipality."""
+
+    READ = "read"  # see the council's portal
+    MANAGE_RECORDS = "manage_records"  # areas, documents, and later meetings, plans
+    READ_AUDIT = "read_audit"  # the municipality's audit trail
+    UPLOAD = "upload"  # add documents
+
+
+_SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD}
+MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
+    Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
+    Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
+    Role.SECRETARIAT_POLICE: frozenset(_SECRETARIAT),
+    Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),
+    Role.MEMBER: frozenset({Permission.READ}),
+    Role.INSTITUTION_OFFICER: frozenset({Permission.READ, Permission.UPLOAD}),
+}
+# Ministry and administrators read every municipality (and its audit trail); a
+# Prefecture reads those of its county. None of them writes a municipality's records.
+OVERSIGHT_PERMISSIONS = frozenset({Permission.READ, Permission.READ_AUDIT})
+
+
+def label(role: str) -> str:
+    return str(ROLE_LABELS[Role(role)])

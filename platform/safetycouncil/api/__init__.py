@@ -1,0 +1,46 @@
+"""The JSON API under /api/v1, described by /api/v1/openapi.json (flask-smorest + marshmallow)."""
+from __future__ import annotations
+
+import functools
+
+from flask_smorest import Api
+
+from ..extensions import csrf
+from ..tenancy.web import scope
+
+api = Api()
+
+
+def init_api(app) -> None:
+    from ..areas.api import blp as areas_blp
+    from ..audit.api import blp as audit_blp
+    from ..documents.api import blp as documents_blp
+    from .auth import blp as auth_blp
+    from .municipalities import blp as municipalities_blp
+    from .municipalities import public_blp
+
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": "The Local Public Safety Councils platform. Sign in with "
+                                "POST /api/v1/auth/token and send the token as `Authorization: Bearer ...`. "
+                                "Errors always have the shape {code, status, message, errors?}; messages are in "
+                                "the caller's language (Albanian by default, English with Accept-Language: en)."},
+        "security": [{"bearerAuth": []}],
+    })
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blp in (auth_blp, public_blp, municipalities_blp, areas_blp, documents_blp, audit_blp):
+        api.register_blueprint(blp)
+        csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("api-docs."):
+            app.view_functions[endpoint] = scope("public")(_plain_function(view))
+
+
+def _plain_function(view):
+    """The docs views are bound methods, which take no attributes: wrap them."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,75 @@
+"""Bearer tokens for the API, and the caller's own account."""
+from flask import current_app, request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from ..accounts import services
+from ..extensions import db, limiter
+from ..tenancy.web import scope
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Sign in and one's own account")
+
+
+class CredentialsSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class RoleSchema(Schema):
+    role = fields.String(required=True)
+    municipality = fields.Function(lambda r: r.municipality.slug if r.municipality else None, allow_none=True)
+    county = fields.Function(lambda r: r.county.slug if r.county else None, allow_none=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    locale = fields.String()
+    roles = fields.List(fields.Nested(RoleSchema))
+
+
+@blp.route("/auth/token")
+@scope("public")
+class TokenResource(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])]
+
+    @blp.arguments(CredentialsSchema)
+    @blp.response(201, TokenSchema)
+    @blp.alt_response(401, description="Wrong e-mail or password, or a locked account")
+    def post(self, credentials):
+        """Exchange e-mail and password for a bearer token"""
+        result = services.authenticate(credentials["email"], credentials["password"])
+        if result.user is None:
+            db.session.rollback()
+            abort(401, message=result.error)
+        raw, token = services.issue_api_token(result.user)
+        db.session.commit()
+        return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
+
+    @blp.response(204)
+    def delete(self):
+        """Revoke the bearer token sent with this request"""
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not services.revoke_api_token(header[7:].strip()):
+            abort(401, message=_("Send the token to revoke as a bearer token."))
+        db.session.commit()
+        return ""
+
+
+@blp.route("/me")
+@scope("account")
+class MeResource(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """The signed-in person and their roles"""
+        return current_user

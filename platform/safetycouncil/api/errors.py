@@ -1,0 +1,67 @@
+"""One error shape for the whole API: {"code", "status", "message", "errors"?}, in the caller's language."""
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# marshmallow's and webargs's own English messages, translated for the caller.
+KNOWN_MESSAGES = {
+    "Missing data for required field.": _l("This field is required."),
+    "Field may not be null.": _l("This field cannot be empty."),
+    "Unknown field.": _l("This field is not known."),
+    "Not a valid string.": _l("Enter text."),
+    "Not a valid integer.": _l("Enter a whole number."),
+    "Not a valid number.": _l("Enter a number."),
+    "Not a valid boolean.": _l("Enter true or false."),
+    "Not a valid date.": _l("Enter a date as YYYY-MM-DD."),
+    "Not a valid datetime.": _l("Enter a date and time in ISO 8601 form."),
+    "Not a valid email address.": _l("Enter a valid e-mail address."),
+    "Invalid input type.": _l("The body must be a JSON object."),
+    "Invalid JSON body.": _l("The request body is not valid JSON."),
+    "Shorter than minimum length 1.": _l("This field cannot be empty."),
+}
+
+
+def translate(messages):
+    if isinstance(messages, dict):
+        return {key: translate(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate(m) for m in messages]
+    if isinstance(messages, str):
+        known = KNOWN_MESSAGES.get(messages)
+        return str(known) if known is not None else messages
+    return messages
+
+
+def api_error_response(exc, code: int, message: str):
+    payload = {"code": code, "status": HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error",
+               "message": message}
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    if errors:
+        # webargs nests errors by location ("json", "form", "query"); callers want the fields.
+        if isinstance(errors, dict) and len(errors) == 1 and next(iter(errors)) in ("json", "form", "query", "files"):
+            errors = next(iter(errors.values()))
+        payload["errors"] = translate(errors)
+        if errors == ["Invalid JSON body."]:
+            payload["message"] = str(KNOWN_MESSAGES["Invalid JSON body."])
+    if data.get("message"):
+        payload["message"] = data["message"]
+    headers = data.get("headers") or {}
+    response = jsonify(payload)
+    response.status_code = code
+    for key, value in headers.items():
+        response.headers[key] = value
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kvsp"'
+    return response
+
+
+def validation_failed(errors: dict[str, str]):
+    """Abort with 422 and field messages from a service's ValidationFailed."""
+    from flask_smorest import abort
+
+    abort(422, message=_("Some fields are not valid."), errors=errors)

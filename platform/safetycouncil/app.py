@@ -1,0 +1,217 @@
+"""create_app(): configuration, extensions, tenancy, blueprints, CLI."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from .config import load_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def _select_locale() -> str:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return "sq"
+    chosen = session.get("locale")
+    if chosen in ("sq", "en") and not request.path.startswith("/api/"):
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in ("sq", "en"):
+        if not request.path.startswith("/api/"):
+            return current_user.locale
+    if request.path.startswith("/api/"):
+        if current_user and current_user.is_authenticated:
+            return current_user.locale or "sq"
+        return request.accept_languages.best_match(["sq", "en"], default="sq")
+    return "sq"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config())
+    if test_config:
+        app.config.update(test_config)
+    app.instance_path = app.config["INSTANCE_PATH"]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    if app.config.get("SENTRY_DSN"):
+        import sentry_sdk
+
+        sentry_sdk.init(dsn=app.config["SENTRY_DSN"], send_default_pii=False, traces_sample_rate=0.0)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories="translations")
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from . import storage
+    from .tenancy import rls
+    from .tenancy.web import check_every_endpoint_is_scoped, enforce_scope
+
+    rls.install(db)
+    storage.init_app(app)
+    _install_login(app)
+    enforce_scope(app)
+    _install_request_context(app)
+
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .api import init_api
+    from .areas.views import bp as areas_bp
+    from .audit.views import bp as audit_bp
+    from .documents.views import bp as documents_bp
+    from .oversight.views import bp as oversight_bp
+    from .portal.views import bp as portal_bp
+    from .public.views import bp as public_bp
+
+    for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, areas_bp, documents_bp, audit_bp):
+        app.register_blueprint(bp)
+    init_api(app)
+    _install_error_handlers(app)
+    _install_template_helpers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    check_every_endpoint_is_scoped(app)
+    return app
+
+
+def _migrations_dir():
+    from .config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"
+
+
+def _install_login(app: Flask) -> None:
+    from flask import redirect, url_for
+    from flask_babel import lazy_gettext as _l
+
+    from .accounts import services
+    from .accounts.models import User
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.session_protection = None  # sessions are checked against the server-side table
+
+    @login_manager.user_loader
+    def _load_from_session(user_id: str):
+        if request.path.startswith("/api/"):
+            return None  # the API only accepts bearer tokens, so a cookie can never be replayed there
+        try:
+            return services.session_user(int(user_id), session.get("sid"))
+        except ValueError:
+            return None
+
+    @login_manager.request_loader
+    def _load_from_token(req):
+        if not req.path.startswith("/api/"):
+            return None
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        return services.token_user(header[7:].strip())
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import abort
+        from flask_babel import gettext as _
+
+        if request.path.startswith("/api/"):
+            abort(401, description=_("Sign in first: send a bearer token from POST /api/v1/auth/token."))
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    del User
+
+
+def _install_request_context(app: Flask) -> None:
+    from .audit.trail import reset_actor, set_actor
+
+    @app.before_request
+    def _actor():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        user_id = current_user.id if current_user.is_authenticated else None
+        g.actor_tokens = set_actor(user_id, g.request_id)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Request-Id", getattr(g, "request_id", ""))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.teardown_request
+    def _reset(exc=None):
+        tokens = g.pop("actor_tokens", None)
+        if tokens:
+            reset_actor(tokens)
+
+
+def _install_error_handlers(app: Flask) -> None:
+    from flask_babel import gettext as _
+
+    from .api.errors import api_error_response
+
+    def default_message(code: int) -> str:
+        return {
+            400: _("The request could not be understood."),
+            401: _("Sign in first."),
+            403: _("You are not allowed to do this."),
+            404: _("There is no page at this address."),
+            405: _("This action is not allowed here."),
+            413: _("The file is too large."),
+            422: _("Some fields are not valid."),
+            429: _("Too many attempts. Wait a minute and try again."),
+        }.get(code, _("Something went wrong on our side. The team has been told."))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = exc.code or 500
+        description = exc.description if _is_custom(exc) else default_message(code)
+        if code == 429:
+            description = default_message(429)
+        if request.path.startswith("/api/"):
+            return api_error_response(exc, code, description)
+        from flask_wtf.csrf import CSRFError
+
+        if isinstance(exc, CSRFError):
+            description = _("The form expired. Reload the page and try again.")
+        return render_template("error.html", code=code, message=description), code
+
+    @app.errorhandler(Exception)
+    def _server_error(exc: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        message = default_message(500)
+        if request.path.startswith("/api/"):
+            return jsonify({"code": 500, "status": "Internal Server Error", "message": message}), 500
+        return render_template("error.html", code=500, message=message), 500
+
+
+def _is_custom(exc: HTTPException) -> bool:
+    """True when the description was written by us rather than Werkzeug's English default."""
+    return type(exc).description != exc.description and bool(exc.description)
+
+
+def _install_template_helpers(app: Flask) -> None:
+    from .accounts.roles import label
+
+    app.jinja_env.globals.update(
+        format_date=format_date, format_datetime=format_datetime, role_label=label,
+        current_locale=lambda: str(get_locale()),
+    )

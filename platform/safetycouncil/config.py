@@ -1,0 +1,94 @@
+"""Settings, read from environment variables, with an embedded default.
+
+With nothing set the platform runs on its embedded default: SQLite in
+``instance/``, background jobs run in-process, documents on local disk,
+mail written to a log. Production sets DATABASE_URL, REDIS_URL, S3_BUCKET,
+SMTP_HOST, SENTRY_DSN and SECRET_KEY.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value not in (None, "") else default
+
+
+def _persistent_secret(instance: Path) -> str:
+    """A random secret kept in instance/ so sessions survive restarts of the embedded default."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    instance = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    production = env.get("KVSP_ENV", "").lower() == "production"
+    if production and not env.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (KVSP_ENV=production).")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'kvsp.sqlite3'}"
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "PRODUCTION": production,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": env.get("SECRET_KEY") or _persistent_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the owner of the tables; the application connects as a role
+        # that neither owns them nor bypasses row-level security (PostgreSQL only).
+        "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL") or database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "JOBS_IN_PROCESS": redis_url is None or _bool(env.get("JOBS_IN_PROCESS")),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "STORAGE_BACKEND": "s3" if env.get("S3_BUCKET") else "disk",
+        "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
+        "S3_BUCKET": env.get("S3_BUCKET"),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
+        "S3_REGION": env.get("S3_REGION") or "eu-central-1",
+        "MAIL_BACKEND": "smtp" if env.get("SMTP_HOST") else "log",
+        "MAIL_LOG_PATH": env.get("MAIL_LOG_PATH") or str(instance / "mail.log"),
+        "SMTP_HOST": env.get("SMTP_HOST"),
+        "SMTP_PORT": _int(env.get("SMTP_PORT"), 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
+        "MAIL_SENDER": env.get("MAIL_SENDER") or "KVSP <no-reply@kvsp.example>",
+        "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SENTRY_DSN": env.get("SENTRY_DSN") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "kvsp_session",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "sq",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
+        "LANGUAGES": ["sq", "en"],
+        "INVITATION_VALID_HOURS": _int(env.get("INVITATION_VALID_HOURS"), 72),
+        "PASSWORD_RESET_VALID_HOURS": _int(env.get("PASSWORD_RESET_VALID_HOURS"), 2),
+        "API_TOKEN_VALID_HOURS": _int(env.get("API_TOKEN_VALID_HOURS"), 12),
+        "LOGIN_FAILURES_BEFORE_LOCK": _int(env.get("LOGIN_FAILURES_BEFORE_LOCK"), 5),
+        "LOGIN_LOCK_MINUTES": _int(env.get("LOGIN_LOCK_MINUTES"), 15),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
+        "MAX_CONTENT_LENGTH": _int(env.get("MAX_UPLOAD_BYTES"), 25 * 1024 * 1024),
+        "API_TITLE": "KVSP platform API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

@@ -1,0 +1,104 @@
+"""Background jobs: RQ on Redis in production, in-process on the embedded default.
+
+A job is a module-level function called by its dotted path with plain arguments
+(ids, never objects or personal data). It carries the municipality and the
+acting user, and both are restored before it runs. Enqueue after committing.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+from flask import current_app, has_app_context
+
+from .audit.trail import acting_as, current_actor_id
+from .tenancy.context import current_municipality_id, tenant
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "kvsp"
+_worker_app = None
+
+
+def _path(func) -> str:
+    return func if isinstance(func, str) else f"{func.__module__}.{func.__qualname__}"
+
+
+def _resolve(path: str):
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def redis_connection(app=None):
+    from redis import Redis
+
+    app = app or current_app
+    return Redis.from_url(app.config["REDIS_URL"])
+
+
+def queue(app=None):
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=redis_connection(app))
+
+
+def enqueue(func, *args, municipality_id: int | None = None, **kwargs):
+    """Run ``func(*args, **kwargs)`` in the background, inside ``municipality_id``'s scope
+    (default: the current one) and as the current actor."""
+    if municipality_id is None:
+        municipality_id = current_municipality_id()
+    payload = (_path(func), municipality_id, current_actor_id(), list(args), kwargs)
+    if current_app.config["JOBS_IN_PROCESS"]:
+        app = current_app._get_current_object()
+        with app.app_context():
+            return run_job(*payload)
+    from rq import Retry
+
+    return queue().enqueue(
+        run_job, *payload, retry=Retry(max=3, interval=[10, 60, 300]),
+        result_ttl=3600, failure_ttl=7 * 24 * 3600, job_timeout=600,
+    )
+
+
+def _app():
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _worker_app is None:
+        from .app import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def run_job(path: str, municipality_id: int | None, actor_id: int | None, args, kwargs):
+    """What the worker runs: restore the app, the municipality and the actor, then call."""
+    func = _resolve(path)
+    app = _app()
+    with app.app_context():
+        from .extensions import db
+
+        try:
+            with acting_as(actor_id, request_id=f"job:{os.getpid()}"):
+                if municipality_id is None:
+                    return func(*args, **kwargs)
+                with tenant(municipality_id):
+                    return func(*args, **kwargs)
+        finally:
+            db.session.remove()
+
+
+def run_worker(app, burst: bool = False) -> None:
+    """Start an RQ worker for this app (``flask --app wsgi worker``)."""
+    from rq import Worker
+
+    global _worker_app
+    _worker_app = app
+    with app.app_context():
+        from .extensions import db
+
+        engine = db.engine
+    # A forked work-horse must not reuse the parent's database connections.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    worker = Worker([QUEUE_NAME], connection=redis_connection(app))
+    worker.work(burst=burst, with_scheduler=True)

@@ -1,0 +1,61 @@
+"""Outgoing mail behind one interface: SMTP in production, a log file on the embedded default."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+
+
+@dataclass
+class Mail:
+    to: list[str]
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ", ".join(mail.to)
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = make_msgid(domain="kvsp.example")
+    msg.set_content(mail.text)
+    if mail.html:
+        msg.add_alternative(mail.html, subtype="html")
+    for att in mail.attachments:
+        maintype, _, subtype = att.mimetype.partition("/")
+        msg.add_attachment(att.content, maintype=maintype, subtype=subtype or "octet-stream",
+                           filename=att.filename)
+    return msg
+
+
+def send(mail: Mail) -> None:
+    cfg = current_app.config
+    msg = build_message(mail, cfg["MAIL_SENDER"])
+    if cfg["MAIL_BACKEND"] == "smtp":
+        with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30) as smtp:
+            if cfg["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if cfg["SMTP_USERNAME"]:
+                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"])
+            smtp.send_message(msg)
+        return
+    with open(cfg["MAIL_LOG_PATH"], "a", encoding="utf-8") as fh:
+        fh.write(f"=== {datetime.now().isoformat(timespec='seconds')}\n{msg.as_string()}\n")
+    log.info("mail to %s logged: %s", ", ".join(mail.to), mail.subject)

@@ -1,0 +1,39 @@
+"""A municipality's portal: its home page, and the people who hold roles in it."""
+from flask import Blueprint, g, render_template
+from sqlalchemy import func, select
+
+from ..accounts.models import RoleAssignment, User
+from ..areas.models import Area
+from ..documents.models import Document
+from ..extensions import db
+from ..tenancy.web import scope
+
+bp = Blueprint("portal", __name__, url_prefix="/<municipality>", template_folder="templates")
+
+
+def people_of(municipality_id: int) -> list[tuple[User, list[str]]]:
+    """Everyone holding a role in the municipality, with their roles there."""
+    rows = db.session.execute(
+        select(User, RoleAssignment.role).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.municipality_id == municipality_id).order_by(User.name)
+    ).all()
+    people: dict[int, tuple[User, list[str]]] = {}
+    for user, role in rows:
+        people.setdefault(user.id, (user, []))[1].append(role)
+    return list(people.values())
+
+
+@bp.route("/")
+@scope("tenant")
+def home():
+    counts = {
+        "areas": db.session.execute(select(func.count()).select_from(Area)).scalar(),
+        "documents": db.session.execute(select(func.count()).select_from(Document)).scalar(),
+    }
+    return render_template("portal/home.html", counts=counts, people=people_of(g.municipality.id))
+
+
+@bp.route("/people")
+@scope("tenant")
+def people():
+    return render_template("portal/people.html", people=people_of(g.municipality.id))

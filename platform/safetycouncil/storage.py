@@ -1,0 +1,87 @@
+"""Document storage behind one interface: local disk by default, S3 in production.
+
+Keys are built per municipality by ``object_key`` and nowhere else, so one
+municipality's files can never be addressed through another's records.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from flask import current_app
+
+
+def safe_filename(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
+    return name[:120] or "file"
+
+
+def object_key(municipality_id: int | None, kind: str, filename: str) -> str:
+    owner = f"municipalities/{int(municipality_id)}" if municipality_id else "national"
+    return f"{owner}/{kind}/{uuid.uuid4().hex}-{safe_filename(filename)}"
+
+
+class DiskStorage:
+    def __init__(self, root: str):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("invalid storage key")
+        return path
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+
+class S3Storage:
+    def __init__(self, bucket: str, endpoint_url: str | None, region: str):
+        import boto3
+
+        self.bucket = bucket
+        self.client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def get(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+            return True
+        except ClientError:
+            return False
+
+
+def init_app(app) -> None:
+    cfg = app.config
+    if cfg["STORAGE_BACKEND"] == "s3":
+        backend = S3Storage(cfg["S3_BUCKET"], cfg["S3_ENDPOINT_URL"], cfg["S3_REGION"])
+    else:
+        backend = DiskStorage(cfg["STORAGE_DIR"])
+    app.extensions["kvsp_storage"] = backend
+
+
+def storage() -> DiskStorage | S3Storage:
+    return current_app.extensions["kvsp_storage"]

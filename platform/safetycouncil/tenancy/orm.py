@@ -1,0 +1,80 @@
+"""Automatic tenant filtering of every ORM query, and stamping of every write."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
+from sqlalchemy.orm import with_loader_criteria
+
+from .context import CrossTenantRead, TenantContextError, TenantScope, current_scope
+
+
+class TenantOwned:
+    """Mixin for every table that belongs to one municipality.
+
+    Its rows are only ever read through the current scope and written inside a
+    writable ``tenant()`` scope; on PostgreSQL the migration that creates the
+    table must also call ``safetycouncil.tenancy.rls.enable_tenant_rls``.
+    """
+
+    __tenant_owned__ = True
+
+    @declared_attr
+    def municipality_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(
+            ForeignKey("municipalities.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+
+
+def _involves_tenant_data(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_tenant_queries(state: ORMExecuteState) -> None:
+    if state.is_column_load or not _involves_tenant_data(state):
+        return
+    scope = current_scope()
+    if scope is None:
+        raise TenantContextError(
+            "Tenant-owned data was queried with no tenant scope; use tenant() or read_across_tenants()."
+        )
+    if isinstance(scope, TenantScope):
+        if (state.is_update or state.is_delete) and scope.read_only:
+            raise TenantContextError("This scope is read-only.")
+        municipality_id = scope.municipality_id
+        criteria = with_loader_criteria(
+            TenantOwned, lambda cls: cls.municipality_id == municipality_id, include_aliases=True
+        )
+    else:
+        if not state.is_select:
+            raise TenantContextError("A read across tenants cannot change data.")
+        if scope.municipality_ids is None:
+            return
+        allowed = tuple(sorted(scope.municipality_ids))
+        criteria = with_loader_criteria(
+            TenantOwned, lambda cls: cls.municipality_id.in_(allowed), include_aliases=True
+        )
+    state.statement = state.statement.options(criteria)
+
+
+@event.listens_for(Session, "before_flush")
+def _check_tenant_writes(session: Session, flush_context, instances) -> None:
+    touched = [
+        (obj, obj in session.new)
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, TenantOwned)
+    ]
+    if not touched:
+        return
+    scope = current_scope()
+    if isinstance(scope, CrossTenantRead) or scope is None:
+        raise TenantContextError("Tenant-owned data can only be changed inside a tenant() scope.")
+    if scope.read_only:
+        raise TenantContextError("This scope is read-only.")
+    for obj, is_new in touched:
+        if is_new and obj.municipality_id is None:
+            obj.municipality_id = scope.municipality_id
+        elif obj.municipality_id != scope.municipality_id:
+            raise TenantContextError(
+                f"{type(obj).__name__} belongs to another municipality than the current scope."
+            )

@@ -1,0 +1,159 @@
+"""Every endpoint declares its scope; the scope is enforced here, once per request.
+
+Scopes:
+  public    anyone; with a ``<municipality>`` in the URL, that municipality read-only
+  account   any signed-in person (their own account, the landing page)
+  tenant    ``/<municipality>/...``: people with a permission in that municipality
+  county    ``/prefecture/<county>/...``: that county's Prefecture, the Ministry, admins
+  national  Ministry of Interior and administrators
+  admin     platform administrators
+
+The app refuses to start when an endpoint has no scope.
+"""
+from __future__ import annotations
+
+from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts import access
+from ..accounts.roles import Permission
+from ..extensions import db
+from ..municipalities.models import County, Municipality
+from .context import TenantScope, reset_scope, set_scope
+
+SCOPES = frozenset({"public", "account", "tenant", "county", "national", "admin"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Permission = Permission.READ):
+    """Declare an endpoint's scope; ``write`` is the permission its non-GET methods need."""
+    if name not in SCOPES:
+        raise ValueError(f"unknown scope {name!r}")
+
+    def decorate(view):
+        view.kvsp_scope = name
+        view.kvsp_write_permission = write
+        view.kvsp_read_permission = read
+        return view
+
+    return decorate
+
+
+def _declared(view, attr: str):
+    value = getattr(view, attr, None)
+    if value is None and hasattr(view, "view_class"):
+        value = getattr(view.view_class, attr, None)
+    return value
+
+
+def endpoint_scope(view) -> str | None:
+    return _declared(view, "kvsp_scope")
+
+
+def check_every_endpoint_is_scoped(app) -> None:
+    missing = [ep for ep, view in app.view_functions.items()
+               if ep != "static" and endpoint_scope(view) not in SCOPES]
+    if missing:
+        raise RuntimeError("Endpoints without a declared scope: " + ", ".join(sorted(missing)))
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _not_found_municipality():
+    abort(404, description=_("There is no municipality at this address."))
+
+
+def resolve_municipality(slug: str) -> Municipality:
+    municipality = db.session.execute(
+        select(Municipality).where(Municipality.slug == slug, Municipality.active.is_(True))
+    ).scalar_one_or_none()
+    if municipality is None:
+        _not_found_municipality()
+    return municipality
+
+
+def enforce_scope(app):
+    """Install the per-request resolution and authorisation of scopes."""
+
+    @app.url_value_preprocessor
+    def _pop_slugs(endpoint, values):
+        if values:
+            g.municipality_slug = values.pop("municipality", None)
+            g.county_slug = values.pop("county", None)
+
+    @app.url_defaults
+    def _add_slugs(endpoint, values):
+        if "municipality" not in values and getattr(g, "municipality", None) is not None:
+            if app.url_map.is_endpoint_expecting(endpoint, "municipality"):
+                values["municipality"] = g.municipality.slug
+        if "county" not in values and getattr(g, "county", None) is not None:
+            if app.url_map.is_endpoint_expecting(endpoint, "county"):
+                values["county"] = g.county.slug
+
+    @app.before_request
+    def _authorise():
+        g.municipality = None
+        g.county = None
+        g.permissions = frozenset()
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        name = endpoint_scope(app.view_functions[request.endpoint])
+        slug = getattr(g, "municipality_slug", None)
+        if name == "public":
+            if slug:
+                g.municipality = resolve_municipality(slug)
+                _enter(TenantScope(g.municipality.id, read_only=True))
+            return None
+        if name == "tenant":
+            # An unknown municipality is a 404 for everyone, signed in or not.
+            g.municipality = resolve_municipality(slug or "")
+        if not current_user.is_authenticated:
+            return app.login_manager.unauthorized()
+        user = current_user._get_current_object()
+        if name == "account":
+            return None
+        if name == "admin":
+            if not access.is_admin(user):
+                abort(403, description=_("Only platform administrators can open this page."))
+            return None
+        if name == "national":
+            if not access.is_national(user):
+                abort(403, description=_("Only the Ministry of Interior can open this page."))
+            return None
+        if name == "county":
+            county = db.session.execute(
+                select(County).where(County.slug == (getattr(g, "county_slug", None) or ""))
+            ).scalar_one_or_none()
+            if county is None or not access.can_read_county(user, county.id):
+                abort(404, description=_("There is no county at this address that you can see."))
+            g.county = county
+            return None
+        # tenant
+        municipality = g.municipality
+        g.municipality = None
+        permissions = access.permissions_in(user, municipality)
+        view = app.view_functions[request.endpoint]
+        if not permissions or _declared(view, "kvsp_read_permission") not in permissions:
+            abort(404, description=_("There is no page at this address that you can see."))
+        if request.method not in READ_METHODS:
+            if _declared(view, "kvsp_write_permission") not in permissions:
+                abort(403, description=_("Your role does not allow this change."))
+        g.municipality = municipality
+        g.permissions = permissions
+        own_role = bool(access.municipality_roles(user, municipality.id))
+        _enter(TenantScope(municipality.id, read_only=not own_role))
+        return None
+
+    @app.teardown_request
+    def _leave(exc=None):
+        token = g.pop("tenant_scope_token", None)
+        if token is not None:
+            reset_scope(token)
+
+
+def _enter(scope_value) -> None:
+    g.tenant_scope_token = set_scope(scope_value)
