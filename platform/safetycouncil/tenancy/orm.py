@@ -5,6 +5,9 @@ from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 from sqlalchemy.orm import with_loader_criteria
 
+from sqlalchemy.sql.util import find_tables
+
+from ..extensions import Base
 from .context import CrossTenantRead, TenantContextError, TenantScope, current_scope
 
 
@@ -25,8 +28,25 @@ class TenantOwned:
         )
 
 
+_tables_cache: dict[int, frozenset] = {}
+
+
+def _tenant_tables() -> frozenset:
+    mappers = Base.registry.mappers
+    if len(mappers) not in _tables_cache:
+        _tables_cache.clear()
+        _tables_cache[len(mappers)] = frozenset(
+            m.local_table for m in mappers if issubclass(m.class_, TenantOwned))
+    return _tables_cache[len(mappers)]
+
+
 def _involves_tenant_data(state: ORMExecuteState) -> bool:
-    return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
+    if any(issubclass(m.class_, TenantOwned) for m in state.all_mappers):
+        return True
+    # select(func.count()).select_from(Model), subqueries, joins: look at every table the statement reads.
+    tables = _tenant_tables()
+    return any(t in tables for t in find_tables(state.statement, include_aliases=True, include_joins=True,
+                                                include_crud=True, check_columns=True))
 
 
 @event.listens_for(Session, "do_orm_execute")
