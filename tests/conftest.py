@@ -38,6 +38,15 @@ if PG:
 REFERENCE_TABLES = {"counties", "municipalities", "alembic_version"}
 
 
+def pytest_sessionstart(session):
+    """The message catalogs are compiled at install time; make sure they are current here too."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([str(root / "scripts" / "i18n"), "compile"], check=True, cwd=root,
+                   env={**os.environ, "PYBABEL": str(Path(os.sys.executable).parent / "pybabel")})
+
+
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="runs in the PostgreSQL pass of ./scripts/test")
     skip_browser_pg = pytest.mark.skip(reason="browser journeys run in the SQLite pass")

@@ -65,14 +65,14 @@ def _columns(obj) -> Iterator[tuple[str, object]]:
 
 
 def _entry(obj, action: str, changes: dict) -> dict:
-    identity = inspect(obj).identity
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return {
         "at": utcnow(),
         "user_id": _actor.get(),
         "municipality_id": getattr(obj, "municipality_id", None) or current_municipality_id(),
         "action": action,
         "entity_type": type(obj).__name__,
-        "entity_id": ",".join(str(i) for i in identity) if identity else None,
+        "entity_id": ",".join(str(i) for i in identity) if any(i is not None for i in identity) else None,
         "changes": changes,
         "request_id": _request_id.get(),
     }

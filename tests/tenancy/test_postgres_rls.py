@@ -1,0 +1,136 @@
+"""PostgreSQL row-level security: the database itself keeps municipalities apart."""
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from safetycouncil.extensions import db
+from safetycouncil.tenancy.orm import TenantOwned
+from safetycouncil.tenancy.rls import settings_for
+from safetycouncil.tenancy.context import CrossTenantRead, TenantScope
+
+pytestmark = pytest.mark.postgres
+
+# Tables without a municipality id, reviewed: reference data, accounts (people may hold
+# roles in several municipalities), and the audit trail (entries carry the municipality
+# id and are only read filtered by it).
+GLOBAL_TABLES = {
+    "alembic_version", "counties", "municipalities", "users", "role_assignments", "user_sessions",
+    "account_tokens", "api_tokens", "audit_entries",
+}
+
+
+@pytest.fixture
+def app_engine():
+    engine = create_engine(os.environ["KVSP_TEST_PG_APP_URL"])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def seeded(app, in_tenant, municipality_id):
+    from safetycouncil.areas.models import Area
+
+    with in_tenant("elbasan") as s:
+        s.add(Area(name="Gjergjan", kind="administrative_unit"))
+    with in_tenant("fier") as s:
+        s.add(Area(name="Mbrostar", kind="administrative_unit"))
+    return municipality_id("elbasan"), municipality_id("fier")
+
+
+def _scoped(conn, scope):
+    conn.execute(text("SELECT set_config('app.municipality_id', :tenant, true), "
+                      "set_config('app.read_ids', :read_ids, true), set_config('app.read_all', :read_all, true)"),
+                 settings_for(scope))
+
+
+def test_plain_sql_as_the_application_role_sees_only_the_current_tenant(seeded, app_engine):
+    elbasan, fier = seeded
+    with app_engine.begin() as conn:
+        _scoped(conn, TenantScope(elbasan))
+        rows = conn.execute(text("SELECT name, municipality_id FROM areas")).all()
+        assert rows == [("Gjergjan", elbasan)]
+        assert conn.execute(text("SELECT count(*) FROM areas WHERE municipality_id = :f"), {"f": fier}).scalar() == 0
+        updated = conn.execute(text("UPDATE areas SET name = 'x' WHERE municipality_id = :f"), {"f": fier})
+        assert updated.rowcount == 0
+        deleted = conn.execute(text("DELETE FROM areas WHERE municipality_id = :f"), {"f": fier})
+        assert deleted.rowcount == 0
+
+
+def test_writing_another_tenants_row_fails_in_the_database(seeded, app_engine):
+    elbasan, fier = seeded
+    from sqlalchemy.exc import ProgrammingError
+
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        with app_engine.begin() as conn:
+            _scoped(conn, TenantScope(elbasan))
+            conn.execute(text("INSERT INTO areas (municipality_id, name, kind, created_at) "
+                              "VALUES (:f, 'Intruder', 'village', now())"), {"f": fier})
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        with app_engine.begin() as conn:
+            _scoped(conn, TenantScope(elbasan))
+            conn.execute(text("UPDATE areas SET municipality_id = :f"), {"f": fier})
+
+
+def test_no_tenant_set_means_no_rows(seeded, app_engine):
+    with app_engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM areas")).scalar() == 0
+    with app_engine.connect() as conn:  # a new transaction after one that had a tenant: '' not NULL
+        with conn.begin():
+            _scoped(conn, TenantScope(seeded[0]))
+        assert conn.execute(text("SELECT count(*) FROM areas")).scalar() == 0
+
+
+def test_read_only_and_cross_tenant_scopes_read_but_cannot_write(seeded, app_engine):
+    elbasan, fier = seeded
+    from sqlalchemy.exc import ProgrammingError
+
+    with app_engine.begin() as conn:
+        _scoped(conn, CrossTenantRead(frozenset({elbasan, fier})))
+        assert conn.execute(text("SELECT count(*) FROM areas")).scalar() == 2
+        assert conn.execute(text("UPDATE areas SET name = 'x'")).rowcount == 0
+        _scoped(conn, TenantScope(fier, read_only=True))
+        assert conn.execute(text("SELECT name FROM areas")).scalars().all() == ["Mbrostar"]
+        assert conn.execute(text("DELETE FROM areas")).rowcount == 0
+    with pytest.raises(ProgrammingError):
+        with app_engine.begin() as conn:
+            _scoped(conn, TenantScope(fier, read_only=True))
+            conn.execute(text("INSERT INTO areas (municipality_id, name, kind, created_at) "
+                              "VALUES (:f, 'x', 'village', now())"), {"f": fier})
+
+
+def test_every_table_is_tenant_scoped_with_forced_rls_or_reviewed_as_global(app):
+    with app.app_context():
+        tenant_tables = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantOwned)}
+        rows = db.session.execute(text(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+            " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies, "
+            " EXISTS (SELECT 1 FROM information_schema.columns col WHERE col.table_name = c.relname "
+            "         AND col.column_name = 'municipality_id' AND col.is_nullable = 'NO') AS has_tenant "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r'")).all()
+    assert rows
+    for name, rls, forced, policies, has_tenant in rows:
+        if name in GLOBAL_TABLES:
+            assert name not in tenant_tables
+            continue
+        assert name in tenant_tables, f"{name} is neither tenant-owned nor on the reviewed list of global tables"
+        assert has_tenant and rls and forced and policies == 2, f"{name}: rls={rls} forced={forced} policies={policies}"
+
+
+def test_the_application_role_neither_owns_tables_nor_bypasses_rls(app):
+    with app.app_context():
+        me = db.session.execute(text(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+        assert me == (False, False)
+        owned = db.session.execute(text(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")).scalar()
+        assert owned == 0
+
+
+def test_the_orm_and_the_database_agree_inside_a_request(app, seeded, make_user, login):
+    secretary = make_user("technical_secretary", municipality="elbasan")
+    client = app.test_client()
+    login(client, secretary)
+    page = client.get("/elbasan/areas/").get_data(as_text=True)
+    assert "Gjergjan" in page and "Mbrostar" not in page
