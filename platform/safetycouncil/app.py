@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         sentry_sdk.init(dsn=app.config["SENTRY_DSN"], send_default_pii=False, traces_sample_rate=0.0)
 
+    from . import models  # noqa: F401 - every table known to the metadata
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     login_manager.init_app(app)

@@ -186,7 +186,7 @@ def test_unknown_municipality_is_a_clear_404(app, make_user, as_people):
     client, headers = as_people(secretary)
     page = client.get("/atlantis/areas/")
     assert page.status_code == 404
-    assert "Nuk ka bashki" in page.get_data(as_text=True) or "There is no municipality" in page.get_data(as_text=True)
+    assert "nuk ka asnjë bashki" in page.get_data(as_text=True) or "There is no municipality" in page.get_data(as_text=True)
     api = client.get("/api/v1/municipalities/atlantis/areas", headers=headers)
     assert api.status_code == 404 and api.get_json()["message"]
     assert app.test_client().get("/atlantis/").status_code == 404

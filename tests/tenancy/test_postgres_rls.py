@@ -17,6 +17,8 @@ pytestmark = pytest.mark.postgres
 GLOBAL_TABLES = {
     "alembic_version", "counties", "municipalities", "users", "role_assignments", "user_sessions",
     "account_tokens", "api_tokens", "audit_entries",
+    # public institutions are public information; extra days off are declared nationally
+    "institutions", "extra_days_off",
 }
 
 

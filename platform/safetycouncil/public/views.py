@@ -30,6 +30,18 @@ def municipality():
     return render_template("public/municipality.html", municipality=g.municipality)
 
 
+@bp.route("/favicon.ico")
+@scope("public")
+def favicon():
+    return current_app.send_static_file("favicon.svg")
+
+
+@bp.route("/robots.txt")
+@scope("public")
+def robots():
+    return current_app.response_class("User-agent: *\nDisallow: /api/\nAllow: /\n", mimetype="text/plain")
+
+
 @bp.route("/healthz")
 @scope("public")
 def healthz():

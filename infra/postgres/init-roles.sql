@@ -1,0 +1,10 @@
+-- Two roles: the owner runs migrations; the application connects as kvsp_app, which owns
+-- nothing and cannot bypass row-level security. Change the passwords in production.
+CREATE ROLE kvsp_owner LOGIN PASSWORD 'owner';
+CREATE ROLE kvsp_app LOGIN PASSWORD 'app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+ALTER DATABASE kvsp OWNER TO kvsp_owner;
+\connect kvsp
+ALTER SCHEMA public OWNER TO kvsp_owner;
+GRANT USAGE ON SCHEMA public TO kvsp_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO kvsp_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO kvsp_app;

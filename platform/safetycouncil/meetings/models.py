@@ -1,0 +1,123 @@
+"""Meetings of every kind, their agenda and materials, invitations and attendance."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..audit.models import Audited
+from ..council.models import CouncilMember
+from ..documents.models import Document
+from ..extensions import db
+from ..tenancy import TenantOwned
+from ..timeutil import utcnow
+
+MEETING_KINDS = (
+    "council",               # a council meeting (Art. 7.2), regular
+    "council_ad_hoc",        # ad hoc, with a smaller membership (Art. 7.3)
+    "open_consultation",     # open consultation meeting with citizens (Art. 8.5)
+    "secretariat_monitoring",  # Coordination Secretariat monitoring meeting (Art. 9.2)
+    "task_force",            # thematic task-force meeting
+)
+COUNCIL_KINDS = ("council", "council_ad_hoc")
+MEETING_STATUSES = ("planned", "held", "cancelled")
+ATTENDANCE_STATUSES = ("present", "absent", "excused")
+
+
+class ExtraDayOff(Audited, db.Model):
+    """Global (reviewed): a day off the government declares beyond the public holidays."""
+
+    __tablename__ = "extra_days_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Meeting(TenantOwned, Audited, db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_municipality_starts", "municipality_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]  # local time (Europe/Tirane), naive
+    ends_at: Mapped[datetime]
+    location: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    cancelled_reason: Mapped[str | None] = mapped_column(String(300))
+    invitation_deadline: Mapped[date]  # the last day the invitation may be sent (Art. 7.4), kept in step
+    invitation_sent_at: Mapped[datetime | None]  # when invitations were (recorded as) sent
+    invitation_working_days_late: Mapped[int | None]  # 0 on time; >0 late by that many working days
+    audio_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    reminder_sent_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    audio_document: Mapped[Document | None] = relationship(foreign_keys=[audio_document_id])
+
+    @property
+    def is_council(self) -> bool:
+        return self.kind in COUNCIL_KINDS
+
+
+class AgendaItem(TenantOwned, Audited, db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    presenter: Mapped[str | None] = mapped_column(String(200))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    materials: Mapped[list["AgendaMaterial"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class AgendaMaterial(TenantOwned, Audited, db.Model):
+    __tablename__ = "agenda_materials"
+    __table_args__ = (UniqueConstraint("agenda_item_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+
+    document: Mapped[Document] = relationship(lazy="joined")
+
+
+class Invitation(TenantOwned, db.Model):
+    """One member invited to one meeting; sending is idempotent (never e-mailed twice)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id", ondelete="RESTRICT"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed, no_email
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+
+    member: Mapped[CouncilMember] = relationship(lazy="joined")
+
+
+class Attendance(TenantOwned, Audited, db.Model):
+    """A member's attendance, or a guest's (member_id empty, guest_name set)."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("council_members.id", ondelete="RESTRICT"))
+    guest_name: Mapped[str | None] = mapped_column(String(200))
+    guest_institution: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+
+    member: Mapped[CouncilMember | None] = relationship(lazy="joined")

@@ -1,0 +1,15 @@
+"""Imports every area's models so that the metadata (migrations, tests) sees all tables."""
+from .accounts.models import AccountToken, ApiToken, RoleAssignment, User, UserSession  # noqa: F401
+from .areas.models import Area  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .council.models import (  # noqa: F401
+    CouncilEstablishment,
+    CouncilInstitution,
+    CouncilMember,
+    CouncilSeat,
+    Institution,
+)
+from .documents.models import Document  # noqa: F401
+from .meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting  # noqa: F401
+from .municipalities.models import County, Municipality  # noqa: F401
+from .records.models import Decision, DecisionVersion, MinutesVersion, PressRelease  # noqa: F401

@@ -1,0 +1,80 @@
+"""What a meeting leaves behind: minutes, decisions, the press release. Revisions keep history."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..audit.models import Audited
+from ..extensions import db
+from ..tenancy import TenantOwned
+from ..timeutil import utcnow
+
+
+class MinutesVersion(TenantOwned, Audited, db.Model):
+    """Append-only: every save of a meeting's minutes is a new version; the latest is current."""
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Decision(TenantOwned, Audited, db.Model):
+    """A decision in the register (Art. 7.7-7.8): adopted by consensus, signed by the chair, distributed."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("municipality_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    adopted_by_consensus: Mapped[bool] = mapped_column(default=True)
+    signed_by_chair_on: Mapped[date | None]
+    distributed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list["DecisionVersion"]] = relationship(order_by="DecisionVersion.version", lazy="selectin")
+
+    @property
+    def current_text(self) -> str:
+        return self.versions[-1].text if self.versions else ""
+
+
+class DecisionVersion(TenantOwned, Audited, db.Model):
+    __tablename__ = "decision_versions"
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PressRelease(TenantOwned, Audited, db.Model):
+    """The press release after a meeting (Art. 11), with its four required contents,
+    published within 24 hours of the meeting."""
+
+    __tablename__ = "press_releases"
+    __table_args__ = (UniqueConstraint("meeting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(300))
+    time_and_place: Mapped[str] = mapped_column(Text)  # the time of the meeting
+    participation: Mapped[str] = mapped_column(Text)  # who took part
+    agenda_summary: Mapped[str] = mapped_column(Text)  # the agenda items
+    discussion_essence: Mapped[str] = mapped_column(Text)  # the essence of the discussion
+    published_at: Mapped[datetime | None]
+    hours_after_meeting: Mapped[float | None]
+    published_late: Mapped[bool | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
