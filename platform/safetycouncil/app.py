@@ -69,12 +69,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import init_api
     from .areas.views import bp as areas_bp
     from .audit.views import bp as audit_bp
+    from .council.views import bp as council_bp
     from .documents.views import bp as documents_bp
+    from .meetings.views import bp as meetings_bp
     from .oversight.views import bp as oversight_bp
     from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp
+    from .records.views import bp as records_bp
 
-    for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, areas_bp, documents_bp, audit_bp):
+    for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
+               areas_bp, documents_bp, audit_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

@@ -1,0 +1,22 @@
+"""meetings details
+
+Revision ID: 0004_meetings_details
+Revises: 0003_council_details
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+from safetycouncil.tenancy.rls import disable_tenant_rls, enable_tenant_rls  # noqa: F401
+
+revision = "0004_meetings_details"
+down_revision = "0003_council_details"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

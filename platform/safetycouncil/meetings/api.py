@@ -1,0 +1,5 @@
+"""The meetings area through the API, under /api/v1/municipalities/<slug>/..."""
+from flask_smorest import Blueprint
+
+blp = Blueprint("api_meetings", __name__, url_prefix="/api/v1/municipalities/<municipality>",
+                description="meetings")
