@@ -29,8 +29,21 @@ def _make_document(session, tag):
     return store_document(f"Dokument {tag}", f"doc-{tag}.pdf", PDF, uploaded_by_id=None).id
 
 
-# One factory per kind of id a tenant route takes. A new route with a new id needs one here.
-ID_FACTORIES = {"area_id": _make_area, "document_id": _make_document}
+def _collect_factories() -> dict:
+    """One factory per kind of id a tenant route takes: these two, plus every area's
+    ``tests/<area>/sweep_factories.py`` (a dict ``ID_FACTORIES`` of url parameter -> function
+    (session, tag) -> id). A new route with a new id needs a factory there."""
+    import importlib
+    from pathlib import Path
+
+    factories = {"area_id": _make_area, "document_id": _make_document}
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/sweep_factories.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.sweep_factories")
+        factories.update(module.ID_FACTORIES)
+    return factories
+
+
+ID_FACTORIES = _collect_factories()
 
 
 @pytest.fixture
