@@ -5,6 +5,8 @@ one password (hashed once), printed by `./scripts/run`.
 """
 from __future__ import annotations
 
+import importlib
+
 from argon2 import PasswordHasher
 from flask import current_app
 from sqlalchemy import select
@@ -19,6 +21,8 @@ from .municipalities.models import County, Municipality
 from .tenancy import tenant
 
 DEMO_DOMAIN = "demo.kvsp.al"
+# Each area adds its own demo records, in this order (later ones build on earlier ones).
+DEMO_AREAS = ("council", "meetings", "records")
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
 
 # Elbasan's administrative units (the municipality since the 2015 territorial reform).
@@ -87,6 +91,10 @@ def load_demo() -> list[tuple[str, str]]:
                             db.session.add(Area(name=name, kind=kind))
                 db.session.flush()
         db.session.commit()
+        for area in DEMO_AREAS:
+            module = importlib.import_module(f"{__package__}.{area}.demo")
+            module.load_demo(municipalities)
+            db.session.commit()
     return [
         (admin.email, "platform administrator"),
         (ministry.email, "Ministry of Interior: every municipality"),
