@@ -162,6 +162,9 @@ def redeem_link(raw: str, purpose: str, *, consume: bool) -> AccountToken:
         raise AccountError(_("This link has already been used. Ask for a new one."))
     if row.expires_at < utcnow():
         raise AccountError(_("This link has expired. Ask for a new one."))
+    if not row.user.active:
+        # A link sent before the account was disabled must not set a password or open a session.
+        raise AccountError(_("This account is disabled. Ask your administrator."))
     if consume:
         row.used_at = utcnow()
     return row

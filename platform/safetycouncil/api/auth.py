@@ -14,8 +14,12 @@ blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Sign in
 
 
 class CredentialsSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    # Two Length validators, not one Length(min, max): an empty value then gets marshmallow's
+    # "Shorter than minimum length 1.", which the error handler translates, instead of the
+    # untranslatable "Length must be between 1 and N.".
+    email = fields.String(required=True, validate=[validate.Length(min=1), validate.Length(max=254)])
+    password = fields.String(required=True, load_only=True,
+                             validate=[validate.Length(min=1), validate.Length(max=1024)])
 
 
 class TokenSchema(Schema):
@@ -46,6 +50,7 @@ class TokenResource(MethodView):
     @blp.arguments(CredentialsSchema)
     @blp.response(201, TokenSchema)
     @blp.alt_response(401, description="Wrong e-mail or password, or a locked account")
+    @blp.doc(security=[])  # signing in needs no token
     def post(self, credentials):
         """Exchange e-mail and password for a bearer token"""
         result = services.authenticate(credentials["email"], credentials["password"])

@@ -75,7 +75,8 @@ class MunicipalityDetail(MethodView):
 @public_blp.route("/municipalities")
 @scope("public")
 class PublicMunicipalityList(MethodView):
-    @blp.response(200, MunicipalitySchema(many=True))
+    @public_blp.doc(security=[])  # anyone, without a token
+    @public_blp.response(200, MunicipalitySchema(many=True))
     def get(self):
         """All municipalities with their county"""
         return _all()
@@ -84,7 +85,8 @@ class PublicMunicipalityList(MethodView):
 @public_blp.route("/municipalities/<slug>")
 @scope("public")
 class PublicMunicipalityDetail(MethodView):
-    @blp.response(200, MunicipalitySchema)
+    @public_blp.doc(security=[])  # anyone, without a token
+    @public_blp.response(200, MunicipalitySchema)
     def get(self, slug):
         """One municipality"""
         return _one(slug)
@@ -93,7 +95,8 @@ class PublicMunicipalityDetail(MethodView):
 @public_blp.route("/counties")
 @scope("public")
 class PublicCountyList(MethodView):
-    @blp.response(200, CountySchema(many=True))
+    @public_blp.doc(security=[])  # anyone, without a token
+    @public_blp.response(200, CountySchema(many=True))
     def get(self):
         """The 12 counties"""
         return db.session.execute(select(County).order_by(County.name)).scalars().all()
