@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .accounts import services
@@ -22,7 +23,7 @@ def register_cli(app) -> None:
     app.cli.add_command(worker_command)
 
 
-@click.group("user", help="Manage accounts.")
+@click.group("user", cls=AppGroup, help="Manage accounts.")
 def user_group():
     pass
 
@@ -76,7 +77,7 @@ def list_users_command():
         click.echo(f"{user.email}\t{user.name}\t{state}\t{roles}")
 
 
-@click.group("tenants", help="Municipalities and counties.")
+@click.group("tenants", cls=AppGroup, help="Municipalities and counties.")
 def tenants_group():
     pass
 
@@ -91,7 +92,7 @@ def provision_command():
                f"{report.municipalities_created}; updated: {report.updated}.")
 
 
-@click.group("demo", help="Demo data for the embedded default.")
+@click.group("demo", cls=AppGroup, help="Demo data for the embedded default.")
 def demo_group():
     pass
 
@@ -108,6 +109,7 @@ def demo_load_command():
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst):
     """Run an RQ worker (with the scheduler) for background jobs."""

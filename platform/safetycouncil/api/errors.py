@@ -1,6 +1,7 @@
 """One error shape for the whole API: {"code", "status", "message", "errors"?}, in the caller's language."""
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 from flask import jsonify
@@ -25,6 +26,21 @@ KNOWN_MESSAGES = {
 }
 
 
+_PATTERNS = [
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+     lambda m: _("Enter between %(min)s and %(max)s characters.", min=m[1], max=m[2])),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"),
+     lambda m: _("Enter at most %(max)s characters.", max=m[1])),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"),
+     lambda m: _("Enter at least %(min)s characters.", min=m[1])),
+    (re.compile(r"^Must be one of: (.*)\.$"), lambda m: _("Choose one of: %(choices)s.", choices=m[1])),
+    (re.compile(r"^Must be greater than or equal to (.*)\.$"),
+     lambda m: _("Enter a value of at least %(min)s.", min=m[1])),
+    (re.compile(r"^Must be greater than or equal to (.*) and less than or equal to (.*)\.$"),
+     lambda m: _("Enter a value from %(min)s to %(max)s.", min=m[1], max=m[2])),
+]
+
+
 def translate(messages):
     if isinstance(messages, dict):
         return {key: translate(value) for key, value in messages.items()}
@@ -32,7 +48,13 @@ def translate(messages):
         return [translate(m) for m in messages]
     if isinstance(messages, str):
         known = KNOWN_MESSAGES.get(messages)
-        return str(known) if known is not None else messages
+        if known is not None:
+            return str(known)
+        for pattern, render in _PATTERNS:
+            match = pattern.match(messages)
+            if match:
+                return render(match)
+        return messages
     return messages
 
 

@@ -1,9 +1,9 @@
 """Documents through the API: /api/v1/municipalities/<slug>/documents."""
+from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
@@ -28,12 +28,10 @@ class DocumentSchema(Schema):
     uploaded_at = fields.DateTime()
 
 
-class DocumentFormSchema(Schema):
-    title = fields.String(load_default="")
-
-
-class DocumentFileSchema(Schema):
-    file = Upload(required=True)
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"title": {"type": "string", "maxLength": 200}, "file": {"type": "string", "format": "binary"}},
+}}}}
 
 
 def _get(document_id: int):
@@ -51,15 +49,14 @@ class DocumentList(MethodView):
         """The municipality's documents"""
         return services.list_documents()
 
-    @blp.arguments(DocumentFormSchema, location="form")
-    @blp.arguments(DocumentFileSchema, location="files")
+    @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(201, DocumentSchema)
-    def post(self, form, files):
+    def post(self):
         """Upload a document (multipart: `file`, optional `title`)"""
-        upload = files["file"]
+        upload = request.files.get("file")
         try:
-            document = services.store_document(form.get("title", ""), upload.filename or "", upload.read(),
-                                               uploaded_by_id=current_user.id)
+            document = services.store_document(request.form.get("title", ""), upload.filename if upload else "",
+                                               upload.read() if upload else b"", uploaded_by_id=current_user.id)
             db.session.commit()
             return document
         except ValidationFailed as exc:
