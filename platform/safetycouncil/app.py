@@ -1,7 +1,6 @@
 """create_app(): configuration, extensions, tenancy, blueprints, CLI."""
 from __future__ import annotations
 
-import logging
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request, session
@@ -37,12 +36,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.instance_path = app.config["INSTANCE_PATH"]
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .observability import configure_logging, init_sentry
 
-    if app.config.get("SENTRY_DSN"):
-        import sentry_sdk
-
-        sentry_sdk.init(dsn=app.config["SENTRY_DSN"], send_default_pii=False, traces_sample_rate=0.0)
+    configure_logging(app)
+    init_sentry(app)
 
     from . import models  # noqa: F401 - every table known to the metadata
 
@@ -72,13 +69,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .council.views import bp as council_bp
     from .documents.views import bp as documents_bp
     from .meetings.views import bp as meetings_bp
+    from .meetings.views import national_bp as meetings_national_bp
     from .oversight.views import bp as oversight_bp
     from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp
     from .records.views import bp as records_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
-               areas_bp, documents_bp, audit_bp):
+               areas_bp, documents_bp, audit_bp, meetings_national_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

@@ -70,6 +70,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "MAIL_SENDER": env.get("MAIL_SENDER") or "KVSP <no-reply@kvsp.example>",
         "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
