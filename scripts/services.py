@@ -47,6 +47,7 @@ UNIX_SOCKET_MAX = 100  # sun_path is 108 bytes; keep a margin
 
 OWNER, OWNER_PW = "kvsp_owner", "owner-pass"
 APP, APP_PW = "kvsp_app", "app-pass"
+BACKUP, BACKUP_PW = "kvsp_backup", "backup-pass"  # backups and restores: reads and loads past RLS
 DATABASES = ("kvsp_test", "kvsp_restore")
 
 EXIT_FAIL, EXIT_USAGE, EXIT_MISSING = 1, 2, 3
@@ -399,6 +400,8 @@ class Postgres:
             "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;",
             f"CREATE ROLE {APP} LOGIN PASSWORD '{APP_PW}' "
             "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;",
+            f"CREATE ROLE {BACKUP} LOGIN PASSWORD '{BACKUP_PW}' "
+            "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS;",
         ]
         for db in DATABASES:
             sql += [
@@ -411,6 +414,12 @@ class Postgres:
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP};",
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public "
                 f"GRANT USAGE, SELECT ON SEQUENCES TO {APP};",
+                f"GRANT CONNECT ON DATABASE {db} TO {BACKUP};",
+                f"GRANT USAGE ON SCHEMA public TO {BACKUP};",
+                f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public "
+                f"GRANT SELECT, INSERT ON TABLES TO {BACKUP};",
+                f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public "
+                f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {BACKUP};",
                 "\\connect postgres",
             ]
         run(self.cmd(*psql), input_text="\n".join(sql) + "\n", log_path=self.d / "pg-setup.log",
@@ -744,6 +753,8 @@ def cmd_start(args: argparse.Namespace) -> int:
                                     f"postgresql+psycopg://{OWNER}:{OWNER_PW}@{HOST}:{p}/{db}"))
                     exports.append((f"{prefix}_APP_URL",
                                     f"postgresql+psycopg://{APP}:{APP_PW}@{HOST}:{p}/{db}"))
+                    exports.append((f"{prefix}_BACKUP_URL",
+                                    f"postgresql+psycopg://{BACKUP}:{BACKUP_PW}@{HOST}:{p}/{db}"))
             elif isinstance(svc, Redis):
                 st = svc.start(state)
                 exports.append(("KVSP_TEST_REDIS_URL", f"redis://{HOST}:{st['port']}/0"))

@@ -8,3 +8,8 @@ ALTER SCHEMA public OWNER TO kvsp_owner;
 GRANT USAGE ON SCHEMA public TO kvsp_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO kvsp_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO kvsp_app;
+-- Backups and restores: a role that reads and loads past row-level security, and nothing else.
+CREATE ROLE kvsp_backup LOGIN PASSWORD 'backup' NOSUPERUSER BYPASSRLS;
+GRANT USAGE ON SCHEMA public TO kvsp_backup;
+ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO kvsp_backup;
+ALTER DEFAULT PRIVILEGES FOR ROLE kvsp_owner IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO kvsp_backup;

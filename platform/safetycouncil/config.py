@@ -51,6 +51,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # that neither owns them nor bypasses row-level security (PostgreSQL only).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Backups and restores (PostgreSQL): a role that bypasses row-level security.
+        "BACKUP_DATABASE_URL": env.get("BACKUP_DATABASE_URL") or None,
         "REDIS_URL": redis_url,
         "JOBS_IN_PROCESS": redis_url is None or _bool(env.get("JOBS_IN_PROCESS")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -47,6 +47,12 @@ class DiskStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    def keys(self):
+        if not self.root.exists():
+            return
+        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
+            yield path.relative_to(self.root).as_posix()
+
 
 class S3Storage:
     def __init__(self, bucket: str, endpoint_url: str | None, region: str):
@@ -72,6 +78,12 @@ class S3Storage:
             return True
         except ClientError:
             return False
+
+    def keys(self):
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket):
+            for item in page.get("Contents", []):
+                yield item["Key"]
 
 
 def init_app(app) -> None:
