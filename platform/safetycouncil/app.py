@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .areas.views import bp as areas_bp
     from .audit.views import bp as audit_bp
     from .council.views import bp as council_bp
+    from .crime_statistics.views import bp as crime_statistics_bp
     from .documents.views import bp as documents_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import national_bp as meetings_national_bp
@@ -76,7 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .records.views import bp as records_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
-               areas_bp, documents_bp, audit_bp, meetings_national_bp):
+               areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

@@ -17,11 +17,14 @@ from .municipalities.models import County, Municipality
 
 
 def register_cli(app) -> None:
+    from .meetings.cli import meetings_group
+
     app.cli.add_command(user_group)
     app.cli.add_command(tenants_group)
     app.cli.add_command(demo_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_group)
+    app.cli.add_command(meetings_group)
 
 
 @click.group("user", cls=AppGroup, help="Manage accounts.")

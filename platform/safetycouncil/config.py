@@ -88,7 +88,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "LOGIN_FAILURES_BEFORE_LOCK": _int(env.get("LOGIN_FAILURES_BEFORE_LOCK"), 5),
         "LOGIN_LOCK_MINUTES": _int(env.get("LOGIN_LOCK_MINUTES"), 15),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
-        "MAX_CONTENT_LENGTH": _int(env.get("MAX_UPLOAD_BYTES"), 25 * 1024 * 1024),
+        # The largest request body (audio recordings); each kind of file has its own smaller limit.
+        "MAX_CONTENT_LENGTH": _int(env.get("MAX_UPLOAD_BYTES"), 310 * 1024 * 1024),
         "API_TITLE": "KVSP platform API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

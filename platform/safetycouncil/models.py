@@ -9,6 +9,7 @@ from .council.models import (  # noqa: F401
     CouncilSeat,
     Institution,
 )
+from .crime_statistics.models import CrimeCount, CrimeStatisticsSettings, CrimeStatisticsUpload, OffenceCategory  # noqa: F401
 from .documents.models import Document  # noqa: F401
 from .meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting  # noqa: F401
 from .municipalities.models import County, Municipality  # noqa: F401

@@ -19,6 +19,8 @@ GLOBAL_TABLES = {
     "account_tokens", "api_tokens", "audit_entries",
     # public institutions are public information; extra days off are declared nationally
     "institutions", "extra_days_off",
+    # crime statistics: the national offence categories and disclosure threshold, set by the Ministry
+    "offence_categories", "crime_statistics_settings",
 }
 
 

@@ -44,14 +44,15 @@ class Permission(StrEnum):
     MANAGE_RECORDS = "manage_records"  # areas, documents, and later meetings, plans
     READ_AUDIT = "read_audit"  # the municipality's audit trail
     UPLOAD = "upload"  # add documents
+    UPLOAD_CRIME_STATISTICS = "upload_crime_statistics"  # the police's monthly crime figures
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
-    Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
+    Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
-    Role.SECRETARIAT_POLICE: frozenset(_SECRETARIAT),
+    Role.SECRETARIAT_POLICE: frozenset({*_SECRETARIAT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),
     Role.MEMBER: frozenset({Permission.READ}),
     Role.INSTITUTION_OFFICER: frozenset({Permission.READ, Permission.UPLOAD}),

@@ -15,6 +15,7 @@ def init_api(app) -> None:
     from ..areas.api import blp as areas_blp
     from ..audit.api import blp as audit_blp
     from ..council.api import blp as council_blp
+    from ..crime_statistics.api import blp as crime_statistics_blp
     from ..documents.api import blp as documents_blp
     from ..meetings.api import blp as meetings_blp
     from ..records.api import blp as records_blp
@@ -32,7 +33,7 @@ def init_api(app) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blp in (auth_blp, public_blp, municipalities_blp, council_blp, meetings_blp, records_blp, areas_blp,
-                documents_blp, audit_blp):
+                documents_blp, audit_blp, crime_statistics_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
     for endpoint, view in list(app.view_functions.items()):

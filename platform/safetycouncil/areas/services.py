@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -74,4 +75,8 @@ def delete_area(area: Area) -> None:
     if has_children:
         raise ValidationFailed({"area": _("This area contains other areas: move or remove them first.")})
     db.session.delete(area)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed({"area": _(
+            "This area is used by other records (statistics, concerns, surveys) and cannot be removed.")}) from None

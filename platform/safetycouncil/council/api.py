@@ -1,5 +1,265 @@
-"""The council area through the API, under /api/v1/municipalities/<slug>/..."""
-from flask_smorest import Blueprint
+"""The council area through the API, under /api/v1/municipalities/<slug>/council/..."""
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from ..api.errors import validation_failed
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..tenancy.web import scope
+from . import services
 
 blp = Blueprint("api_council", __name__, url_prefix="/api/v1/municipalities/<municipality>",
-                description="council")
+                description="The council: its establishment, members by the categories of Art. 4, seats and "
+                            "institutions")
+
+_text = {"allow_none": True}
+
+
+class CouncilInstitutionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    county_id = fields.Integer(dump_only=True, allow_none=True)
+    email = fields.String(dump_only=True, allow_none=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    address = fields.String(dump_only=True, allow_none=True)
+    shared = fields.Boolean(dump_only=True)
+
+
+class CouncilInstitutionLinkSchema(Schema):
+    institution_id = fields.Integer(metadata={"description": "Link this existing institution"})
+    name = fields.String(metadata={"description": "Or create a new one in the municipality's county"})
+    kind = fields.String(metadata={"description": "One of: " + ", ".join(services.INSTITUTION_KIND_LABELS)})
+    email = fields.String(**_text)
+    phone = fields.String(**_text)
+    address = fields.String(**_text)
+
+
+class CouncilInstitutionSearchArgs(Schema):
+    q = fields.String(load_default="", metadata={"description": "Part of the name"})
+
+
+class CouncilSearchResultSchema(CouncilInstitutionSchema):
+    linked = fields.Boolean(dump_only=True)
+
+
+class CouncilMemberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    full_name = fields.String(required=True)
+    category = fields.String(required=True, metadata={
+        "description": "'a' to 'o' (Art. 4.1), 'staff' (secretariat staff) or 'invited' (Art. 4.2)"})
+    invited_kind = fields.String(allow_none=True, metadata={"description": "prefect, chief_judge or topic_guest"})
+    institution_id = fields.Integer(allow_none=True, metadata={
+        "description": "Any institution; it is linked to the council when chosen"})
+    institution_name = fields.Function(lambda m: m.institution.name if m.institution else None, dump_only=True)
+    position = fields.String(**_text)
+    email = fields.String(**_text)
+    phone = fields.String(**_text)
+    mandate_start = fields.Date(required=True)
+    mandate_end = fields.Date(allow_none=True, metadata={"description": "Set to end the mandate"})
+    substitute_name = fields.String(**_text)
+    substitute_email = fields.String(**_text)
+    substitute_phone = fields.String(**_text)
+    active = fields.Function(lambda m: m.active_on(services.today()), dump_only=True)
+
+
+class CouncilMemberPatchSchema(CouncilMemberSchema):
+    class Meta:
+        partial = True
+
+
+class CouncilCategorySchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    always_required = fields.Boolean()
+    empty = fields.Boolean()
+    member_ids = fields.Function(lambda row: [m.id for m in row.members])
+
+
+class CouncilCompositionArgs(Schema):
+    on = fields.Date(load_default=None, metadata={"description": "The day to look at; today when left out"})
+
+
+class CouncilCompositionSchema(Schema):
+    on = fields.Date()
+    gaps = fields.List(fields.String())
+    categories = fields.List(fields.Nested(CouncilCategorySchema))
+
+
+class CouncilSeatSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    seat = fields.String(required=True, validate=validate.Length(min=1),
+                         metadata={"description": "One of: " + ", ".join(services.SEAT_LABELS)})
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda t: t.member.full_name, dump_only=True)
+    started_on = fields.Date(load_default=None, metadata={"description": "Today when left out"})
+    ended_on = fields.Date(dump_only=True, allow_none=True)
+    current = fields.Function(lambda t: t.started_on <= services.today() and (
+        t.ended_on is None or t.ended_on >= services.today()), dump_only=True)
+
+
+class CouncilEstablishmentSchema(Schema):
+    recorded = fields.Function(lambda e: e is not None and e.id is not None, dump_only=True)
+    decision_number = fields.String(required=True)
+    decision_date = fields.Date(required=True)
+    regulation_adopted_on = fields.Date(allow_none=True, load_default=None)
+    decision_document_id = fields.Integer(allow_none=True, load_default=None,
+                                          metadata={"description": "A document uploaded through /documents"})
+    regulation_document_id = fields.Integer(allow_none=True, load_default=None)
+    notes = fields.String(allow_none=True, load_default=None)
+
+
+class _NotRecorded:
+    """What GET /council/establishment describes before the decision is recorded."""
+
+    id = None
+    decision_number = decision_date = regulation_adopted_on = None
+    decision_document_id = regulation_document_id = notes = None
+
+
+def _save(action):
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except ValidationFailed as exc:
+        db.session.rollback()
+        validation_failed(exc.errors)
+
+
+def _member(member_id: int):
+    member = services.get_member(member_id)
+    if member is None:
+        abort(404, message=_("There is no such member in this council."))
+    return member
+
+
+@blp.route("/council/composition")
+@scope("tenant")
+class Composition(MethodView):
+    @blp.arguments(CouncilCompositionArgs, location="query")
+    @blp.response(200, CouncilCompositionSchema)
+    def get(self, args):
+        """The categories of Art. 4 with the members active on a day, and the mandatory ones left empty"""
+        on = args["on"] or services.today()
+        return {"on": on, "gaps": services.composition_gaps(on), "categories": services.composition(on)}
+
+
+@blp.route("/council/members")
+@scope("tenant")
+class MemberList(MethodView):
+    @blp.response(200, CouncilMemberSchema(many=True))
+    def get(self):
+        """Every member and invited participant, past and present"""
+        return services.list_members()
+
+    @blp.arguments(CouncilMemberSchema)
+    @blp.response(201, CouncilMemberSchema)
+    def post(self, data):
+        """Add a member or an invited participant"""
+        return _save(lambda: services.create_member(data))
+
+
+@blp.route("/council/members/<int:member_id>")
+@scope("tenant")
+class MemberDetail(MethodView):
+    @blp.response(200, CouncilMemberSchema)
+    def get(self, member_id):
+        """One member"""
+        return _member(member_id)
+
+    @blp.arguments(CouncilMemberPatchSchema(partial=True))
+    @blp.response(200, CouncilMemberSchema)
+    def patch(self, data, member_id):
+        """Change a member; set `mandate_end` to end the mandate (and the seats held)"""
+        member = _member(member_id)
+        return _save(lambda: services.update_member(member, data))
+
+    @blp.response(204)
+    def delete(self, member_id):
+        """Delete a member recorded by mistake (refused once they hold a seat or have meeting records)"""
+        member = _member(member_id)
+        _save(lambda: services.delete_member(member))
+        return ""
+
+
+@blp.route("/council/seats")
+@scope("tenant")
+class SeatList(MethodView):
+    @blp.response(200, CouncilSeatSchema(many=True))
+    def get(self):
+        """Every term of every seat, current and past"""
+        return services.seat_history()
+
+    @blp.arguments(CouncilSeatSchema)
+    @blp.response(201, CouncilSeatSchema)
+    def post(self, data):
+        """Give a seat to a member; the current holder's term ends the day before"""
+        return _save(lambda: services.assign_seat(data["seat"], data["member_id"],
+                                                  data.get("started_on") or services.today()))
+
+
+@blp.route("/council/establishment")
+@scope("tenant")
+class Establishment(MethodView):
+    @blp.response(200, CouncilEstablishmentSchema)
+    def get(self):
+        """The Municipal Council decision that established the council (`recorded` false until it is)"""
+        return services.get_establishment() or _NotRecorded()
+
+    @blp.arguments(CouncilEstablishmentSchema)
+    @blp.response(200, CouncilEstablishmentSchema)
+    def put(self, data):
+        """Record or correct the establishment"""
+        return _save(lambda: services.save_establishment(data))
+
+
+@blp.route("/council/institutions")
+@scope("tenant")
+class InstitutionList(MethodView):
+    @blp.response(200, CouncilInstitutionSchema(many=True))
+    def get(self):
+        """The institutions linked to the council"""
+        return services.linked_institutions()
+
+    @blp.arguments(CouncilInstitutionLinkSchema)
+    @blp.response(201, CouncilInstitutionSchema)
+    def post(self, data):
+        """Link an existing institution (`institution_id`) or create one (`name`, `kind`...) and link it"""
+        if data.get("institution_id") is not None:
+            return _save(lambda: services.link_institution(data["institution_id"]).institution)
+        return _save(lambda: services.create_institution(data))
+
+
+@blp.route("/council/institutions/search")
+@scope("tenant")
+class InstitutionSearch(MethodView):
+    @blp.arguments(CouncilInstitutionSearchArgs, location="query")
+    @blp.response(200, CouncilSearchResultSchema(many=True))
+    def get(self, args):
+        """Institutions to link, by name; the shared ones of the municipality's county first"""
+        linked = services.linked_institution_ids()
+        return [{**CouncilSearchResultSchema().dump(i), "linked": i.id in linked}
+                for i in services.search_institutions(args["q"])]
+
+
+@blp.route("/council/institutions/<int:institution_id>")
+@scope("tenant")
+class InstitutionDetail(MethodView):
+    @blp.response(200, CouncilInstitutionSchema)
+    def get(self, institution_id):
+        """One institution linked to the council"""
+        institution = services.get_linked_institution(institution_id)
+        if institution is None:
+            abort(404, message=_("This institution is not linked to the council."))
+        return institution
+
+    @blp.response(204)
+    def delete(self, institution_id):
+        """Unlink an institution (refused while members of the council belong to it)"""
+        if services.get_linked_institution(institution_id) is None:
+            abort(404, message=_("This institution is not linked to the council."))
+        _save(lambda: services.unlink_institution(institution_id))
+        return ""

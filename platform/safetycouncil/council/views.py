@@ -1,12 +1,192 @@
-"""Web pages: the council's establishment, composition, seats and institutions."""
-from flask import Blueprint, render_template
+"""Web pages: the council's establishment, composition, seats and institutions.
 
+Thin views over ``services``: read the form, call the service, commit, redirect (POST-redirect-GET);
+on bad input roll back and show the form again with what was typed and the messages (422).
+"""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..documents.services import list_documents
+from ..errors import ValidationFailed
+from ..extensions import db
 from ..tenancy.web import scope
+from . import services
+from .models import INSTITUTION_KINDS, INVITED_KINDS, SEATS
 
 bp = Blueprint("council", __name__, url_prefix="/<municipality>/council", template_folder="templates")
+
+
+def _labels() -> dict:
+    return {"categories": services.CATEGORY_LABELS, "invited_kinds": services.INVITED_KIND_LABELS,
+            "seats": services.SEAT_LABELS, "institution_kinds": services.INSTITUTION_KIND_LABELS}
+
+
+def _page(template: str, errors: dict, **context):
+    return render_template(template, errors=errors, labels=_labels(), **context), (422 if errors else 200)
+
+
+def _upload(name: str) -> tuple[str, bytes] | None:
+    upload = request.files.get(name)
+    return (upload.filename, upload.read()) if upload and upload.filename else None
 
 
 @bp.route("/")
 @scope("tenant")
 def index():
-    return render_template("council/index.html")
+    on = services.today()
+    return render_template(
+        "council/index.html", on=on, labels=_labels(), establishment=services.get_establishment(),
+        seats=services.current_seats(on), composition=services.composition(on),
+        gaps=services.composition_gaps(on), invited=services.invited_participants(on),
+        institutions=services.linked_institutions(),
+        past_members=[m for m in services.list_members() if m.mandate_end and m.mandate_end < on])
+
+
+@bp.route("/establishment", methods=["GET", "POST"])
+@scope("tenant")
+def establishment():
+    record = services.get_establishment()
+    errors: dict = {}
+    form = {key: getattr(record, key) or "" for key in services.ESTABLISHMENT_FIELDS} if record else {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            services.save_establishment(
+                {key: form.get(key) for key in services.ESTABLISHMENT_FIELDS},
+                decision_file=_upload("decision_file"), regulation_file=_upload("regulation_file"),
+                uploaded_by_id=current_user.id)
+            db.session.commit()
+            flash(_("The council's establishment was saved."), "success")
+            return redirect(url_for(".index"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            record = services.get_establishment()
+    return _page("council/establishment.html", errors, form=form, record=record, documents=list_documents())
+
+
+def _member_form(member=None) -> dict:
+    if member is None:
+        return {"mandate_start": services.today().isoformat()}
+    return {key: ("" if getattr(member, key) is None else getattr(member, key)) for key in services.MEMBER_FIELDS}
+
+
+def _member_page(errors: dict, form, member=None):
+    linked, county_others = services.institution_choices()
+    return _page("council/member.html", errors, form=form, member=member, linked=linked,
+                 county_others=county_others, invited_kinds=INVITED_KINDS,
+                 terms=services.seats_of(member) if member is not None else [], today=services.today())
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@scope("tenant")
+def new_member():
+    errors: dict = {}
+    form = _member_form()
+    if request.method == "POST":
+        form = request.form
+        try:
+            member = services.create_member({key: form.get(key) for key in services.MEMBER_FIELDS})
+            db.session.commit()
+            flash(_("%(name)s was added to the council.", name=member.full_name), "success")
+            return redirect(url_for(".index"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return _member_page(errors, form)
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@scope("tenant")
+def member(member_id: int):
+    record = services.get_member(member_id) or abort(404)
+    errors: dict = {}
+    form = _member_form(record)
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        name = record.full_name
+        try:
+            if action == "delete":
+                services.delete_member(record)
+                db.session.commit()
+                flash(_("%(name)s was removed from the council.", name=name), "success")
+                return redirect(url_for(".index"))
+            if action == "end_mandate":
+                services.end_mandate(record, request.form.get("end_on"))
+                db.session.commit()
+                flash(_("%(name)s's mandate was ended.", name=name), "success")
+                return redirect(url_for(".member", member_id=member_id))
+            form = request.form
+            services.update_member(record, {key: form.get(key) for key in services.MEMBER_FIELDS})
+            db.session.commit()
+            flash(_("%(name)s was saved.", name=record.full_name), "success")
+            return redirect(url_for(".index"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            record = services.get_member(member_id) or abort(404)
+            if action in ("end_mandate", "delete"):
+                # These small forms keep their own messages; the member's form shows what is saved.
+                errors = {action: " ".join(str(m) for m in exc.errors.values())}
+                form = {**_member_form(record), "end_on": request.form.get("end_on", "")}
+    return _member_page(errors, form, record)
+
+
+@bp.route("/seats", methods=["GET", "POST"])
+@scope("tenant")
+def seats():
+    on = services.today()
+    errors: dict = {}
+    form = {"started_on": on.isoformat()}
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("action") == "end":
+                term = services.end_seat(form.get("seat", ""), form.get("ended_on"))
+                db.session.commit()
+                flash(_("%(name)s's term as %(seat)s was ended.", name=term.member.full_name,
+                        seat=services.seat_label(term.seat)), "success")
+            else:
+                term = services.assign_seat(form.get("seat", ""), form.get("member_id"), form.get("started_on"))
+                db.session.commit()
+                flash(_("%(name)s now holds the seat: %(seat)s.", name=term.member.full_name,
+                        seat=services.seat_label(term.seat)), "success")
+            return redirect(url_for(".seats"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return _page("council/seats.html", errors, form=form, on=on, seat_names=SEATS,
+                 current=services.current_seats(on), history=services.seat_history(),
+                 candidates=services.active_members(on))
+
+
+@bp.route("/institutions", methods=["GET", "POST"])
+@scope("tenant")
+def institutions():
+    errors: dict = {}
+    form: dict = {}
+    if request.method == "POST":
+        form = request.form
+        action = form.get("action")
+        try:
+            if action == "create":
+                institution = services.create_institution({key: form.get(key) for key in services.INSTITUTION_FIELDS})
+                message = _("%(name)s was created and linked to the council.", name=institution.name)
+            elif action == "unlink":
+                institution = services.get_linked_institution(form.get("institution_id"))
+                services.unlink_institution(form.get("institution_id"))
+                message = _("%(name)s is no longer linked to the council.", name=institution.name)
+            else:
+                link = services.link_institution(form.get("institution_id"))
+                message = _("%(name)s is linked to the council.", name=link.institution.name)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".institutions"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    query = request.args.get("q", "").strip()
+    return _page("council/institutions.html", errors, form=form, query=query, kinds=INSTITUTION_KINDS,
+                 linked=services.linked_institutions(), linked_ids=services.linked_institution_ids(),
+                 results=services.search_institutions(query), county=g.municipality.county.name)

@@ -1,12 +1,447 @@
-"""Web pages: meetings, their agenda, invitations and attendance."""
-from flask import Blueprint, render_template
+"""Web pages: meetings, their agenda and materials, invitations, attendance and the audio recording;
+and the Ministry's national page of extra days off."""
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from .. import jobs
+from ..documents.models import Document
+from ..errors import ValidationFailed
+from ..extensions import db
 from ..tenancy.web import scope
+from . import calendar, invitations, services
+from .invitations import send_invitations_job
+from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff
 
 bp = Blueprint("meetings", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
+national_bp = Blueprint("meetings_national", __name__, url_prefix="/national", template_folder="templates")
 
+INVITATION_STATUS_LABELS = {
+    "pending": _l("Not sent yet"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Not delivered: send again to retry"),
+    "no_email": _l("No e-mail address"),
+}
+
+
+@bp.app_template_filter("meeting_when")
+def meeting_when(meeting) -> str:
+    """'13.06.2025, 10:00–12:00' in the reader's language (local times, never converted)."""
+    start, end = meeting.starts_at, meeting.ends_at
+    if start.date() == end.date():
+        return f"{format_date(start.date())}, {start:%H:%M}–{end:%H:%M}"
+    return f"{format_date(start.date())} {start:%H:%M} – {format_date(end.date())} {end:%H:%M}"
+
+
+def _meeting(meeting_id: int):
+    return services.get_meeting(meeting_id) or abort(404)
+
+
+def _fail(exc: ValidationFailed):
+    db.session.rollback()
+    for message in exc.errors.values():
+        flash(message, "error")
+
+
+def _to_detail(meeting_id: int, anchor: str | None = None):
+    return redirect(url_for(".detail", meeting_id=meeting_id) + (f"#{anchor}" if anchor else ""))
+
+
+def _int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the list, a new meeting, the calendar feed --------------------------------------------------
 
 @bp.route("/")
 @scope("tenant")
 def index():
-    return render_template("meetings/index.html")
+    kind = request.args.get("kind") if request.args.get("kind") in MEETING_KINDS else None
+    year = _int(request.args.get("year"))
+    meetings = services.list_meetings(kind=kind, year=year)
+    upcoming, past = services.split_upcoming(meetings)
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, kinds=services.KIND_LABELS,
+                           statuses=services.STATUS_LABELS, years=services.meeting_years(), kind=kind, year=year,
+                           today=services.local_today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@scope("tenant")
+def new():
+    errors, form = {}, {"kind": request.args.get("kind", "council")}
+    if request.method == "POST":
+        form = request.form
+        try:
+            meeting = services.create_meeting(form.get("kind", ""), form.get("title", ""), form.get("starts_at", ""),
+                                              form.get("ends_at", ""), form.get("location", ""),
+                                              created_by_id=current_user.id)
+            db.session.commit()
+            flash(_("The meeting was planned. The invitation must be sent by %(date)s.",
+                    date=_format_date(meeting.invitation_deadline)), "success")
+            return redirect(url_for(".detail", meeting_id=meeting.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("meetings/form.html", meeting=None, form=form, errors=errors,
+                           kinds=services.KIND_LABELS), (422 if errors else 200)
+
+
+def _format_date(day, format="full"):
+    return format_date(day, format)
+
+
+@bp.route("/calendar.ics")
+@scope("tenant")
+def calendar_feed():
+    meetings = services.meetings_with_agenda()
+    body = calendar.calendar_bytes(meetings, g.municipality,
+                                   name=_("KVSP of %(name)s: meetings", name=g.municipality.name))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="kvsp-{g.municipality.slug}.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- one meeting ---------------------------------------------------------------------------------
+
+@bp.route("/<int:meeting_id>")
+@scope("tenant")
+def detail(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    attendance = services.list_attendance(meeting)
+    audio = db.session.get(Document, meeting.audio_document_id) if meeting.audio_document_id else None
+    return render_template(
+        "meetings/detail.html", meeting=meeting, kinds=services.KIND_LABELS, statuses=services.STATUS_LABELS,
+        deadline=services.deadline_status(meeting), invitations=invitations.list_invitations(meeting),
+        invitees=invitations.invitees(meeting), invitation_labels=INVITATION_STATUS_LABELS,
+        attendance=attendance, summary=services.attendance_summary(attendance),
+        attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),
+        notice=services.NOTICE_WORKING_DAYS, today=services.local_today(), sent_day=services.sent_day(meeting),
+        records=services.meeting_records(meeting))
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@scope("tenant")
+def edit(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    errors = {}
+    form = {"kind": meeting.kind, "title": meeting.title, "location": meeting.location or "",
+            "starts_at": meeting.starts_at.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": meeting.ends_at.strftime("%Y-%m-%dT%H:%M")}
+    if request.method == "POST":
+        form = request.form
+        try:
+            services.update_meeting(meeting, kind=form.get("kind", ""), title=form.get("title", ""),
+                                    starts_at=form.get("starts_at", ""), ends_at=form.get("ends_at", ""),
+                                    location=form.get("location", ""))
+            db.session.commit()
+            flash(_("The meeting was saved."), "success")
+            return redirect(url_for(".detail", meeting_id=meeting.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            meeting = _meeting(meeting_id)
+    return render_template("meetings/form.html", meeting=meeting, form=form, errors=errors,
+                           kinds=services.KIND_LABELS), (422 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@scope("tenant")
+def cancel(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        services.cancel_meeting(meeting, request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("The meeting was cancelled."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id)
+
+
+@bp.route("/<int:meeting_id>/held", methods=["POST"])
+@scope("tenant")
+def held(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        services.record_held(meeting)
+        db.session.commit()
+        flash(_("The meeting is recorded as held."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id)
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["POST"])
+@scope("tenant")
+def delete(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        services.delete_meeting(meeting)
+        db.session.commit()
+        flash(_("The meeting was deleted."), "success")
+        return redirect(url_for(".index"))
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id)
+
+
+# --- the agenda and its materials ------------------------------------------------------------------
+
+@bp.route("/<int:meeting_id>/agenda", methods=["POST"])
+@scope("tenant")
+def add_item(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        services.add_agenda_item(meeting, request.form.get("title", ""), request.form.get("description", ""),
+                                 request.form.get("presenter", ""))
+        db.session.commit()
+        flash(_("The agenda item was added."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "agenda")
+
+
+def _item(item_id: int):
+    return services.get_agenda_item(item_id) or abort(404)
+
+
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+@scope("tenant")
+def edit_item(item_id: int):
+    item = _item(item_id)
+    errors = {}
+    form = {"title": item.title, "description": item.description or "", "presenter": item.presenter or ""}
+    if request.method == "POST":
+        form = request.form
+        meeting_id = item.meeting_id
+        try:
+            if form.get("action") == "delete":
+                services.remove_agenda_item(item)
+                db.session.commit()
+                flash(_("The agenda item was removed."), "success")
+                return _to_detail(meeting_id, "agenda")
+            services.update_agenda_item(item, title=form.get("title", ""), description=form.get("description", ""),
+                                        presenter=form.get("presenter", ""))
+            db.session.commit()
+            flash(_("The agenda item was saved."), "success")
+            return _to_detail(meeting_id, "agenda")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            item = _item(item_id)
+    return render_template("meetings/item.html", item=item, meeting=item.meeting, form=form,
+                           errors=errors), (422 if errors else 200)
+
+
+@bp.route("/items/<int:item_id>/move", methods=["POST"])
+@scope("tenant")
+def move_item(item_id: int):
+    item = _item(item_id)
+    meeting_id = item.meeting_id
+    step = -1 if request.form.get("direction") == "up" else 1
+    try:
+        services.move_agenda_item(item, item.position + step)
+        db.session.commit()
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "agenda")
+
+
+@bp.route("/items/<int:item_id>/materials", methods=["POST"])
+@scope("tenant")
+def add_material(item_id: int):
+    item = _item(item_id)
+    meeting_id = item.meeting_id
+    upload = request.files.get("file")
+    try:
+        services.add_material(item, request.form.get("title", ""), upload.filename if upload else "",
+                              upload.read() if upload else b"", uploaded_by_id=current_user.id)
+        db.session.commit()
+        flash(_("The material was attached."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        meeting = _meeting(meeting_id)
+        return _detail_with_errors(meeting, {f"material-{item_id}": next(iter(exc.errors.values()))})
+    return _to_detail(meeting_id, "agenda")
+
+
+def _detail_with_errors(meeting, errors: dict):
+    """The detail page again, with the refusal next to the form that caused it (422)."""
+    for message in errors.values():
+        flash(message, "error")
+    response = detail(meeting.id)
+    return response, 422
+
+
+@bp.route("/materials/<int:material_id>/remove", methods=["POST"])
+@scope("tenant")
+def remove_material(material_id: int):
+    material = services.get_material(material_id) or abort(404)
+    meeting_id = services.get_agenda_item(material.agenda_item_id).meeting_id
+    try:
+        services.remove_material(material)
+        db.session.commit()
+        flash(_("The material was removed from the agenda item."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "agenda")
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+@bp.route("/<int:meeting_id>/invitees", methods=["GET", "POST"])
+@scope("tenant")
+def invitees(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            invitations.choose_invitees(meeting, request.form.getlist("member_id"))
+            db.session.commit()
+            flash(_("The invitees were saved."), "success")
+            return _to_detail(meeting_id, "invitations")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            meeting = _meeting(meeting_id)
+    chosen = {row.member_id: row for row in invitations.list_invitations(meeting)}
+    return render_template("meetings/invitees.html", meeting=meeting, members=invitations.choosable_members(meeting),
+                           automatic=invitations.automatic_invitees(meeting), chosen=chosen, errors=errors,
+                           invitation_labels=INVITATION_STATUS_LABELS), (422 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>/invitations/send", methods=["POST"])
+@scope("tenant")
+def send_invitations(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        rows = invitations.prepare_invitations(meeting)
+        count = sum(1 for r in rows if r.status in ("pending", "failed"))
+        db.session.commit()
+    except ValidationFailed as exc:
+        _fail(exc)
+        return _to_detail(meeting_id, "invitations")
+    jobs.enqueue(send_invitations_job, meeting_id)
+    flash(_("The invitation is being e-mailed to %(n)d people.", n=count), "success")
+    return _to_detail(meeting_id, "invitations")
+
+
+@bp.route("/<int:meeting_id>/invitations/record", methods=["POST"])
+@scope("tenant")
+def record_invitations(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        invitations.record_invitations_sent(meeting, request.form.get("sent_on", ""))
+        db.session.commit()
+        if meeting.invitation_working_days_late:
+            flash(_("Recorded. The invitations were late by %(n)d working days.",
+                    n=meeting.invitation_working_days_late), "success")
+        else:
+            flash(_("Recorded. The invitations were sent on time."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "invitations")
+
+
+# --- attendance and the recording --------------------------------------------------------------
+
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@scope("tenant")
+def attendance(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    errors, guest_form = {}, {}
+    if request.method == "POST":
+        action = request.form.get("action", "members")
+        try:
+            if action == "guest":
+                guest_form = request.form
+                services.add_guest(meeting, request.form.get("guest_name", ""),
+                                   request.form.get("guest_institution", ""))
+                message = _("The guest was added.")
+            elif action == "remove":
+                services.remove_attendance(meeting, request.form.get("attendance_id"))
+                message = _("The entry was removed.")
+            else:
+                member_ids = request.form.getlist("member_id")
+                statuses = request.form.getlist("status")
+                if len(member_ids) != len(statuses):
+                    raise ValidationFailed({"attendance": _("The form was incomplete: reload it and try again.")})
+                services.set_member_attendance(meeting, list(zip(member_ids, statuses, strict=True)))
+                message = _("The attendance was saved.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".attendance", meeting_id=meeting_id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            meeting = _meeting(meeting_id)
+    rows = services.list_attendance(meeting)
+    recorded = {a.member_id: a for a in rows if a.member_id is not None}
+    people = {m.id: m for m in invitations.invitees(meeting)}
+    for row in recorded.values():
+        people.setdefault(row.member_id, row.member)
+    if not people:
+        people = {m.id: m for m in invitations.choosable_members(meeting)}
+    return render_template(
+        "meetings/attendance.html", meeting=meeting, people=sorted(people.values(), key=lambda m: m.full_name.lower()),
+        recorded=recorded, guests=[a for a in rows if a.member_id is None], statuses=ATTENDANCE_STATUSES,
+        labels=services.ATTENDANCE_LABELS, errors=errors, guest_form=guest_form,
+        started=services.started(meeting)), (422 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>/audio", methods=["POST"])
+@scope("tenant")
+def audio(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    upload = request.files.get("audio")
+    try:
+        services.attach_audio(meeting, upload.filename if upload else "", upload.read() if upload else b"",
+                              uploaded_by_id=current_user.id)
+        db.session.commit()
+        flash(_("The audio recording was added."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _detail_with_errors(_meeting(meeting_id), exc.errors)
+    return _to_detail(meeting_id, "audio")
+
+
+# --- national: extra days off declared by the government ----------------------------------------
+
+@national_bp.route("/days-off", methods=["GET", "POST"])
+@scope("national")
+def days_off():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            row = services.add_day_off(form.get("day", ""), form.get("reason", ""))
+            db.session.commit()
+            day = row.day
+            changed = services.recompute_future_deadlines()
+            flash(_("%(date)s is now a day off. Invitation deadlines of %(n)d planned meetings changed.",
+                    date=_format_date(day), n=changed), "success")
+            return redirect(url_for(".days_off"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("meetings/days_off.html", days=services.list_days_off(), errors=errors, form=form,
+                           today=services.local_today()), (422 if errors else 200)
+
+
+@national_bp.route("/days-off/<int:day_off_id>/remove", methods=["POST"])
+@scope("national")
+def remove_day_off(day_off_id: int):
+    row = db.session.get(ExtraDayOff, day_off_id) or abort(404)
+    day = row.day
+    services.remove_day_off(row)
+    db.session.commit()
+    changed = services.recompute_future_deadlines()
+    flash(_("%(date)s is a working day again. Invitation deadlines of %(n)d planned meetings changed.",
+            date=_format_date(day), n=changed), "success")
+    return redirect(url_for(".days_off"))

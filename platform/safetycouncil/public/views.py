@@ -1,7 +1,7 @@
 """Pages anyone may read: the national list of councils, each council's public page, health checks."""
 from itertools import groupby
 
-from flask import Blueprint, current_app, g, jsonify, render_template
+from flask import Blueprint, abort, current_app, g, jsonify, render_template
 from sqlalchemy import select, text
 
 from ..extensions import db
@@ -27,7 +27,22 @@ def home():
 @bp.route("/public/<municipality>/")
 @scope("public")
 def municipality():
-    return render_template("public/municipality.html", municipality=g.municipality)
+    from ..records.services import published_press_releases
+
+    return render_template("public/municipality.html", municipality=g.municipality,
+                           press_releases=published_press_releases())
+
+
+@bp.route("/public/<municipality>/press/<int:release_id>")
+@scope("public")
+def press_release(release_id: int):
+    """A published press release (Art. 11); drafts are never public."""
+    from ..records.services import get_published_press_release
+
+    found = get_published_press_release(release_id) or abort(404)
+    release, meeting = found
+    return render_template("public/press_release.html", municipality=g.municipality, release=release,
+                           meeting=meeting)
 
 
 @bp.route("/favicon.ico")

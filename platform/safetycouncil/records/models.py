@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
+from ..council.models import CouncilMember
 from ..extensions import db
 from ..tenancy import TenantOwned
 from ..timeutil import utcnow
@@ -38,6 +39,9 @@ class Decision(TenantOwned, Audited, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     adopted_by_consensus: Mapped[bool] = mapped_column(default=True)
     signed_by_chair_on: Mapped[date | None]
+    # How the signature was recorded: "chair" (the chair signed in the platform) or "paper"
+    # (the technical secretary recorded the date of the chair's signature on the paper original).
+    signature_method: Mapped[str | None] = mapped_column(String(20))
     distributed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -46,6 +50,23 @@ class Decision(TenantOwned, Audited, db.Model):
     @property
     def current_text(self) -> str:
         return self.versions[-1].text if self.versions else ""
+
+
+class DecisionDistribution(TenantOwned, db.Model):
+    """A copy of a signed decision sent to one member (Art. 7.8); never e-mailed twice."""
+
+    __tablename__ = "decision_distributions"
+    __table_args__ = (UniqueConstraint("decision_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id", ondelete="RESTRICT"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20))  # sent, no_email, failed
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+
+    member: Mapped[CouncilMember] = relationship(lazy="joined")
 
 
 class DecisionVersion(TenantOwned, Audited, db.Model):

@@ -1,0 +1,698 @@
+"""Meetings of a municipality's council: planning and holding them, their agenda and materials,
+attendance, the audio recording, and the invitation deadline of Art. 7.4.
+
+Runs inside the municipality's tenant scope (``recompute_future_deadlines`` and the Ministry's
+extra days off are the exceptions: they are national). Services flush; callers commit.
+
+Times: ``Meeting.starts_at``/``ends_at`` are local times in Europe/Tirane (naive);
+``invitation_sent_at`` and ``reminder_sent_at`` are naive UTC, like every other timestamp.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, extract, func, select
+from sqlalchemy.orm import selectinload
+
+from .. import uploads, workdays
+from ..council.models import CouncilMember
+from ..documents.models import Document
+from ..documents.services import store_document
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..municipalities.models import Municipality
+from ..records.models import Decision, MinutesVersion, PressRelease
+from ..tenancy import tenant
+from .models import (
+    ATTENDANCE_STATUSES,
+    MEETING_KINDS,
+    AgendaItem,
+    AgendaMaterial,
+    Attendance,
+    ExtraDayOff,
+    Invitation,
+    Meeting,
+)
+
+# Art. 7.4: the invitation reaches members at least this many working days before the meeting.
+# A parameter of the unified model: the compliance work will make it editable by the Ministry.
+NOTICE_WORKING_DAYS = 5
+# The technical secretary is warned when the deadline is this many working days away (or less).
+REMINDER_WORKING_DAYS = 2
+MAX_MATERIAL_BYTES = uploads.DEFAULT_MAX_BYTES
+MAX_AUDIO_BYTES = 300 * 1024 * 1024  # a full recording of a long meeting (Art. 10.2)
+AUDIO_TYPES = frozenset({"mp3", "m4a", "wav", "ogg"})
+TIMEZONE = ZoneInfo("Europe/Tirane")
+UTC = ZoneInfo("UTC")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+KIND_LABELS = {
+    "council": _l("Council meeting"),
+    "council_ad_hoc": _l("Ad hoc council meeting"),
+    "open_consultation": _l("Open consultation meeting"),
+    "secretariat_monitoring": _l("Coordination Secretariat monitoring meeting"),
+    "task_force": _l("Task force meeting"),
+}
+STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "held": _l("Held"),
+    "cancelled": _l("Cancelled"),
+}
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "excused": _l("Excused"),
+}
+
+
+# --- time ------------------------------------------------------------------------------------
+
+def local_now() -> datetime:
+    """The time now in Albania, naive (the form of ``Meeting.starts_at``)."""
+    return datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+
+
+def local_today() -> date:
+    return local_now().date()
+
+
+def utc_to_local(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC).astimezone(TIMEZONE).replace(tzinfo=None)
+
+
+def local_to_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=TIMEZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def sent_day(meeting: Meeting) -> date | None:
+    """The day (in Albania) the invitations were sent, or None."""
+    return utc_to_local(meeting.invitation_sent_at).date() if meeting.invitation_sent_at else None
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def _check_year(value, field: str):
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationFailed({field: _("Enter a date between the years %(start)d and %(end)d.",
+                                         start=EARLIEST_YEAR, end=LATEST_YEAR)})
+    return value
+
+
+def parse_date(raw, field: str = "date") -> date:
+    """A date from a form or JSON: 2025-06-13 (also 13.06.2025 or 13/06/2025)."""
+    if isinstance(raw, datetime):
+        return _check_year(raw.date(), field)
+    if isinstance(raw, date):
+        return _check_year(raw, field)
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationFailed({field: _("Enter a date.")})
+    try:
+        return _check_year(date.fromisoformat(text), field)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return _check_year(datetime.strptime(text, fmt).date(), field)
+        except ValueError:
+            continue
+    raise ValidationFailed({field: _("Enter a valid date, for example 2025-06-13.")})
+
+
+def parse_datetime(raw, field: str = "starts_at") -> datetime:
+    """A local date and time from a form or JSON: 2025-06-13T10:00 (seconds, a space instead of
+    the T, or 13.06.2025 10:00 also work). A time with an offset is converted to Albanian time."""
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        text = re.sub(r"\s+", " ", (raw or "").strip())
+        if not text:
+            raise ValidationFailed({field: _("Enter a date and a time.")})
+        value = None
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            for fmt in _DATE_FORMATS:
+                for suffix in (" %H:%M", " %H:%M:%S"):
+                    try:
+                        value = datetime.strptime(text, fmt + suffix)
+                        break
+                    except ValueError:
+                        continue
+                if value is not None:
+                    break
+        if value is None:
+            raise ValidationFailed({field: _("Enter a valid date and time, for example 2025-06-13 10:00.")})
+        if len(text) <= 10 and ":" not in text:
+            raise ValidationFailed({field: _("Enter the time as well as the date.")})
+    if value.tzinfo is not None:
+        value = value.astimezone(TIMEZONE).replace(tzinfo=None)
+    return _check_year(value.replace(microsecond=0), field)
+
+
+# --- the invitation deadline (Art. 7.4) -------------------------------------------------------
+
+def extra_days_off() -> frozenset[date]:
+    """The days off the government declared beyond the public holidays (global, Ministry-kept)."""
+    return frozenset(db.session.execute(select(ExtraDayOff.day)).scalars())
+
+
+def deadline_for(meeting_day: date, days_off=None) -> date:
+    """The last day the invitation to a meeting on ``meeting_day`` may be sent."""
+    return workdays.invitation_deadline(meeting_day, NOTICE_WORKING_DAYS,
+                                        extra_days_off() if days_off is None else days_off)
+
+
+def lateness_for(sent_on: date, meeting_day: date, days_off=None) -> int:
+    """By how many working days an invitation sent on ``sent_on`` is late (0: on time)."""
+    return workdays.working_days_late(sent_on, meeting_day, NOTICE_WORKING_DAYS,
+                                      extra_days_off() if days_off is None else days_off)
+
+
+def refresh_deadline(meeting: Meeting, days_off=None) -> None:
+    """Keep the deadline (and the lateness of invitations already sent) in step with the start."""
+    days_off = extra_days_off() if days_off is None else days_off
+    deadline = deadline_for(meeting.starts_at.date(), days_off)
+    if meeting.invitation_deadline is not None and meeting.invitation_deadline != deadline:
+        meeting.reminder_sent_at = None  # a new deadline deserves a new reminder
+    meeting.invitation_deadline = deadline
+    if meeting.invitation_sent_at is not None:
+        meeting.invitation_working_days_late = lateness_for(sent_day(meeting), meeting.starts_at.date(), days_off)
+
+
+def set_invitation_sent(meeting: Meeting, sent_at_utc: datetime, days_off=None) -> None:
+    """Record when the invitations were sent, and how late that was."""
+    meeting.invitation_sent_at = sent_at_utc
+    meeting.invitation_working_days_late = lateness_for(
+        sent_day(meeting), meeting.starts_at.date(), extra_days_off() if days_off is None else days_off)
+
+
+def deadline_status(meeting: Meeting, today: date | None = None) -> dict:
+    """What the scheduling screen says about the deadline."""
+    today = today or local_today()
+    deadline = meeting.invitation_deadline
+    status = {"deadline": deadline, "sent": meeting.invitation_sent_at is not None,
+              "late_by": meeting.invitation_working_days_late, "remaining": None, "late_if_sent_today": None,
+              "meeting_passed": meeting.starts_at.date() < today}
+    if meeting.invitation_sent_at is None and deadline is not None:
+        if deadline >= today:
+            status["remaining"] = workdays.working_days_between(today, deadline, extra_days_off())
+        else:
+            status["late_if_sent_today"] = lateness_for(today, meeting.starts_at.date())
+    return status
+
+
+def recompute_future_deadlines() -> int:
+    """After the Ministry changes the extra days off: recompute every municipality's future
+    meetings' deadlines (each inside its own tenant scope). Commits. Returns how many changed."""
+    days_off = extra_days_off()
+    today = local_today()
+    changed = 0
+    ids = db.session.execute(select(Municipality.id).order_by(Municipality.id)).scalars().all()
+    db.session.commit()
+    for municipality_id in ids:
+        with tenant(municipality_id):
+            meetings = db.session.execute(select(Meeting).where(
+                Meeting.starts_at >= datetime.combine(today, time()), Meeting.status == "planned")).scalars().all()
+            for meeting in meetings:
+                before = (meeting.invitation_deadline, meeting.invitation_working_days_late)
+                refresh_deadline(meeting, days_off)
+                changed += before != (meeting.invitation_deadline, meeting.invitation_working_days_late)
+            db.session.commit()
+    return changed
+
+
+# --- extra days off (national, the Ministry's) -----------------------------------------------
+
+def list_days_off() -> list[ExtraDayOff]:
+    return list(db.session.execute(select(ExtraDayOff).order_by(ExtraDayOff.day.desc())).scalars())
+
+
+def add_day_off(day, reason: str) -> ExtraDayOff:
+    errors: dict[str, str] = {}
+    try:
+        day = parse_date(day, "day")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the day is a day off (for example the government decision).")
+    elif len(reason) > 200:
+        errors["reason"] = _("The reason can have at most 200 characters.")
+    if not errors:
+        if db.session.execute(select(ExtraDayOff.id).where(ExtraDayOff.day == day)).first():
+            errors["day"] = _("This day is already a declared day off.")
+        elif not workdays.is_working_day(day):
+            errors["day"] = _("This day is already a weekend day or a public holiday.")
+    if errors:
+        raise ValidationFailed(errors)
+    row = ExtraDayOff(day=day, reason=reason)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_day_off(row: ExtraDayOff) -> None:
+    db.session.delete(row)
+    db.session.flush()
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id)
+
+
+def list_meetings(*, kind: str | None = None, year: int | None = None, status: str | None = None,
+                  newest_first: bool = False) -> list[Meeting]:
+    query = select(Meeting)
+    if kind:
+        query = query.where(Meeting.kind == kind)
+    if year:
+        query = query.where(extract("year", Meeting.starts_at) == int(year))
+    if status:
+        query = query.where(Meeting.status == status)
+    order = Meeting.starts_at.desc() if newest_first else Meeting.starts_at
+    return list(db.session.execute(query.order_by(order, Meeting.id)).scalars())
+
+
+def split_upcoming(meetings: list[Meeting], now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming (soonest first) and past (latest first)."""
+    now = now or local_now()
+    upcoming = sorted((m for m in meetings if m.ends_at >= now), key=lambda m: m.starts_at)
+    past = sorted((m for m in meetings if m.ends_at < now), key=lambda m: m.starts_at, reverse=True)
+    return upcoming, past
+
+
+def meeting_years() -> list[int]:
+    years = db.session.execute(select(extract("year", Meeting.starts_at)).distinct()).scalars()
+    return sorted({int(y) for y in years if y is not None}, reverse=True)
+
+
+def _text(value, field: str, errors: dict, *, required: bool, max_len: int, message: str | None = None):
+    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not value:
+        errors[field] = message or _("This field is required.")
+    elif len(value) > max_len:
+        errors[field] = _("At most %(n)d characters.", n=max_len)
+    return value or None
+
+
+def _validate_meeting(kind, title, starts_at, ends_at, location) -> dict:
+    errors: dict[str, str] = {}
+    if kind not in MEETING_KINDS:
+        errors["kind"] = _("Choose the kind of meeting.")
+    title = _text(title, "title", errors, required=True, max_len=200, message=_("Enter the meeting's title."))
+    location = _text(location, "location", errors, required=False, max_len=200)
+    values = {}
+    for field, raw in (("starts_at", starts_at), ("ends_at", ends_at)):
+        try:
+            values[field] = parse_datetime(raw, field)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if "starts_at" in values and "ends_at" in values and values["ends_at"] <= values["starts_at"]:
+        errors["ends_at"] = _("The meeting must end after it starts: the end is before the start.")
+    if errors:
+        raise ValidationFailed(errors)
+    return {"kind": kind, "title": title, "location": location, **values}
+
+
+def create_meeting(kind: str, title: str, starts_at, ends_at, location: str | None = None, *,
+                   created_by_id: int | None = None) -> Meeting:
+    meeting = Meeting(**_validate_meeting(kind, title, starts_at, ends_at, location), status="planned",
+                      created_by_id=created_by_id)
+    refresh_deadline(meeting)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, ends_at=None,
+                   location=...) -> Meeting:
+    if meeting.status == "cancelled":
+        raise ValidationFailed({"meeting": _("This meeting was cancelled; it can no longer be changed.")})
+    values = _validate_meeting(
+        meeting.kind if kind is None else kind, meeting.title if title is None else title,
+        meeting.starts_at if starts_at is None else starts_at, meeting.ends_at if ends_at is None else ends_at,
+        meeting.location if location is ... else location)
+    if values["kind"] != meeting.kind and db.session.execute(
+            select(Invitation.id).where(Invitation.meeting_id == meeting.id, Invitation.status == "sent")).first():
+        raise ValidationFailed({"kind": _("Invitations have been sent: the kind of meeting can no longer change.")})
+    start_changed = values["starts_at"] != meeting.starts_at
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    if start_changed or meeting.invitation_deadline is None:
+        refresh_deadline(meeting)
+    db.session.flush()
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
+    if meeting.status != "planned":
+        raise ValidationFailed({"reason": _("Only a planned meeting can be cancelled.")})
+    errors: dict[str, str] = {}
+    reason = _text(reason, "reason", errors, required=True, max_len=300,
+                   message=_("Say why the meeting is cancelled."))
+    if errors:
+        raise ValidationFailed(errors)
+    meeting.status, meeting.cancelled_reason = "cancelled", reason
+    db.session.flush()
+    return meeting
+
+
+def record_held(meeting: Meeting, now: datetime | None = None) -> Meeting:
+    """Record that the meeting took place (once it has started)."""
+    if meeting.status != "planned":
+        raise ValidationFailed({"status": _("Only a planned meeting can be recorded as held.")})
+    if meeting.starts_at > (now or local_now()):
+        raise ValidationFailed({"status": _("The meeting has not started yet: it can be recorded as held "
+                                            "once it has taken place.")})
+    meeting.status = "held"
+    db.session.flush()
+    return meeting
+
+
+def meeting_records(meeting: Meeting) -> list[str]:
+    """What the meeting has on record (each blocks its deletion)."""
+    found = []
+    if meeting.invitation_sent_at is not None:
+        found.append(str(_l("invitations sent")))
+    checks = (
+        (AgendaItem, AgendaItem.meeting_id, None, _l("agenda items")),
+        (Invitation, Invitation.meeting_id, Invitation.status == "sent", _l("invitations sent")),
+        (Attendance, Attendance.meeting_id, None, _l("attendance")),
+        (MinutesVersion, MinutesVersion.meeting_id, None, _l("minutes")),
+        (Decision, Decision.meeting_id, None, _l("decisions")),
+        (PressRelease, PressRelease.meeting_id, None, _l("a press release")),
+    )
+    for model, column, extra, label in checks:
+        query = select(func.count()).select_from(model).where(column == meeting.id)
+        if extra is not None:
+            query = query.where(extra)
+        if str(label) not in found and db.session.execute(query).scalar():
+            found.append(str(label))
+    if meeting.audio_document_id is not None:
+        found.append(str(_l("an audio recording")))
+    return found
+
+
+def delete_meeting(meeting: Meeting) -> None:
+    """Delete a meeting with nothing on record; otherwise refuse and suggest cancelling it."""
+    records = meeting_records(meeting)
+    if records:
+        raise ValidationFailed({"meeting": _(
+            "This meeting cannot be deleted because it has records (%(records)s). "
+            "Cancel it instead, giving the reason.", records=", ".join(records))})
+    db.session.execute(delete(Invitation).where(Invitation.meeting_id == meeting.id))  # chosen, never sent
+    db.session.delete(meeting)
+    db.session.flush()
+
+
+# --- the agenda ----------------------------------------------------------------------------------
+
+def get_agenda_item(item_id: int) -> AgendaItem | None:
+    return db.session.get(AgendaItem, item_id)
+
+
+def _validate_item(title, description, presenter) -> dict:
+    errors: dict[str, str] = {}
+    values = {
+        "title": _text(title, "title", errors, required=True, max_len=300,
+                       message=_("Enter the agenda item's title.")),
+        "description": _text(description, "description", errors, required=False, max_len=5000),
+        "presenter": _text(presenter, "presenter", errors, required=False, max_len=200),
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status == "cancelled":
+        raise ValidationFailed({"meeting": _("This meeting was cancelled; it can no longer be changed.")})
+
+
+def add_agenda_item(meeting: Meeting, title: str, description: str | None = None,
+                    presenter: str | None = None) -> AgendaItem:
+    _check_open(meeting)
+    values = _validate_item(title, description, presenter)
+    last = db.session.execute(select(func.max(AgendaItem.position)).where(
+        AgendaItem.meeting_id == meeting.id)).scalar() or 0
+    item = AgendaItem(meeting_id=meeting.id, position=last + 1, **values)
+    db.session.add(item)
+    db.session.flush()
+    db.session.expire(meeting, ["agenda_items"])
+    return item
+
+
+def update_agenda_item(item: AgendaItem, *, title=None, description=..., presenter=...) -> AgendaItem:
+    _check_open(item.meeting)
+    values = _validate_item(item.title if title is None else title,
+                            item.description if description is ... else description,
+                            item.presenter if presenter is ... else presenter)
+    for key, value in values.items():
+        setattr(item, key, value)
+    db.session.flush()
+    return item
+
+
+def _items_of(meeting_id: int) -> list[AgendaItem]:
+    return list(db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                                   .order_by(AgendaItem.position, AgendaItem.id)).scalars())
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+
+
+def move_agenda_item(item: AgendaItem, position: int) -> AgendaItem:
+    """Move an item to ``position`` (1 is first); the others keep their order."""
+    _check_open(item.meeting)
+    items = [i for i in _items_of(item.meeting_id) if i.id != item.id]
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"position": _("Enter the position as a whole number.")}) from None
+    position = max(1, min(position, len(items) + 1))
+    items.insert(position - 1, item)
+    _renumber(items)
+    db.session.flush()
+    db.session.expire(item.meeting, ["agenda_items"])
+    return item
+
+
+def remove_agenda_item(item: AgendaItem) -> None:
+    _check_open(item.meeting)
+    meeting = item.meeting
+    db.session.delete(item)
+    db.session.flush()
+    _renumber(_items_of(meeting.id))
+    db.session.flush()
+    db.session.expire(meeting, ["agenda_items"])
+
+
+def get_material(material_id: int) -> AgendaMaterial | None:
+    return db.session.get(AgendaMaterial, material_id)
+
+
+def add_material(item: AgendaItem, title: str, filename: str, data: bytes, *,
+                 uploaded_by_id: int | None) -> AgendaMaterial:
+    """Check, store and link a file to an agenda item. On refusal nothing is kept (the caller
+    rolls back; the file is checked before anything is written)."""
+    _check_open(item.meeting)
+    uploads.check_upload(filename, data, max_bytes=MAX_MATERIAL_BYTES)
+    document = store_document(title, filename, data, uploaded_by_id=uploaded_by_id, kind="materials")
+    material = AgendaMaterial(agenda_item_id=item.id, document_id=document.id)
+    db.session.add(material)
+    db.session.flush()
+    db.session.expire(item, ["materials"])
+    return material
+
+
+def remove_material(material: AgendaMaterial) -> None:
+    """Unlink a material from its agenda item (the document stays in the municipality's documents)."""
+    item = db.session.get(AgendaItem, material.agenda_item_id)
+    _check_open(item.meeting)
+    db.session.delete(material)
+    db.session.flush()
+    db.session.expire(item, ["materials"])
+
+
+# --- the audio recording (Art. 10.2) --------------------------------------------------------------
+
+def attach_audio(meeting: Meeting, filename: str, data: bytes, *, uploaded_by_id: int | None,
+                 title: str | None = None, now: datetime | None = None, field: str = "audio") -> Document:
+    """Check (audio types only), store and link the meeting's full recording (Art. 10.2)."""
+    if meeting.status == "cancelled":
+        raise ValidationFailed({field: _("This meeting was cancelled: it has no recording.")})
+    if meeting.starts_at > (now or local_now()):
+        raise ValidationFailed({field: _("The recording can be added once the meeting has started.")})
+    uploads.check_upload(filename, data, allowed=set(AUDIO_TYPES), field=field, max_bytes=MAX_AUDIO_BYTES)
+    document = store_document(title or _("Audio recording: %(title)s", title=meeting.title)[:200], filename, data,
+                              uploaded_by_id=uploaded_by_id, kind="recordings", max_bytes=MAX_AUDIO_BYTES,
+                              allowed=set(AUDIO_TYPES))
+    meeting.audio_document_id = document.id
+    db.session.flush()
+    return document
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+def list_attendance(meeting: Meeting) -> list[Attendance]:
+    rows = db.session.execute(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                              .order_by(Attendance.id)).scalars().all()
+    members = sorted((a for a in rows if a.member_id is not None), key=lambda a: a.member.full_name.lower())
+    guests = [a for a in rows if a.member_id is None]
+    return members + guests
+
+
+def _check_attendance_open(meeting: Meeting, now: datetime | None = None) -> None:
+    if meeting.status == "cancelled":
+        raise ValidationFailed({"attendance": _("This meeting was cancelled: there is no attendance to record.")})
+    if meeting.starts_at > (now or local_now()):
+        raise ValidationFailed({"attendance": _("Attendance can be recorded once the meeting has started.")})
+
+
+def _member(member_id, field: str = "member_id") -> CouncilMember:
+    try:
+        member = db.session.get(CouncilMember, int(member_id))
+    except (TypeError, ValueError):
+        member = None
+    if member is None:
+        raise ValidationFailed({field: _("There is no such council member in this municipality.")})
+    return member
+
+
+def _status(status, field: str = "status") -> str:
+    if status not in ATTENDANCE_STATUSES:
+        raise ValidationFailed({field: _("Choose present, absent or excused.")})
+    return status
+
+
+def record_attendance(meeting: Meeting, member_id: int, status: str) -> Attendance:
+    """Add one member's attendance; a member already on the list is refused."""
+    _check_attendance_open(meeting)
+    member = _member(member_id)
+    _status(status)
+    existing = db.session.execute(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)).scalar_one_or_none()
+    if existing is not None:
+        raise ValidationFailed({"member_id": _(
+            "%(name)s is already on the attendance list of this meeting: change their status there.",
+            name=member.full_name)})
+    row = Attendance(meeting_id=meeting.id, member_id=member.id, status=status)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _check_no_duplicates(member_ids: list[int]) -> None:
+    seen: set[int] = set()
+    for member_id in member_ids:
+        if member_id in seen:
+            member = _member(member_id)
+            raise ValidationFailed({"member_id": _(
+                "%(name)s is listed twice: each member is recorded once per meeting.", name=member.full_name)})
+        seen.add(member_id)
+
+
+def set_member_attendance(meeting: Meeting, entries: list[tuple[int, str | None]]) -> None:
+    """Set several members' attendance at once; an empty status removes a member's record."""
+    _check_attendance_open(meeting)
+    parsed = []
+    for raw_id, status in entries:
+        member = _member(raw_id)
+        parsed.append((member, _status(status) if status else None))
+    _check_no_duplicates([m.id for m, _s in parsed])
+    existing = {a.member_id: a for a in db.session.execute(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id.is_not(None))).scalars()}
+    for member, status in parsed:
+        row = existing.get(member.id)
+        if status is None:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(Attendance(meeting_id=meeting.id, member_id=member.id, status=status))
+        elif row.status != status:
+            row.status = status
+    db.session.flush()
+
+
+def _validate_guest(name, institution) -> dict:
+    errors: dict[str, str] = {}
+    values = {
+        "guest_name": _text(name, "guest_name", errors, required=True, max_len=200,
+                            message=_("Enter the guest's name.")),
+        "guest_institution": _text(institution, "guest_institution", errors, required=False, max_len=200),
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def add_guest(meeting: Meeting, name: str, institution: str | None = None) -> Attendance:
+    _check_attendance_open(meeting)
+    row = Attendance(meeting_id=meeting.id, status="present", **_validate_guest(name, institution))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_attendance(meeting: Meeting, attendance_id) -> None:
+    try:
+        row = db.session.get(Attendance, int(attendance_id))
+    except (TypeError, ValueError):
+        row = None
+    if row is None or row.meeting_id != meeting.id:
+        raise ValidationFailed({"attendance": _("There is no such entry on this meeting's attendance list.")})
+    db.session.delete(row)
+    db.session.flush()
+
+
+def replace_attendance(meeting: Meeting, members: list[dict], guests: list[dict]) -> list[Attendance]:
+    """The whole attendance list at once (the API's PUT): members with a status, and guests."""
+    _check_attendance_open(meeting)
+    entries = []
+    for entry in members:
+        entries.append((_member(entry.get("member_id")), _status(entry.get("status"))))
+    _check_no_duplicates([m.id for m, _s in entries])
+    guest_values = [_validate_guest(g.get("name"), g.get("institution")) for g in guests]
+    for row in db.session.execute(select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars():
+        db.session.delete(row)
+    db.session.flush()
+    for member, status in entries:
+        db.session.add(Attendance(meeting_id=meeting.id, member_id=member.id, status=status))
+    for values in guest_values:
+        db.session.add(Attendance(meeting_id=meeting.id, status="present", **values))
+    db.session.flush()
+    return list_attendance(meeting)
+
+
+def attendance_summary(rows: list[Attendance]) -> dict[str, int]:
+    summary = {status: 0 for status in ATTENDANCE_STATUSES}
+    summary["guests"] = 0
+    for row in rows:
+        if row.member_id is None:
+            summary["guests"] += 1
+        else:
+            summary[row.status] = summary.get(row.status, 0) + 1
+    return summary
+
+
+def meetings_with_agenda(meeting_ids: list[int] | None = None):
+    """Meetings with their agenda and materials loaded in a fixed number of queries."""
+    query = select(Meeting).options(selectinload(Meeting.agenda_items)).order_by(Meeting.starts_at, Meeting.id)
+    if meeting_ids is not None:
+        query = query.where(Meeting.id.in_(meeting_ids))
+    return list(db.session.execute(query).scalars())
+
+
+def started(meeting: Meeting, now: datetime | None = None) -> bool:
+    return meeting.starts_at <= (now or local_now())
