@@ -8,3 +8,9 @@ class ValidationFailed(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class NotAllowed(ValidationFailed):
+    """The person may not do this (a permission matter, HTTP 403), said field by field."""
+
+    status = 403

@@ -87,3 +87,23 @@ def validation_failed(errors: dict[str, str]):
     from flask_smorest import abort
 
     abort(422, message=_("Some fields are not valid."), errors=errors)
+
+
+def commit_or_fail(action):
+    """Run a service call and commit; on refusal roll back and answer with the messages
+    (422, or 403 for ``NotAllowed``). Nothing is ever half-saved."""
+    from flask_smorest import abort
+
+    from ..errors import NotAllowed, ValidationFailed
+    from ..extensions import db
+
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except NotAllowed as exc:
+        db.session.rollback()
+        abort(403, message=next(iter(exc.errors.values())), errors=exc.errors)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        validation_failed(exc.errors)

@@ -4,9 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from ..api.errors import validation_failed
-from ..errors import ValidationFailed
-from ..extensions import db
+from ..api.errors import commit_or_fail
 from ..tenancy.web import scope
 from . import services
 from .models import AREA_KINDS
@@ -34,15 +32,6 @@ def _get(area_id: int):
     return area
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 @blp.route("")
 @scope("tenant")
@@ -56,7 +45,7 @@ class AreaList(MethodView):
     @blp.response(201, AreaSchema)
     def post(self, data):
         """Add an area"""
-        return _save(lambda: services.create_area(data["name"], data["kind"], data.get("parent_id")))
+        return commit_or_fail(lambda: services.create_area(data["name"], data["kind"], data.get("parent_id")))
 
 
 @blp.route("/<int:area_id>")
@@ -72,12 +61,12 @@ class AreaDetail(MethodView):
     def patch(self, data, area_id):
         """Change an area"""
         area = _get(area_id)
-        return _save(lambda: services.update_area(area, name=data.get("name"), kind=data.get("kind"),
+        return commit_or_fail(lambda: services.update_area(area, name=data.get("name"), kind=data.get("kind"),
                                                   parent_id=data.get("parent_id", ...)))
 
     @blp.response(204)
     def delete(self, area_id):
         """Remove an area (refused while it contains others)"""
         area = _get(area_id)
-        _save(lambda: services.delete_area(area))
+        commit_or_fail(lambda: services.delete_area(area))
         return ""

@@ -4,9 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from ..api.errors import validation_failed
-from ..errors import ValidationFailed
-from ..extensions import db
+from ..api.errors import commit_or_fail
 from ..tenancy.web import scope
 from . import services
 
@@ -119,15 +117,6 @@ class _NotRecorded:
     decision_document_id = regulation_document_id = notes = None
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _member(member_id: int):
     member = services.get_member(member_id)
@@ -159,7 +148,7 @@ class MemberList(MethodView):
     @blp.response(201, CouncilMemberSchema)
     def post(self, data):
         """Add a member or an invited participant"""
-        return _save(lambda: services.create_member(data))
+        return commit_or_fail(lambda: services.create_member(data))
 
 
 @blp.route("/council/members/<int:member_id>")
@@ -175,13 +164,13 @@ class MemberDetail(MethodView):
     def patch(self, data, member_id):
         """Change a member; set `mandate_end` to end the mandate (and the seats held)"""
         member = _member(member_id)
-        return _save(lambda: services.update_member(member, data))
+        return commit_or_fail(lambda: services.update_member(member, data))
 
     @blp.response(204)
     def delete(self, member_id):
         """Delete a member recorded by mistake (refused once they hold a seat or have meeting records)"""
         member = _member(member_id)
-        _save(lambda: services.delete_member(member))
+        commit_or_fail(lambda: services.delete_member(member))
         return ""
 
 
@@ -197,7 +186,7 @@ class SeatList(MethodView):
     @blp.response(201, CouncilSeatSchema)
     def post(self, data):
         """Give a seat to a member; the current holder's term ends the day before"""
-        return _save(lambda: services.assign_seat(data["seat"], data["member_id"],
+        return commit_or_fail(lambda: services.assign_seat(data["seat"], data["member_id"],
                                                   data.get("started_on") or services.today()))
 
 
@@ -213,7 +202,7 @@ class Establishment(MethodView):
     @blp.response(200, CouncilEstablishmentSchema)
     def put(self, data):
         """Record or correct the establishment"""
-        return _save(lambda: services.save_establishment(data))
+        return commit_or_fail(lambda: services.save_establishment(data))
 
 
 @blp.route("/council/institutions")
@@ -229,8 +218,8 @@ class InstitutionList(MethodView):
     def post(self, data):
         """Link an existing institution (`institution_id`) or create one (`name`, `kind`...) and link it"""
         if data.get("institution_id") is not None:
-            return _save(lambda: services.link_institution(data["institution_id"]).institution)
-        return _save(lambda: services.create_institution(data))
+            return commit_or_fail(lambda: services.link_institution(data["institution_id"]).institution)
+        return commit_or_fail(lambda: services.create_institution(data))
 
 
 @blp.route("/council/institutions/search")
@@ -261,5 +250,5 @@ class InstitutionDetail(MethodView):
         """Unlink an institution (refused while members of the council belong to it)"""
         if services.get_linked_institution(institution_id) is None:
             abort(404, message=_("This institution is not linked to the council."))
-        _save(lambda: services.unlink_institution(institution_id))
+        commit_or_fail(lambda: services.unlink_institution(institution_id))
         return ""

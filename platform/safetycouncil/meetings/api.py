@@ -13,9 +13,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from .. import jobs
-from ..api.errors import validation_failed
-from ..errors import ValidationFailed
-from ..extensions import db
+from ..api.errors import commit_or_fail
 from ..tenancy.web import scope
 from . import invitations, services
 from .invitations import INVITATION_STATUSES, send_invitations_job
@@ -226,15 +224,6 @@ def _item(item_id: int):
     return item
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _invitees(meeting):
     return {"automatic": invitations.automatic_invitees(meeting),
@@ -257,7 +246,7 @@ class MeetingList(MethodView):
     @blp.response(201, MeetingDetailSchema)
     def post(self, data):
         """Plan a meeting; its invitation deadline is computed"""
-        return _save(lambda: services.create_meeting(data["kind"], data["title"], data["starts_at"], data["ends_at"],
+        return commit_or_fail(lambda: services.create_meeting(data["kind"], data["title"], data["starts_at"], data["ends_at"],
                                                      data.get("location"), created_by_id=current_user.id))
 
 
@@ -274,7 +263,7 @@ class MeetingDetail(MethodView):
     def patch(self, data, meeting_id):
         """Change a meeting (a new start moves the invitation deadline)"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: services.update_meeting(
+        return commit_or_fail(lambda: services.update_meeting(
             meeting, kind=data.get("kind"), title=data.get("title"), starts_at=data.get("starts_at"),
             ends_at=data.get("ends_at"), location=data.get("location", ...)))
 
@@ -282,7 +271,7 @@ class MeetingDetail(MethodView):
     def delete(self, meeting_id):
         """Delete a meeting with nothing on record (otherwise refused: cancel it instead)"""
         meeting = _meeting(meeting_id)
-        _save(lambda: services.delete_meeting(meeting))
+        commit_or_fail(lambda: services.delete_meeting(meeting))
         return ""
 
 
@@ -294,7 +283,7 @@ class MeetingCancel(MethodView):
     def post(self, data, meeting_id):
         """Cancel a planned meeting, giving the reason"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: services.cancel_meeting(meeting, data["reason"]))
+        return commit_or_fail(lambda: services.cancel_meeting(meeting, data["reason"]))
 
 
 @blp.route("/meetings/<int:meeting_id>/held")
@@ -304,7 +293,7 @@ class MeetingHeld(MethodView):
     def post(self, meeting_id):
         """Record that the meeting took place"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: services.record_held(meeting))
+        return commit_or_fail(lambda: services.record_held(meeting))
 
 
 # --- the agenda --------------------------------------------------------------------------------------------
@@ -322,7 +311,7 @@ class AgendaItemList(MethodView):
     def post(self, data, meeting_id):
         """Add an item at the end of the agenda"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: services.add_agenda_item(meeting, data["title"], data.get("description"),
+        return commit_or_fail(lambda: services.add_agenda_item(meeting, data["title"], data.get("description"),
                                                       data.get("presenter")))
 
 
@@ -348,13 +337,13 @@ class AgendaItemDetail(MethodView):
                 services.move_agenda_item(item, data["position"])
             return item
 
-        return _save(change)
+        return commit_or_fail(change)
 
     @blp.response(204)
     def delete(self, item_id):
         """Remove an item from the agenda (its files stay among the documents)"""
         item = _item(item_id)
-        _save(lambda: services.remove_agenda_item(item))
+        commit_or_fail(lambda: services.remove_agenda_item(item))
         return ""
 
 
@@ -372,7 +361,7 @@ class MaterialList(MethodView):
         """Attach a material (multipart: `file`, optional `title`); the type is checked by content"""
         item = _item(item_id)
         upload = request.files.get("file")
-        return _save(lambda: services.add_material(
+        return commit_or_fail(lambda: services.add_material(
             item, request.form.get("title", ""), upload.filename if upload else "", upload.read() if upload else b"",
             uploaded_by_id=current_user.id))
 
@@ -389,7 +378,7 @@ class MaterialDetail(MethodView):
     def delete(self, material_id):
         """Unlink a material from its agenda item (the document stays)"""
         material = services.get_material(material_id)
-        _save(lambda: services.remove_material(material))
+        commit_or_fail(lambda: services.remove_material(material))
         return ""
 
 
@@ -408,7 +397,7 @@ class Invitees(MethodView):
     def put(self, data, meeting_id):
         """Choose the invitees (ad hoc meetings, other kinds, or a council meeting's invited participants)"""
         meeting = _meeting(meeting_id)
-        _save(lambda: invitations.choose_invitees(meeting, data["member_ids"]))
+        commit_or_fail(lambda: invitations.choose_invitees(meeting, data["member_ids"]))
         return _invitees(meeting)
 
 
@@ -425,7 +414,7 @@ class InvitationList(MethodView):
         """E-mail the invitation (agenda, material links, calendar entry) to every invitee not yet
         e-mailed, in the background; nobody is e-mailed twice"""
         meeting = _meeting(meeting_id)
-        _save(lambda: invitations.prepare_invitations(meeting))
+        commit_or_fail(lambda: invitations.prepare_invitations(meeting))
         jobs.enqueue(send_invitations_job, meeting_id)
         return invitations.list_invitations(_meeting(meeting_id))
 
@@ -438,7 +427,7 @@ class InvitationRecord(MethodView):
     def post(self, data, meeting_id):
         """Record, without e-mailing, the day the invitations were sent (past meetings); lateness is computed"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: invitations.record_invitations_sent(meeting, data["sent_on"]))
+        return commit_or_fail(lambda: invitations.record_invitations_sent(meeting, data["sent_on"]))
 
 
 # --- attendance and the recording --------------------------------------------------------------------------
@@ -456,7 +445,7 @@ class AttendanceList(MethodView):
     def put(self, data, meeting_id):
         """Replace the attendance list (each member at most once)"""
         meeting = _meeting(meeting_id)
-        return _save(lambda: services.replace_attendance(meeting, data["members"], data["guests"]))
+        return commit_or_fail(lambda: services.replace_attendance(meeting, data["members"], data["guests"]))
 
 
 @blp.route("/meetings/<int:meeting_id>/audio")
@@ -475,4 +464,4 @@ class MeetingAudio(MethodView):
                                   field="file")
             return meeting
 
-        return _save(attach)
+        return commit_or_fail(attach)

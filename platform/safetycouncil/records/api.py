@@ -21,9 +21,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts import access
-from ..api.errors import validation_failed
-from ..errors import ValidationFailed
-from ..extensions import db
+from ..api.errors import commit_or_fail, validation_failed
 from ..tenancy.web import scope
 from . import services
 
@@ -193,18 +191,6 @@ def _decision(decision_id: int):
     return decision
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except services.SignatureRefused as exc:
-        db.session.rollback()
-        abort(403, message=next(iter(exc.errors.values())), errors=exc.errors)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _minutes(meeting, version: int | None = None) -> dict:
     versions = services.minutes_versions(meeting)
@@ -252,7 +238,7 @@ class Minutes(MethodView):
     def post(self, data, meeting_id):
         """Save a new version of the minutes (earlier versions are kept unchanged)"""
         meeting = _meeting(meeting_id)
-        _save(lambda: services.save_minutes(meeting, data["text"], user_id=current_user.id,
+        commit_or_fail(lambda: services.save_minutes(meeting, data["text"], user_id=current_user.id,
                                             based_on_version=data["based_on_version"]))
         return _minutes(meeting)
 
@@ -284,7 +270,7 @@ class DecisionList(MethodView):
         meeting = services.get_meeting(data["meeting_id"]) if data["meeting_id"] else None
         if meeting is None:
             validation_failed({"meeting_id": _("Choose a meeting of this municipality.")})
-        return _save(lambda: services.create_decision(
+        return commit_or_fail(lambda: services.create_decision(
             meeting, number=data["number"], title=data["title"], text=data["text"],
             adopted_by_consensus=data["adopted_by_consensus"], user_id=current_user.id))
 
@@ -302,7 +288,7 @@ class DecisionDetail(MethodView):
     def patch(self, data, decision_id):
         """Change an unsigned decision; a new text is a new version. Refused once signed."""
         decision = _decision(decision_id)
-        return _save(lambda: services.update_decision(
+        return commit_or_fail(lambda: services.update_decision(
             decision, number=data.get("number"), title=data.get("title"), text=data.get("text"),
             adopted_by_consensus=data.get("adopted_by_consensus"), user_id=current_user.id))
 
@@ -317,7 +303,7 @@ class DecisionSign(MethodView):
         secretary from the signed paper original (date required)"""
         decision = _decision(decision_id)
         roles = access.municipality_roles(current_user, g.municipality.id)
-        return _save(lambda: services.sign_decision(decision, roles=roles, signed_on=data["signed_by_chair_on"]))
+        return commit_or_fail(lambda: services.sign_decision(decision, roles=roles, signed_on=data["signed_by_chair_on"]))
 
 
 @blp.route("/decisions/<int:decision_id>/distribute")
@@ -327,7 +313,7 @@ class DecisionDistribute(MethodView):
     def post(self, decision_id):
         """E-mail the signed decision to each active member, in the background; nobody gets it twice"""
         decision = _decision(decision_id)
-        _save(lambda: services.start_distribution(decision))
+        commit_or_fail(lambda: services.start_distribution(decision))
         return _decision(decision_id)
 
 
@@ -346,7 +332,7 @@ class PressReleaseView(MethodView):
     def put(self, data, meeting_id):
         """Save the draft (fields left out keep their value). Refused once published."""
         meeting = _meeting(meeting_id)
-        _save(lambda: services.save_press_release(meeting, data))
+        commit_or_fail(lambda: services.save_press_release(meeting, data))
         return _release(meeting)
 
 
@@ -360,5 +346,5 @@ class PressReleasePublish(MethodView):
         Measures the hours from the meeting's end against the 24-hour rule."""
         meeting = _meeting(meeting_id)
         published_at = data.pop("published_at", None)
-        _save(lambda: services.publish_press_release(meeting, data, published_at=published_at))
+        commit_or_fail(lambda: services.publish_press_release(meeting, data, published_at=published_at))
         return _release(meeting)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..accounts.roles import Role
 from ..council.models import INVITED, CouncilMember
-from ..errors import ValidationFailed
+from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, AgendaItem, Attendance, Meeting
 from ..timeutil import utcnow
@@ -62,7 +62,7 @@ MAX_NUMBER = 40
 ESSENCE_PREFILL_CHARS = 600
 
 
-class SignatureRefused(ValidationFailed):
+class SignatureRefused(NotAllowed):
     """The person may not record a chair's signature (a permission matter: HTTP 403)."""
 
 
