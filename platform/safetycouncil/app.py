@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask, g, jsonify, render_template, request, session
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -15,8 +15,9 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 def _select_locale() -> str:
     from flask import has_request_context
 
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "sq")
     if not has_request_context():
-        return "sq"
+        return default
     chosen = session.get("locale")
     if chosen in ("sq", "en") and not request.path.startswith("/api/"):
         return chosen
@@ -26,8 +27,8 @@ def _select_locale() -> str:
     if request.path.startswith("/api/"):
         if current_user and current_user.is_authenticated:
             return current_user.locale or "sq"
-        return request.accept_languages.best_match(["sq", "en"], default="sq")
-    return "sq"
+        return request.accept_languages.best_match(["sq", "en"], default=default)
+    return default
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -26,7 +26,14 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-babel = Babel()
+# Times on a 24-hour clock in both languages (CLDR's Albanian default is a 12-hour clock).
+babel = Babel(date_formats={
+    "time": "medium", "date": "medium", "datetime": "medium",
+    "time.short": "HH:mm", "time.medium": "HH:mm", "time.full": "HH:mm:ss zzzz", "time.long": "HH:mm:ss z",
+    "date.short": None, "date.medium": None, "date.full": None, "date.long": None,
+    "datetime.short": "dd.MM.yyyy HH:mm", "datetime.medium": "d MMM yyyy, HH:mm",
+    "datetime.full": None, "datetime.long": None,
+})
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

@@ -40,8 +40,9 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
         msg.add_alternative(mail.html, subtype="html")
     for att in mail.attachments:
         maintype, _, subtype = att.mimetype.partition("/")
+        params = {"charset": "utf-8"} if maintype == "text" else None  # calendars, CSV: Albanian letters
         msg.add_attachment(att.content, maintype=maintype, subtype=subtype or "octet-stream",
-                           filename=att.filename)
+                           filename=att.filename, params=params)
     return msg
 
 

@@ -70,10 +70,16 @@ def xlsx_bytes(rows, header=("month", "area", "category", "count")) -> bytes:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _english(app, monkeypatch):
+    """These tests read the English texts; Albanian is the default (its catalog is tested elsewhere)."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+
+
 @pytest.fixture
 def police(app, make_user, login):
     """A signed-in police representative of Elbasan's Coordination Secretariat (web client)."""
-    user = make_user("secretariat_police", municipality="elbasan")
+    user = make_user("secretariat_police", municipality="elbasan", locale="en")
     client = app.test_client()
     login(client, user)
     return SimpleNamespace(user=user, client=client)

@@ -203,6 +203,7 @@ def test_the_openapi_description_documents_the_statistics_endpoints_and_is_valid
 
 def test_category_names_follow_the_readers_language(app, published):
     client = app.test_client()
+    client.post("/language/sq")
     assert "Dhunë në familje" in client.get("/public/elbasan/crime-statistics").get_data(as_text=True)
     client.post("/language/en", data={"next": "/public/elbasan/crime-statistics"})
     page = client.get("/public/elbasan/crime-statistics").get_data(as_text=True)

@@ -52,21 +52,21 @@ def test_plan_change_and_list_meetings(app, secretary_client, in_tenant, read_me
 
     assert client.get(f"/elbasan/meetings/{meeting_id}/edit").status_code == 200
     changed = client.post(f"/elbasan/meetings/{meeting_id}/edit",
-                          data=_form(kind="open_consultation", title="Takim i hapur konsultimi",
+                          data=_form(kind="open_consultation", title="Konsultimi i qershorit",
                                      starts_at="2025-06-13T16:00", ends_at="2025-06-13T18:00"))
     assert changed.status_code == 302
     meeting = read_meeting(meeting_id)
-    assert meeting.title == "Takim i hapur konsultimi" and meeting.invitation_deadline == date(2025, 6, 5)
+    assert meeting.title == "Konsultimi i qershorit" and meeting.invitation_deadline == date(2025, 6, 5)
     bad = client.post(f"/elbasan/meetings/{meeting_id}/edit", data=_form(ends_at="2025-10-17T09:00"))
     assert bad.status_code == 422
 
     with in_tenant("elbasan") as session:
         add_meeting(session, starts_at=future(20), title="Mbledhja e ardhshme")
     listing = client.get("/elbasan/meetings/").get_data(as_text=True)
-    assert "Takim i hapur konsultimi" in listing and "Mbledhja e ardhshme" in listing
-    assert listing.index("Mbledhja e ardhshme") < listing.index("Takim i hapur konsultimi")  # upcoming first
+    assert "Konsultimi i qershorit" in listing and "Mbledhja e ardhshme" in listing
+    assert listing.index("Mbledhja e ardhshme") < listing.index("Konsultimi i qershorit")  # upcoming first
     filtered = client.get("/elbasan/meetings/?kind=council&year=2025").get_data(as_text=True)
-    assert "Takim i hapur konsultimi" not in filtered
+    assert "Konsultimi i qershorit" not in filtered
 
 
 def test_held_only_once_started_and_cancelled_only_with_a_reason(app, secretary_client, in_tenant, read_meeting):
