@@ -67,18 +67,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import init_api
     from .areas.views import bp as areas_bp
     from .audit.views import bp as audit_bp
+    from .concerns.views import bp as concerns_bp
+    from .consultation_tables.views import bp as consultation_tables_bp
     from .council.views import bp as council_bp
     from .crime_statistics.views import bp as crime_statistics_bp
     from .documents.views import bp as documents_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import national_bp as meetings_national_bp
     from .oversight.views import bp as oversight_bp
+    from .plans.views import bp as plans_bp
     from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp
     from .records.views import bp as records_bp
+    from .risks.views import bp as risks_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
-               areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp):
+               areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
+               concerns_bp, risks_bp, plans_bp, consultation_tables_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)
@@ -87,6 +92,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+    from .compliance.tasks import compliance_group
+
+    app.cli.add_command(compliance_group)
     check_every_endpoint_is_scoped(app)
     return app
 

@@ -14,3 +14,25 @@ from .documents.models import Document  # noqa: F401
 from .meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting  # noqa: F401
 from .municipalities.models import County, Municipality  # noqa: F401
 from .records.models import Decision, DecisionVersion, MinutesVersion, PressRelease  # noqa: F401
+from .concerns.models import Concern, RiskCategory  # noqa: F401
+from .risks.models import Risk, RiskConcern, RiskEvidence, RiskRating  # noqa: F401
+from .plans.models import (  # noqa: F401
+    InstitutionOfficer,
+    MonitoringReport,
+    Plan,
+    PlanActivity,
+    PlanActivityInstitution,
+    PlanFunding,
+    PlanIndicator,
+    PlanItem,
+    PlanVersion,
+    ProgressEntry,
+    ProgressEvidence,
+    ProgressValue,
+)
+from .compliance.models import ComplianceModelVersion, ComplianceSnapshot  # noqa: F401
+from .consultation_tables.models import (  # noqa: F401
+    ConsultationParticipant,
+    ConsultationRecommendation,
+    ConsultationTable,
+)

@@ -21,7 +21,7 @@ NO_MUNICIPALITY_SQ = "Në këtë adresë nuk ka asnjë bashki."
 NO_MUNICIPALITY_EN = "There is no municipality at this address."
 REQUIRED_SQ = "Kjo fushë është e detyrueshme."
 REQUIRED_EN = "This field is required."
-SECRETARY_PERMISSIONS = ["manage_records", "read", "read_audit", "upload", "upload_crime_statistics"]
+SECRETARY_PERMISSIONS = ["manage_records", "read", "read_audit", "report_progress", "upload", "upload_crime_statistics"]
 OVERSIGHT = ["read", "read_audit"]
 
 

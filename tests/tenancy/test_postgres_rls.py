@@ -21,6 +21,13 @@ GLOBAL_TABLES = {
     "institutions", "extra_days_off",
     # crime statistics: the national offence categories and disclosure threshold, set by the Ministry
     "offence_categories", "crime_statistics_settings",
+    # the national list of risk categories for concerns and risks, kept by the Ministry
+    "risk_categories",
+    # the unified model's versions (rules, articles, numbers): one national definition, kept by the Ministry
+    "compliance_model_versions",
+    # a Prefect's consultation tables and their participants belong to a county, not to one municipality;
+    # read only by that county's Prefecture and the Ministry (the recommendations are tenant-owned)
+    "consultation_tables", "consultation_participants",
 }
 
 

@@ -45,9 +45,10 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"  # the municipality's audit trail
     UPLOAD = "upload"  # add documents
     UPLOAD_CRIME_STATISTICS = "upload_crime_statistics"  # the police's monthly crime figures
+    REPORT_PROGRESS = "report_progress"  # progress on the plan's activities (officers: their institution's only)
 
 
-_SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD}
+_SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
     Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS}),
@@ -55,7 +56,7 @@ MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SECRETARIAT_POLICE: frozenset({*_SECRETARIAT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),
     Role.MEMBER: frozenset({Permission.READ}),
-    Role.INSTITUTION_OFFICER: frozenset({Permission.READ, Permission.UPLOAD}),
+    Role.INSTITUTION_OFFICER: frozenset({Permission.READ, Permission.UPLOAD, Permission.REPORT_PROGRESS}),
 }
 # Ministry and administrators read every municipality (and its audit trail); a
 # Prefecture reads those of its county. None of them writes a municipality's records.

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, extract, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import uploads, workdays
@@ -410,7 +411,12 @@ def delete_meeting(meeting: Meeting) -> None:
             "Cancel it instead, giving the reason.", records=", ".join(records))})
     db.session.execute(delete(Invitation).where(Invitation.meeting_id == meeting.id))  # chosen, never sent
     db.session.delete(meeting)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # other areas' records point at it (concerns, plan approvals, monitoring)
+        raise ValidationFailed({"meeting": _(
+            "This meeting cannot be deleted because other records refer to it (concerns, plan approvals, "
+            "monitoring). Cancel it instead, giving the reason.")}) from None
 
 
 # --- the agenda ----------------------------------------------------------------------------------

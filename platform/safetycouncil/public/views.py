@@ -21,16 +21,121 @@ def municipalities_by_county():
 @bp.route("/")
 @scope("public")
 def home():
-    return render_template("public/home.html", counties=municipalities_by_county())
+    return render_template("public/home.html", counties=municipalities_by_county(), compliance=_compliance())
+
+
+def _compliance():
+    """Each council's compliance with the unified model, as published (scores and verdicts)."""
+    from ..compliance.public import summary
+
+    return summary()
+
+
+@bp.route("/public/open-data/compliance.<any(csv, json):fmt>")
+@scope("public")
+def compliance_open_data(fmt: str):
+    """Every council's verdict on every rule of the unified model, last full year (open data)."""
+    import csv
+    import io
+    import json
+
+    from ..compliance.public import open_data_rows
+    from ..crime_statistics import OPEN_DATA_LICENCE
+
+    columns, rows, year = open_data_rows()
+    headers = {"Content-Disposition": f'attachment; filename="compliance-{year}.{fmt}"'}
+    if fmt == "json":
+        body = json.dumps({"dataset": "compliance", "year": year, "licence": OPEN_DATA_LICENCE,
+                           "columns": columns, "items": rows}, ensure_ascii=False, indent=1)
+        return current_app.response_class(body, mimetype="application/json", headers=headers)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*columns, "licence"])
+    for row in rows:
+        writer.writerow([row[c] for c in columns] + [OPEN_DATA_LICENCE])
+    return current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+@bp.route("/feed.atom")
+@scope("public")
+def national_feed():
+    """The latest press releases and notices of every council (Atom)."""
+    from .feeds import national_feed as feed
+
+    return feed()
 
 
 @bp.route("/public/<municipality>/")
 @scope("public")
 def municipality():
-    from ..records.services import published_press_releases
+    from ..crime_statistics import OPEN_DATA_LICENCE
+    from . import services
+    from .opendata import DATASETS, dataset_title
 
+    version = services.current_version()
     return render_template("public/municipality.html", municipality=g.municipality,
-                           press_releases=published_press_releases())
+                           composition=services.composition(), meetings=services.upcoming_meetings(),
+                           press_releases=services.press_releases(), version=version,
+                           earlier_versions=[v for v in services.approved_versions()
+                                             if version is None or v.id != version.id],
+                           reports=services.published_reports(), said_did=services.you_said_we_did(),
+                           crime=services.crime_headline(), datasets=DATASETS, dataset_title=dataset_title,
+                           open_data_licence=OPEN_DATA_LICENCE,
+                           **_plan_helpers())
+
+
+def _plan_helpers() -> dict:
+    from ..concerns.common import locale
+    from ..meetings.services import KIND_LABELS
+    from ..plans.monitoring import status_label
+    from ..plans.reports import KIND_LABELS as REPORT_KINDS
+    from ..plans.services import VERSION_STATUS_LABELS
+    from ..plans.vocabulary import format_number, timing_words
+    from ..records.services import format_meeting_time
+    from ..risks.services import intensity_label
+
+    lang = locale()
+    return {"intensity_label": intensity_label, "activity_status": status_label, "report_kinds": REPORT_KINDS,
+            "version_status": lambda v: str(VERSION_STATUS_LABELS.get(v.status, v.status)),
+            "meeting_kinds": KIND_LABELS, "meeting_time": format_meeting_time, "number": format_number,
+            "timing_words": lambda a: timing_words(a.timing_kind, a.timing_value, lang)}
+
+
+@bp.route("/public/<municipality>/plan/versions/<int:version_id>")
+@scope("public")
+def plan_version(version_id: int):
+    """An approved version of the plan (in force or replaced); drafts are never public."""
+    from . import services
+
+    version = services.get_approved_version(version_id) or abort(404)
+    return render_template("public/plan_version.html", municipality=g.municipality, version=version,
+                           **_plan_helpers())
+
+
+@bp.route("/public/<municipality>/feed.atom")
+@scope("public")
+def municipality_feed():
+    """Press releases and notices of upcoming public meetings (Atom)."""
+    from .feeds import municipality_feed as feed
+
+    return feed(g.municipality)
+
+
+@bp.route("/public/<municipality>/meetings.ics")
+@scope("public")
+def meetings_calendar():
+    """Council meetings and open consultations (iCalendar)."""
+    from .feeds import meetings_calendar as calendar
+
+    return calendar(g.municipality)
+
+
+@bp.route("/public/<municipality>/open-data/<any('press-releases', meetings, plan, reports):dataset>.<any(csv, json):fmt>")
+@scope("public")
+def open_data(dataset: str, fmt: str):
+    from . import opendata
+
+    return opendata.csv_response(dataset) if fmt == "csv" else opendata.json_response(dataset)
 
 
 @bp.route("/public/<municipality>/press/<int:release_id>")

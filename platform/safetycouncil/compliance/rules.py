@@ -1,0 +1,54 @@
+"""The rules of the unified model ("What complies with the unified model means"), with their
+default article and the default numbers of version 1. Labels are translated at display time."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# (id, article, label)
+RULES = (
+    ("established", "Decision; Art. 13", _l("Council established by a Municipal Council decision")),
+    ("composition", "Art. 4.1", _l("Every mandatory member category filled")),
+    ("chair", "Art. 5.1", _l("The chair is the Mayor")),
+    ("coordination-secretariat", "Art. 9.3", _l("Coordination Secretariat: municipality, police, prosecution")),
+    ("technical-secretariat", "Art. 10.1", _l("Technical Secretariat appointed")),
+    ("meetings-per-year", "Art. 7.2", _l("Council meetings held in the year")),
+    ("invitation-notice", "Art. 7.4", _l("Invitations sent on time")),
+    ("records", "Art. 7.8, 10.2", _l("Minutes, participants and signed decisions")),
+    ("press-release", "Art. 11", _l("Press release within the deadline")),
+    ("open-consultations", "Art. 8.5", _l("Open consultation in each half-year")),
+    ("plan-approved", "Art. 6.7, 8.4", _l("Plan for the year approved at a council meeting")),
+    ("plan-complete", "Art. 8.2-8.3", _l("Plan items complete")),
+    ("plan-reviewed", "Art. 8.5", _l("Plan reviewed after each open consultation")),
+    ("monthly-monitoring", "Art. 9.2", _l("Coordination Secretariat met every month")),
+    ("monitoring-report", "Art. 8.6", _l("Monitoring report approved by the chair")),
+    ("plan-published", "roadmap", _l("Approved plan published")),
+    ("council-informed", "Art. 5.2.d", _l("Municipal Council informed")),
+)
+RULE_IDS = tuple(r[0] for r in RULES)
+RULE_LABELS = {r[0]: r[2] for r in RULES}
+DEFAULT_ARTICLES = {r[0]: r[1] for r in RULES}
+
+# Version 1 of the model (seeded by migration 0008 from 2020 on).
+DEFAULT_PARAMETERS = {
+    "council_meetings_per_year": 2,        # Art. 7.2
+    "notice_working_days": 5,              # Art. 7.4
+    "press_release_hours": 24,             # Art. 11
+    "consultation_interval_months": 6,     # Art. 8.5: one in every period of this many months
+    "monitoring_interval_months": 1,       # Art. 9.2: the Coordination Secretariat meets in every such period
+    "monitoring_report_interval_months": 6,  # Art. 8.6
+    "council_informed_per_year": 1,        # Art. 5.2.d
+}
+PARAMETER_LABELS = {
+    "council_meetings_per_year": _l("Council meetings a year (at least)"),
+    "notice_working_days": _l("Working days of notice for an invitation"),
+    "press_release_hours": _l("Hours to publish the press release"),
+    "consultation_interval_months": _l("An open consultation every ... months"),
+    "monitoring_interval_months": _l("A Coordination Secretariat meeting every ... months"),
+    "monitoring_report_interval_months": _l("A monitoring report every ... months"),
+    "council_informed_per_year": _l("Reports to the Municipal Council a year (at least)"),
+}
+DEFAULT_RULES = [{"id": rule_id, "article": article} for rule_id, article, _label in RULES]
+
+
+def rule_label(rule_id: str) -> str:
+    return str(RULE_LABELS.get(rule_id, rule_id))

@@ -1,0 +1,138 @@
+"""Small helpers shared by the concerns, risks and plans areas: reading input, the reader's
+language, and refusing (404) an id that is not the current municipality's before a view runs."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from flask import abort, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..extensions import db
+
+LANGUAGES = ("sq", "en")
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def locale() -> str:
+    current = str(get_locale() or "sq")
+    return current if current in LANGUAGES else "sq"
+
+
+def language(raw: str | None) -> str:
+    return raw if raw in LANGUAGES else locale()
+
+
+def fold(text: str | None) -> str:
+    """Case- and diacritics-insensitive form of a name: "Bashkia Elbasan" == "bashkia  elbasan",
+    "ë" == "e", "ç" == "c"; punctuation becomes a space."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[’'`]", "", text.casefold())
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value, field: str, errors: dict, *, max_length: int, required: str | None = None) -> str | None:
+    """A stripped text, or None; records a message in ``errors`` when required and empty, or too long."""
+    if blank(value):
+        if required:
+            errors[field] = required
+        return None
+    value = str(value).strip()
+    if len(value) > max_length:
+        errors[field] = _("Enter at most %(max)s characters.", max=max_length)
+    return value
+
+
+def integer(value, field: str, errors: dict, *, required: str | None = None) -> int | None:
+    if blank(value):
+        if required:
+            errors[field] = required
+        return None
+    if isinstance(value, bool):
+        errors[field] = _("Enter a whole number.")
+        return None
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        errors[field] = _("Enter a whole number.")
+        return None
+
+
+def number(value, field: str, errors: dict) -> float | None:
+    if blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raw = str(value).strip().replace(" ", "")
+    if "," in raw and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        errors[field] = _("Enter a number.")
+        return None
+
+
+def parse_date(value, field: str, errors: dict, *, required: str | None = None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if blank(value):
+        if required:
+            errors[field] = required
+        return None
+    raw = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if not 2000 <= parsed.year <= 2100:
+            break
+        return parsed
+    errors[field] = _("Enter a date as DD.MM.YYYY.")
+    return None
+
+
+def choice(value, field: str, errors: dict, choices, *, required: str | None = None) -> str | None:
+    if blank(value):
+        if required:
+            errors[field] = required
+        return None
+    value = str(value).strip()
+    if value not in choices:
+        errors[field] = required or _("Choose one of the options.")
+        return None
+    return value
+
+
+def merged(current: Mapping, data: Mapping, fields) -> dict:
+    """The current values, overwritten by those ``data`` gives (a partial update)."""
+    return {f: (data[f] if f in data else current.get(f)) for f in fields}
+
+
+def form_ids(name: str) -> list[int]:
+    """Whole numbers from a multi-valued form field (checkboxes, multiple selects)."""
+    return [int(v) for v in request.form.getlist(name) if str(v).strip().isdigit()]
+
+
+def require_existing(blueprint, models: Mapping[str, type]) -> None:
+    """Before any view of ``blueprint`` runs (and before its body is read), refuse with 404 an id
+    in the URL that is not one of the current municipality's (tenant-scoped lookup).
+
+    Writes with another municipality's id are therefore refused as "not found" whatever their body."""
+
+    @blueprint.before_request
+    def _ids_exist():
+        for name, value in (request.view_args or {}).items():
+            model = models.get(name)
+            if model is not None and db.session.get(model, value) is None:
+                abort(404, description=_("There is no such record in this municipality."))

@@ -1,0 +1,187 @@
+"""Web pages: the register of concerns, moderation, the national list of categories, and the public
+form for citizens.
+
+  /<municipality>/concerns/               the register (?status=, ?category=, ?area=), record a concern (POST)
+  /<municipality>/concerns/moderation     concerns sent online, waiting for moderation
+  /<municipality>/concerns/<id>           a concern, what became of it ("you said, we did"), edit / moderate (POST)
+  /national/risk-categories               the Ministry's national list: add (POST)
+  /national/risk-categories/<id>          rename, retire or restore (POST)
+  /public/<municipality>/concern          citizens send a concern (honeypot, rate limit)
+  /public/<municipality>/concern/sent     what happens next
+"""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..areas.services import list_areas
+from ..errors import ValidationFailed
+from ..extensions import db, limiter
+from ..tenancy import tenant
+from ..tenancy.web import scope
+from . import services
+from .common import require_existing
+from .models import Concern, RiskCategory
+
+bp = Blueprint("concerns", __name__, template_folder="templates")
+require_existing(bp, {"concern_id": Concern, "category_id": RiskCategory})
+
+
+def _int(raw) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+def _form_context(**extra):
+    return {"areas": list_areas(), "categories": services.list_categories(), "sources": services.SOURCE_LABELS,
+            "meetings": services.consultation_meetings(), "statuses": services.STATUS_LABELS,
+            "channels": services.CHANNEL_LABELS, "category_name": services.category_name, **extra}
+
+
+@bp.route("/<municipality>/concerns/", methods=["GET", "POST"])
+@scope("tenant")
+def index():
+    errors, form = {}, {"meeting_id": request.args.get("meeting", "")}
+    if request.method == "POST":
+        form = request.form
+        try:
+            concern = services.record_concern(form.to_dict(), recorded_by_id=current_user.id)
+            db.session.commit()
+            flash(_("The concern was recorded."), "success")
+            return redirect(url_for(".index", meeting=concern.meeting_id or None))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    status = request.args.get("status") or None
+    concerns = services.list_concerns(status=status if status in services.STATUS_LABELS else None,
+                                      category_id=_int(request.args.get("category")),
+                                      area_id=_int(request.args.get("area")))
+    return render_template("concerns/index.html", concerns=concerns, errors=errors, form=form, status=status,
+                           pending=services.count_pending(),
+                           **_form_context()), (422 if errors else 200)
+
+
+@bp.route("/<municipality>/concerns/moderation")
+@scope("tenant")
+def moderation():
+    return render_template("concerns/moderation.html", concerns=services.list_concerns(status="pending_moderation"),
+                           **_form_context())
+
+
+@bp.route("/<municipality>/concerns/<int:concern_id>", methods=["GET", "POST"])
+@scope("tenant")
+def detail(concern_id: int):
+    from ..plans.monitoring import STATUS_LABELS as PROGRESS_LABELS
+    from ..plans.monitoring import you_said_we_did
+    from ..risks.services import intensity_label
+
+    concern = services.get_concern(concern_id) or abort(404)
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("action") == "moderate":
+                services.moderate_concern(concern, form.get("decision", ""), form.get("note"),
+                                          user_id=current_user.id)
+                message = _("The concern was accepted.") if concern.status == "accepted" else \
+                    _("The concern was rejected.")
+            else:
+                services.update_concern(concern, form.to_dict())
+                message = _("The concern was saved.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".detail", concern_id=concern.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            concern = services.get_concern(concern_id)
+    return render_template("concerns/detail.html", concern=concern, errors=errors, form=form or {},
+                           outcome=you_said_we_did(concern), progress_labels=PROGRESS_LABELS,
+                           intensity_label=intensity_label, **_form_context()), (422 if errors else 200)
+
+
+# --- the Ministry's national list ---------------------------------------------------------------
+
+@bp.route("/national/risk-categories", methods=["GET", "POST"])
+@scope("national")
+def categories():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            services.create_category(form.get("name_sq", ""), form.get("name_en", ""))
+            db.session.commit()
+            flash(_("The category was added to the national list."), "success")
+            return redirect(url_for(".categories"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("concerns/categories.html", categories=services.list_categories(include_retired=True),
+                           errors=errors, form=form), (422 if errors else 200)
+
+
+@bp.route("/national/risk-categories/<int:category_id>", methods=["POST"])
+@scope("national")
+def category(category_id: int):
+    category_row = services.get_category(category_id) or abort(404)
+    action = request.form.get("action")
+    try:
+        if action == "retire":
+            services.update_category(category_row, active=False)
+            message = _("The category was retired: it is no longer offered for new concerns.")
+        elif action == "restore":
+            services.update_category(category_row, active=True)
+            message = _("The category is offered again.")
+        else:
+            services.update_category(category_row, name_sq=request.form.get("name_sq", ""),
+                                     name_en=request.form.get("name_en", ""))
+            message = _("The category was renamed.")
+        db.session.commit()
+        flash(message, "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash("; ".join(exc.errors.values()), "error")
+    return redirect(url_for(".categories"))
+
+
+# --- citizens ---------------------------------------------------------------------------------
+
+def _public_limit() -> str:
+    return current_app.config.get("PUBLIC_CONCERN_RATE_LIMIT", "5 per hour")
+
+
+@bp.route("/public/<municipality>/concern", methods=["GET", "POST"])
+@scope("public")
+@limiter.limit(_public_limit, methods=["POST"])
+def public_form():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        if form.get("website"):  # the honeypot: people never fill a field they cannot see
+            return redirect(url_for(".public_sent", municipality=g.municipality.slug))
+        try:
+            with tenant(g.municipality.id):
+                services.submit_public_concern(form.get("text", ""), form.get("area_id"), form.get("category_id"),
+                                               form.get("contact"))
+                db.session.commit()
+            return redirect(url_for(".public_sent", municipality=g.municipality.slug))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("concerns/public_form.html", municipality=g.municipality, errors=errors, form=form,
+                           areas=list_areas(), categories=services.list_categories(),
+                           category_name=services.category_name), (422 if errors else 200)
+
+
+@bp.route("/public/<municipality>/concern/sent")
+@scope("public")
+def public_sent():
+    return render_template("concerns/public_sent.html", municipality=g.municipality)

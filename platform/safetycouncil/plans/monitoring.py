@@ -1,0 +1,313 @@
+"""Monthly monitoring of the plan (Art. 9.2): progress per activity, overdue activities, the
+officers of institutions who report for their institution, and "you said, we did".
+
+Progress is recorded on the approved version in force. The secretariat (permission
+manage_records) records progress on any activity; an institution's officer (role
+institution_officer, linked to institutions below) only on the activities their institution
+is responsible for. Runs inside the tenant scope.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts.models import RoleAssignment, User
+from ..accounts.roles import Permission, Role
+from ..concerns.common import blank, choice, integer, number, parse_date, text
+from ..concerns.models import Concern
+from ..council.models import Institution
+from ..documents.models import Document
+from ..documents.services import store_document
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..risks.models import Risk, RiskConcern
+from ..tenancy.context import current_municipality_id
+from . import services
+from .models import (
+    PROGRESS_STATUSES,
+    InstitutionOfficer,
+    Plan,
+    PlanActivity,
+    PlanIndicator,
+    PlanItem,
+    PlanVersion,
+    ProgressEntry,
+    ProgressEvidence,
+    ProgressValue,
+)
+
+STATUS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done"),
+                 "delayed": _l("Delayed"), "cancelled": _l("Cancelled")}
+CLOSED = ("done", "cancelled")
+assert set(STATUS_LABELS) == set(PROGRESS_STATUSES)
+
+
+def status_label(status: str | None) -> str:
+    return str(STATUS_LABELS.get(status or "not_started", status))
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+def list_officers() -> list[InstitutionOfficer]:
+    return list(db.session.execute(select(InstitutionOfficer).order_by(InstitutionOfficer.id)).scalars())
+
+
+def get_officer(officer_id) -> InstitutionOfficer | None:
+    try:
+        return db.session.get(InstitutionOfficer, int(officer_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def officer_candidates() -> list[User]:
+    """People with the institution officer role in this municipality."""
+    return list(db.session.execute(
+        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.municipality_id == current_municipality_id(),
+               RoleAssignment.role == Role.INSTITUTION_OFFICER.value)
+        .order_by(User.name)).scalars())
+
+
+def user_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def add_officer(user_id, institution_id) -> InstitutionOfficer:
+    errors: dict[str, str] = {}
+    user_id = integer(user_id, "user_id", errors, required=_("Choose the person."))
+    institution_id = integer(institution_id, "institution_id", errors, required=_("Choose the institution."))
+    if user_id is not None and user_id not in {u.id for u in officer_candidates()}:
+        errors["user_id"] = _("Choose a person with the institution officer role in this municipality.")
+    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+        errors["institution_id"] = _("Choose an existing institution.")
+    if not errors and db.session.execute(select(InstitutionOfficer).where(
+            InstitutionOfficer.user_id == user_id, InstitutionOfficer.institution_id == institution_id)).first():
+        errors["institution_id"] = _("This person already reports for this institution.")
+    if errors:
+        raise ValidationFailed(errors)
+    officer = InstitutionOfficer(user_id=user_id, institution_id=institution_id)
+    db.session.add(officer)
+    db.session.flush()
+    return officer
+
+
+def remove_officer(officer: InstitutionOfficer) -> None:
+    db.session.delete(officer)
+    db.session.flush()
+
+
+def officer_institution_ids(user_id: int) -> set[int]:
+    return set(db.session.execute(select(InstitutionOfficer.institution_id)
+                                  .where(InstitutionOfficer.user_id == user_id)).scalars())
+
+
+def may_report(activity: PlanActivity, user_id: int | None, permissions) -> bool:
+    """The secretariat reports on any activity; an officer on their institution's activities only."""
+    if Permission.MANAGE_RECORDS in permissions:
+        return True
+    if Permission.REPORT_PROGRESS not in permissions or user_id is None:
+        return False
+    mine = officer_institution_ids(user_id)
+    return bool(mine & {link.institution_id for link in activity.institution_links})
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+def monitoring_meetings() -> list[Meeting]:
+    return list(db.session.execute(select(Meeting).where(Meeting.kind == "secretariat_monitoring",
+                                                         Meeting.status != "cancelled")
+                                   .order_by(Meeting.starts_at.desc())).scalars())
+
+
+def get_entry(entry_id) -> ProgressEntry | None:
+    try:
+        return db.session.get(ProgressEntry, int(entry_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def history(plan_id: int, activity_key: str) -> list[ProgressEntry]:
+    """Every entry on an activity (across the plan's versions), the latest first."""
+    return list(db.session.execute(select(ProgressEntry).where(ProgressEntry.plan_id == plan_id,
+                                                               ProgressEntry.activity_key == activity_key)
+                                   .order_by(ProgressEntry.reported_on.desc(), ProgressEntry.id.desc())).scalars())
+
+
+def _indicator_values(raw, item: PlanItem, errors: dict) -> list[tuple[PlanIndicator, float]]:
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, dict):
+        raw = [{"indicator_id": k, "value": v} for k, v in raw.items()]
+    indicators = {i.id: i for i in item.indicators}
+    found = []
+    for entry in raw:
+        indicator_id = integer(entry.get("indicator_id"), "indicator_values", errors)
+        if blank(entry.get("value")):
+            continue
+        value = number(entry.get("value"), "indicator_values", errors)
+        if indicator_id not in indicators:
+            errors["indicator_values"] = _("Report values only for the indicators of this activity's item.")
+            continue
+        if value is not None:
+            found.append((indicators[indicator_id], value))
+    if "indicator_values" in errors and errors["indicator_values"] == _("Enter a number."):
+        errors["indicator_values"] = _("Enter each indicator's current value as a number.")
+    return found
+
+
+def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, permissions,
+                    files: list[tuple[str, bytes]] | None = None) -> ProgressEntry:
+    """One progress entry: status, progress (%), the indicators' current values, a comment, next steps,
+    evidence (documents already uploaded, or files uploaded with it). The caller commits."""
+    item = services.item_of(activity)
+    version = services.version_of_item(item)
+    if not may_report(activity, user_id, permissions):
+        raise ValidationFailed({"activity": _("You can report only on the activities your institution is "
+                                              "responsible for.")})
+    if version.status != "approved":
+        raise ValidationFailed({"activity": _("Progress is recorded on the approved plan in force, not on a draft "
+                                              "or a replaced version.")})
+    errors: dict[str, str] = {}
+    status = choice(data.get("status"), "status", errors, PROGRESS_STATUSES,
+                    required=_("Choose the status: not started, in progress, done, delayed or cancelled."))
+    progress = integer(data.get("progress"), "progress", errors)
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = _("Enter the progress as a percentage from 0 to 100.")
+    if status == "done" and progress is None and "progress" not in errors:
+        progress = 100
+    comment = text(data.get("comment"), "comment", errors, max_length=4000)
+    next_steps = text(data.get("next_steps"), "next_steps", errors, max_length=4000)
+    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or date.today()
+    meeting_id = integer(data.get("meeting_id"), "meeting_id", errors)
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None or meeting.kind != "secretariat_monitoring":
+            errors["meeting_id"] = _("Choose a Coordination Secretariat monitoring meeting of this municipality.")
+        elif "reported_on" not in data or blank(data.get("reported_on")):
+            reported_on = meeting.starts_at.date()
+    values = _indicator_values(data.get("indicator_values"), item, errors)
+    document_ids = data.get("evidence_document_ids") or []
+    if isinstance(document_ids, int | str):
+        document_ids = [document_ids]
+    documents = []
+    for raw in document_ids:
+        document = db.session.get(Document, int(raw)) if str(raw).isdigit() else None
+        if document is None:
+            errors["evidence_document_ids"] = _("Choose documents of this municipality.")
+        else:
+            documents.append(document)
+    if errors:
+        raise ValidationFailed(errors)
+    institution_id = None
+    if Permission.MANAGE_RECORDS not in permissions and user_id is not None:
+        mine = officer_institution_ids(user_id)
+        institution_id = next((link.institution_id for link in activity.institution_links
+                               if link.institution_id in mine), None)
+    entry = ProgressEntry(plan_id=version.plan_id, activity_id=activity.id, activity_key=activity.key,
+                          meeting_id=meeting_id, institution_id=institution_id, status=status, progress=progress,
+                          comment=comment, next_steps=next_steps, reported_on=reported_on, reported_by_id=user_id)
+    db.session.add(entry)
+    db.session.flush()
+    for indicator, value in values:
+        db.session.add(ProgressValue(entry_id=entry.id, indicator_id=indicator.id, indicator_key=indicator.key,
+                                     value=value))
+    for filename, content in files or []:
+        try:
+            documents.append(store_document(_("Evidence: %(activity)s", activity=activity.description[:150]),
+                                            filename, content, uploaded_by_id=user_id, kind="evidence"))
+        except ValidationFailed as exc:
+            raise ValidationFailed({"evidence": next(iter(exc.errors.values()))}) from exc
+    for document in dict.fromkeys(documents):
+        db.session.add(ProgressEvidence(entry_id=entry.id, document_id=document.id))
+    db.session.flush()
+    db.session.expire(entry, ["values", "evidence"])
+    return entry
+
+
+def latest_entries(plan_id: int, until: date | None = None) -> dict[str, ProgressEntry]:
+    """The latest entry of each activity key of a plan (up to ``until``)."""
+    query = select(ProgressEntry).where(ProgressEntry.plan_id == plan_id)
+    if until is not None:
+        query = query.where(ProgressEntry.reported_on <= until)
+    latest: dict[str, ProgressEntry] = {}
+    for entry in db.session.execute(query.order_by(ProgressEntry.reported_on, ProgressEntry.id)).scalars():
+        latest[entry.activity_key] = entry
+    return latest
+
+
+def current_values(plan_id: int, until: date | None = None) -> dict[str, float]:
+    """The latest reported value of each indicator key of a plan (up to ``until``)."""
+    query = (select(ProgressValue.indicator_key, ProgressValue.value)
+             .join(ProgressEntry, ProgressEntry.id == ProgressValue.entry_id)
+             .where(ProgressEntry.plan_id == plan_id))
+    if until is not None:
+        query = query.where(ProgressEntry.reported_on <= until)
+    values: dict[str, float] = {}
+    for key, value in db.session.execute(query.order_by(ProgressEntry.reported_on, ProgressEntry.id)).all():
+        values[key] = value
+    return values
+
+
+def board(version: PlanVersion, *, today: date | None = None, until: date | None = None) -> list[dict]:
+    """Each item with its activities' status (latest entry), due date and overdue flag, and its indicators'
+    baseline, target and current value."""
+    today = today or date.today()
+    plan = db.session.get(Plan, version.plan_id)
+    latest = latest_entries(plan.id, until)
+    values = current_values(plan.id, until)
+    rows = []
+    for item in version.items:
+        activities = []
+        for activity in item.activities:
+            entry = latest.get(activity.key)
+            status = entry.status if entry else "not_started"
+            due = services.activity_due(activity, plan.year)
+            reference = min(today, until) if until else today
+            overdue = due is not None and due < reference and status not in CLOSED
+            activities.append({"activity": activity, "entry": entry, "status": status,
+                               "progress": entry.progress if entry else None, "due": due, "overdue": overdue,
+                               "days_late": (reference - due).days if overdue else 0})
+        indicators = [{"indicator": i, "current": values.get(i.key)} for i in item.indicators]
+        rows.append({"item": item, "activities": activities, "indicators": indicators})
+    return rows
+
+
+def overdue_activities(version: PlanVersion, today: date | None = None) -> list[dict]:
+    return [a for row in board(version, today=today) for a in row["activities"] if a["overdue"]]
+
+
+# --- "you said, we did" -------------------------------------------------------------------------
+
+def you_said_we_did(concern: Concern) -> dict:
+    """What became of a concern: the risks it fed, and the plan items and activities that answer
+    those risks (in each plan's version in force, else its latest version), with their status."""
+    risks = list(db.session.execute(select(Risk).join(RiskConcern, RiskConcern.risk_id == Risk.id)
+                                    .where(RiskConcern.concern_id == concern.id).order_by(Risk.id)).scalars())
+    result = []
+    for risk in risks:
+        answers = []
+        items = db.session.execute(select(PlanItem, PlanVersion).join(PlanVersion, PlanVersion.id == PlanItem.version_id)
+                                   .where(PlanItem.risk_id == risk.id)
+                                   .order_by(PlanVersion.plan_id, PlanVersion.number)).all()
+        chosen: dict[int, tuple[PlanItem, PlanVersion]] = {}
+        for item, version in items:
+            best = chosen.get(version.plan_id)
+            rank = {"approved": 2, "draft": 1, "superseded": 0}
+            if best is None or (rank[version.status], version.number) >= (rank[best[1].status], best[1].number):
+                chosen[version.plan_id] = (item, version)
+        for item, version in chosen.values():
+            plan = db.session.get(Plan, version.plan_id)
+            latest = latest_entries(plan.id)
+            answers.append({
+                "plan": plan, "version": version, "item": item,
+                "activities": [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started",
+                                "entry": latest.get(a.key)} for a in item.activities]})
+        result.append({"risk": risk, "answers": answers})
+    return {"concern": concern, "risks": result}

@@ -1,0 +1,154 @@
+"""The standard monitoring report (Art. 8.6) and the yearly report to the Municipal Council
+(Art. 5.2.d): requested, generated in the background as PDF and Word in Albanian or English,
+stored as documents, approved by the chair, then published once.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts import access
+from ..accounts.roles import Role
+from ..concerns.common import LANGUAGES, choice, integer, parse_date, text
+from ..documents.services import store_document
+from ..errors import ValidationFailed
+from ..exports import build_docx, build_pdf, safe_filename
+from ..extensions import db
+from ..timeutil import utcnow
+from . import services
+from .models import REPORT_KINDS, MonitoringReport, Plan
+
+log = logging.getLogger(__name__)
+STATUS_LABELS = {"queued": _l("Being generated"), "generated": _l("Generated, waiting for the chair's approval"),
+                 "failed": _l("Generation failed"), "approved": _l("Approved by the chair"),
+                 "published": _l("Published")}
+KIND_LABELS = {"monitoring": _l("Monitoring report"), "yearly": _l("Yearly report to the Municipal Council")}
+
+
+def list_reports() -> list[MonitoringReport]:
+    return list(db.session.execute(select(MonitoringReport).order_by(MonitoringReport.created_at.desc(),
+                                                                      MonitoringReport.id.desc())).scalars())
+
+
+def get_report(report_id) -> MonitoringReport | None:
+    try:
+        return db.session.get(MonitoringReport, int(report_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def default_period(kind: str, today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    if kind == "yearly":
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    start = date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)
+    end = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
+    return start, end
+
+
+def request_report(data: dict, *, user_id: int | None) -> MonitoringReport:
+    """Record the request; the caller commits and then enqueues ``generate_report``."""
+    errors: dict[str, str] = {}
+    kind = choice(data.get("kind") or "monitoring", "kind", errors, REPORT_KINDS)
+    language = choice(data.get("language") or "sq", "language", errors, LANGUAGES,
+                      required=_("Choose Albanian or English."))
+    start = parse_date(data.get("period_start"), "period_start", errors)
+    end = parse_date(data.get("period_end"), "period_end", errors)
+    if start is None and end is None and "period_start" not in errors and "period_end" not in errors:
+        start, end = default_period(kind or "monitoring")
+    elif (start is None or end is None) and not errors:
+        errors["period_end" if start else "period_start"] = _("Give both the start and the end of the period.")
+    if start and end and end < start:
+        errors["period_end"] = _("The period ends before it starts.")
+    summary = text(data.get("summary"), "summary", errors, max_length=8000)
+    plan_id = integer(data.get("plan_id"), "plan_id", errors)
+    plan = None
+    if plan_id is not None:
+        plan = db.session.get(Plan, plan_id)
+        if plan is None:
+            errors["plan_id"] = _("Choose a plan of this municipality.")
+    elif start is not None and not errors:
+        plan = services.plan_for_year(start.year)
+    if errors:
+        raise ValidationFailed(errors)
+    report = MonitoringReport(kind=kind, language=language, period_start=start, period_end=end, summary=summary,
+                              plan_id=plan.id if plan else None, status="queued", requested_by_id=user_id)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def generate_report(report_id: int) -> str:
+    """Job: build the report as PDF and Word in its language and store both. Runs in the report's
+    municipality (restored by the job runner). A report already generated is left alone."""
+    from .documents import report_document
+
+    report = db.session.get(MonitoringReport, report_id)
+    if report is None or report.status not in ("queued", "failed"):
+        return report.status if report else "missing"
+    try:
+        with force_locale(report.language):
+            document = report_document(report)
+            title = document.title
+        base = safe_filename(f"{'raporti' if report.language == 'sq' else 'report'}-{report.kind}-"
+                             f"{report.period_start.isoformat()}-{report.period_end.isoformat()}")
+        pdf = store_document(title, f"{base}.pdf", build_pdf(document), uploaded_by_id=report.requested_by_id,
+                             kind="reports")
+        docx = store_document(title, f"{base}.docx", build_docx(document), uploaded_by_id=report.requested_by_id,
+                              kind="reports")
+        report.pdf_document_id, report.docx_document_id = pdf.id, docx.id
+        report.status, report.error, report.generated_at = "generated", None, utcnow()
+        db.session.commit()
+    except Exception as exc:
+        log.exception("monitoring report %s could not be generated", report_id)
+        db.session.rollback()
+        report = db.session.get(MonitoringReport, report_id)
+        report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        db.session.commit()
+    return report.status
+
+
+def regenerate(report: MonitoringReport) -> MonitoringReport:
+    """Ask again (after a failure, or for fresh figures) while the chair has not approved it."""
+    if report.status in ("approved", "published"):
+        raise ValidationFailed({"report": _("The chair approved this report: it is kept as approved. Request a new "
+                                            "report for fresh figures.")})
+    if report.status == "queued":
+        raise ValidationFailed({"report": _("The report is being generated.")})
+    report.status, report.error = "queued", None
+    db.session.flush()
+    return report
+
+
+def approve_report(report: MonitoringReport, user) -> MonitoringReport:
+    """The chair approves the generated report (Art. 8.6)."""
+    if Role.CHAIR not in access.municipality_roles(user, report.municipality_id):
+        raise ValidationFailed({"report": _("Only the chair of the council approves the monitoring report.")})
+    if report.status in ("approved", "published"):
+        return report
+    if report.status != "generated":
+        raise ValidationFailed({"report": _("The report can be approved once it has been generated.")})
+    report.status, report.approved_by_id, report.approved_at = "approved", user.id, utcnow()
+    db.session.flush()
+    return report
+
+
+def publish_report(report: MonitoringReport) -> tuple[MonitoringReport, bool]:
+    """Publish an approved report. Idempotent: a published report is never published twice
+    (returns False the second time, changing nothing)."""
+    if report.published_at is not None:
+        return report, False
+    if report.status != "approved":
+        raise ValidationFailed({"report": _("Only a report approved by the chair can be published.")})
+    report.status, report.published_at = "published", utcnow()
+    db.session.flush()
+    return report, True
+
+
+def six_months_ago(today: date | None = None) -> date:
+    return (today or date.today()) - timedelta(days=183)

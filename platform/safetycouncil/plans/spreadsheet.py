@@ -1,0 +1,557 @@
+"""The plan as a spreadsheet laid out like the Elbasan table (Table 1 of the roadmap):
+
+    Nr. | Problemi i identifikuar | Prioriteti | Aktivitetet | Institucioni përgjegjës | Afati
+    No. | Identified issue        | Priority   | Activities  | Responsible institution | Timing
+
+plus two optional columns, partner organisations and indicators ("name | unit | baseline |
+target | source", one a line). Albanian and English headers and words are both understood.
+
+A row with an issue starts an item; its activities cell may number several activities
+("1. ...", "2. ..."), which then share the row's institutions and timing. A row without an
+issue continues the item above with activities of its own (its own institutions and timing, or
+the row above's when left empty). The export writes one row per item when its activities share
+institutions, timing and partners, and one row per activity otherwise, so that exporting and
+importing again gives the same plan.
+
+Importing is all or nothing: every line is checked first and reported (what was understood,
+what was refused); only a sheet without errors changes anything.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from ..concerns.common import fold
+from ..errors import ValidationFailed
+from ..extensions import db
+from . import services
+from .models import (
+    PlanActivity,
+    PlanActivityInstitution,
+    PlanFunding,
+    PlanIndicator,
+    PlanItem,
+    PlanVersion,
+)
+from .vocabulary import (
+    COLUMNS,
+    HEADERS,
+    PRIORITY_WORDS,
+    REQUIRED_COLUMNS,
+    column_of,
+    format_number,
+    indicator_line,
+    parse_priority,
+    parse_timing,
+    timing_words,
+)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+_MARKER = re.compile(r"(?:^|(?<=[\n;]))[ \t]*(\d{1,2})[.)][ \t]+|(?:^|(?<=[\n;]))[ \t]*(\d{1,2})[.)][ \t]*(?=\n|;|$)")
+_BULLET = re.compile(r"(?m)^[ \t]*[-•*–][ \t]+")
+
+
+class NotASpreadsheet(ValueError):
+    pass
+
+
+@dataclass
+class ParsedActivity:
+    description: str
+    institutions: list[str]
+    timing: tuple[str, str]
+    partners: str | None
+
+
+@dataclass
+class ParsedIndicator:
+    name: str
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    source: str | None = None
+
+
+@dataclass
+class ParsedItem:
+    line: int
+    number: str | None
+    issue: str
+    intensity: str
+    activities: list[ParsedActivity] = field(default_factory=list)
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The line-by-line report: ``lines`` of {line, status (ok, error, skipped), messages}."""
+
+    filename: str
+    lines: list[dict] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+    imported: bool = False
+    plan_id: int | None = None
+    version_id: int | None = None
+    version_number: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(line["status"] == "error" for line in self.lines)
+
+    def add(self, line: int | None, status: str, *messages: str) -> None:
+        self.lines.append({"line": line, "status": status, "messages": [str(m) for m in messages]})
+
+    def as_dict(self) -> dict:
+        return {"filename": self.filename, "imported": self.imported, "ok": self.ok,
+                "items": len(self.items), "activities": sum(len(i.activities) for i in self.items),
+                "errors": sum(1 for line in self.lines if line["status"] == "error"),
+                "plan_id": self.plan_id, "version_id": self.version_id, "version_number": self.version_number,
+                "lines": self.lines}
+
+
+# --- reading the file ---------------------------------------------------------------------------
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def read_rows(filename: str, data: bytes) -> list[list]:
+    """The sheet's rows (the first worksheet of an XLSX, or a CSV), as lists of cells."""
+    name = (filename or "").lower()
+    if not data:
+        raise NotASpreadsheet(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise NotASpreadsheet(_("The file is too large: at most %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                is_xlsx = any(n.startswith("xl/") for n in archive.namelist())
+        except zipfile.BadZipFile:
+            is_xlsx = False
+        if not is_xlsx:
+            raise NotASpreadsheet(_("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."))
+        from openpyxl import load_workbook
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                try:
+                    sheet = workbook.worksheets[0]
+                    rows = [[_cell(v) for v in row] for _, row in zip(range(MAX_ROWS + 1),
+                                                                        sheet.iter_rows(values_only=True))]
+                finally:
+                    workbook.close()
+        except Exception as exc:
+            raise NotASpreadsheet(_("The workbook could not be read: save it again as .xlsx and retry.")) from exc
+        return rows
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise NotASpreadsheet(_("Old Excel files (.xls) are not read: save the sheet as .xlsx or CSV and retry."))
+    if data.startswith(b"%PDF") or b"\x00" in data[:4096] or name.endswith((".pdf", ".docx", ".doc", ".ods")):
+        raise NotASpreadsheet(_("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."))
+    for encoding in ("utf-8-sig", "cp1250"):
+        try:
+            content = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise NotASpreadsheet(_("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."))
+    sample = "\n".join(content.splitlines()[:10])
+    delimiter = max((";", ",", "\t"), key=sample.count)
+    if sample.count(delimiter) == 0:
+        raise NotASpreadsheet(_("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."))
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return [[_cell(v) for v in row] for _, row in zip(range(MAX_ROWS + 1), reader)]
+
+
+# --- understanding the rows ---------------------------------------------------------------------
+
+def split_activities(cell: str) -> list[str]:
+    """"1. A; 2. B" or "1. A\\n2. B" or bullets -> ["A", "B"]; unnumbered text is one activity.
+    An empty numbered activity is kept as "" (and refused by the caller)."""
+    cell = (cell or "").strip()
+    if not cell:
+        return []
+    if _MARKER.match(cell):
+        parts = _MARKER.split(cell)
+        # split() yields [before, g1, g2, text, g1, g2, text, ...]
+        texts = [parts[i] for i in range(3, len(parts), 3)]
+    elif _BULLET.match(cell):
+        texts = _BULLET.split(cell)[1:]
+    else:
+        texts = [cell]
+    return [" ".join(t.split()).strip().rstrip(";").strip() for t in texts]
+
+
+def split_institutions(cell: str) -> list[str]:
+    parts = re.split(r"[;\n]", cell or "")
+    names = [" ".join(p.split()).strip().rstrip(".,").strip() for p in parts]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _parse_indicators(cell: str, line: int, errors: list[str]) -> list[ParsedIndicator]:
+    found = []
+    for raw in (cell or "").split("\n"):
+        raw = raw.strip()
+        if not raw:
+            continue
+        parts = [p.strip() for p in raw.split("|")]
+        if not parts[0]:
+            errors.append(_("An indicator has no name: write \"name | unit | baseline | target | source\"."))
+            continue
+        values = {}
+        for index, key in ((2, "baseline"), (3, "target")):
+            value = parts[index] if len(parts) > index else ""
+            if value:
+                try:
+                    values[key] = float(value.replace(" ", "").replace(",", "."))
+                except ValueError:
+                    errors.append(_("The %(what)s of the indicator \"%(name)s\" is not a number: \"%(value)s\".",
+                                    what=_("baseline") if key == "baseline" else _("target"), name=parts[0],
+                                    value=value))
+        found.append(ParsedIndicator(name=parts[0][:300], unit=(parts[1] if len(parts) > 1 and parts[1] else None),
+                                     baseline=values.get("baseline"), target=values.get("target"),
+                                     source=(parts[4] if len(parts) > 4 and parts[4] else None)))
+    return found
+
+
+def _header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(rows[:15]):
+        columns: dict[str, int] = {}
+        for position, value in enumerate(row):
+            if isinstance(value, str):
+                name = column_of(value)
+                if name and name not in columns:
+                    columns[name] = position
+        if len(columns) >= 3:
+            return index, columns
+    return None
+
+
+def _header_names(column: str) -> str:
+    return f"\"{HEADERS['sq'][column]}\" ({HEADERS['en'][column]})"
+
+
+def parse(filename: str, data: bytes) -> ImportReport:
+    """Check every line; nothing is written here."""
+    report = ImportReport(filename=filename or "")
+    try:
+        rows = read_rows(filename, data)
+    except NotASpreadsheet as exc:
+        report.add(None, "error", str(exc))
+        return report
+    if len(rows) > MAX_ROWS:
+        report.add(None, "error", _("The sheet has more than %(n)d rows.", n=MAX_ROWS))
+        return report
+    found = _header(rows)
+    if found is None:
+        report.add(None, "error", _("No header row was found. The sheet needs the columns %(columns)s.",
+                                    columns=", ".join(_header_names(c) for c in REQUIRED_COLUMNS)))
+        return report
+    header_index, columns = found
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    for column in missing:
+        report.add(header_index + 1, "error", _("The column %(column)s is missing.", column=_header_names(column)))
+    if missing:
+        return report
+    report.add(header_index + 1, "skipped", _("Header row: %(columns)s.", columns=", ".join(
+        _header_names(c) for c in COLUMNS if c in columns)))
+
+    def get(row, column):
+        position = columns.get(column)
+        if position is None or position >= len(row):
+            return ""
+        return row[position]
+
+    current: ParsedItem | None = None
+    last_institutions: list[str] = []
+    last_timing: tuple[str, str] | None = None
+    last_partners: str | None = None
+    for index in range(header_index + 1, len(rows)):
+        row, line = rows[index], index + 1
+        cells = {c: get(row, c) for c in COLUMNS}
+        if all(v == "" for v in cells.values()):
+            continue
+        errors: list[str] = []
+        issue = cells["issue"] if isinstance(cells["issue"], str) else str(cells["issue"])
+        starts_item = bool(issue)
+        if starts_item:
+            number_ = str(cells["number"]).strip() or None
+            raw_priority = str(cells["priority"]).strip()
+            intensity = parse_priority(raw_priority)
+            if not raw_priority:
+                errors.append(_("The priority is empty: write i lartë, mesatar or i ulët (high, moderate, low)."))
+            elif intensity is None:
+                errors.append(_("The priority \"%(word)s\" is not understood: write i lartë, mesatar or i ulët "
+                                "(high, moderate, low).", word=raw_priority))
+            current = ParsedItem(line=line, number=number_, issue=" ".join(issue.split())[:4000],
+                                 intensity=intensity or "")
+            last_institutions, last_timing, last_partners = [], None, None
+        elif current is None:
+            report.add(line, "error", _("This line has activities but no identified issue: write the issue in the "
+                                        "column %(column)s.", column=_header_names("issue")))
+            continue
+        elif str(cells["number"]).strip() or str(cells["priority"]).strip():
+            errors.append(_("This line has a number or a priority but no identified issue."))
+
+        descriptions = split_activities(cells["activities"] if isinstance(cells["activities"], str)
+                                        else str(cells["activities"]))
+        if not descriptions and (starts_item or not cells["indicators"]):
+            errors.append(_("The activities cell is empty: every issue needs at least one activity."))
+        for position, description in enumerate(descriptions, start=1):
+            if not description:
+                errors.append(_("Activity %(n)d is empty.", n=position))
+        institutions = split_institutions(str(cells["institutions"]))
+        if not institutions and descriptions:
+            if starts_item or not last_institutions:
+                errors.append(_("The responsible institution is empty."))
+            institutions = last_institutions
+        raw_timing = cells["timing"]
+        timing = parse_timing(raw_timing) if raw_timing != "" else None
+        if raw_timing == "" and descriptions:
+            if starts_item or last_timing is None:
+                errors.append(_("The timing is empty: write a date (31.12.2025), a period (first six months) "
+                                "or a recurrence (every two months, all year round)."))
+            timing = last_timing
+        elif raw_timing != "" and timing is None:
+            errors.append(_("The timing \"%(value)s\" is not understood: write a date (31.12.2025), a period "
+                            "(first six months, gjashtëmujori i parë) or a recurrence (every two months, "
+                            "çdo dy muaj, all year round).", value=str(raw_timing)))
+        partners = " ".join(str(cells["partners"]).split()) or (None if starts_item else last_partners)
+        indicators = _parse_indicators(str(cells["indicators"]), line, errors)
+        if errors:
+            report.add(line, "error", *errors)
+            continue
+        for description in descriptions:
+            current.activities.append(ParsedActivity(description=description[:4000], institutions=institutions,
+                                                     timing=timing, partners=partners))
+        current.indicators.extend(indicators)
+        last_institutions, last_timing, last_partners = institutions, timing, partners
+        if starts_item:
+            report.items.append(current)
+        label = current.number or current.issue[:60]
+        understood = [_("Item %(item)s", item=label)]
+        if starts_item:
+            understood.append(_("priority: %(p)s", p=PRIORITY_WORDS["en"][current.intensity].lower()))
+        if descriptions:
+            understood.append(_("%(n)d activities", n=len(descriptions)))
+            understood.append(_("responsible: %(names)s", names="; ".join(institutions)))
+            understood.append(_("timing: %(t)s", t=timing_words(*timing, "en")))
+        if indicators:
+            understood.append(_("%(n)d indicators", n=len(indicators)))
+        report.add(line, "ok", ", ".join(understood) + ".")
+    if not report.items and report.ok:
+        report.add(None, "error", _("The sheet has no plan items under its header row."))
+    return report
+
+
+# --- applying it --------------------------------------------------------------------------------
+
+def _match_keys(base: PlanVersion | None, items: list[ParsedItem]) -> list[tuple[PlanItem | None, list]]:
+    """For each parsed item, the base version's item it continues (by number, else by issue), and for
+    each of its activities the base activity (by description, else by position)."""
+    base_items = list(base.items) if base is not None else []
+    by_number = {fold(i.number): i for i in base_items if i.number}
+    by_issue = {fold(i.issue): i for i in base_items}
+    used: set[int] = set()
+    matched = []
+    for parsed in items:
+        old = None
+        if parsed.number and fold(parsed.number) in by_number:
+            old = by_number[fold(parsed.number)]
+        elif fold(parsed.issue) in by_issue:
+            old = by_issue[fold(parsed.issue)]
+        if old is not None and old.id in used:
+            old = None
+        if old is not None:
+            used.add(old.id)
+        activities: list[PlanActivity | None] = []
+        if old is not None:
+            by_text = {fold(a.description): a for a in old.activities}
+            taken: set[int] = set()
+            for position, activity in enumerate(parsed.activities):
+                candidate = by_text.get(fold(activity.description))
+                if candidate is None and position < len(old.activities):
+                    candidate = old.activities[position]
+                if candidate is not None and candidate.id in taken:
+                    candidate = None
+                if candidate is not None:
+                    taken.add(candidate.id)
+                activities.append(candidate)
+        else:
+            activities = [None] * len(parsed.activities)
+        matched.append((old, activities))
+    return matched
+
+
+def _target(year: int, user_id: int | None) -> tuple[PlanVersion, PlanVersion | None]:
+    """The draft the sheet fills (created when needed) and the version whose keys it continues."""
+    plan = services.plan_for_year(year)
+    if plan is None:
+        plan = services.create_plan(year, user_id=user_id)
+        return services.draft_of(plan), None
+    draft = services.draft_of(plan)
+    if draft is None:
+        draft = services.start_revision(plan, note=_("Imported from a spreadsheet."), user_id=user_id, copy=False)
+        return draft, db.session.get(PlanVersion, draft.based_on_id)
+    if draft.items:
+        return draft, draft
+    return draft, (db.session.get(PlanVersion, draft.based_on_id) if draft.based_on_id else None)
+
+
+def import_plan(filename: str, data: bytes, *, year, user_id: int | None) -> ImportReport:
+    """Parse the sheet and, when every line is understood, make it the content of the year's draft
+    (a new plan, the existing draft, or a new revision of the approved version). Items and activities
+    that continue ones of the version it replaces keep their keys, risk and funding. The caller commits
+    when ``report.imported``; otherwise nothing was written."""
+    errors: dict[str, str] = {}
+    year_value = services._year(year, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    report = parse(filename, data)
+    if not report.ok:
+        return report
+    draft, base = _target(year_value, user_id)
+    # What each parsed item and activity continues, read before the draft's old content goes.
+    carried = []
+    for parsed, (old, activities) in zip(report.items, _match_keys(base, report.items), strict=True):
+        carried.append({
+            "key": old.key if old is not None else services.new_key(),
+            "risk_id": old.risk_id if old is not None else None,
+            "indicator_keys": {fold(i.name): i.key for i in old.indicators} if old is not None else {},
+            "activities": [(a.key, [{f: getattr(x, f) for f in services.FUNDING_FIELDS} for x in a.funding])
+                           if a is not None else (services.new_key(), []) for a in activities]})
+    services.clear_content(draft)
+    names = list(dict.fromkeys(n for item in report.items for a in item.activities for n in a.institutions))
+    institutions = dict(zip(names, services.institutions_by_name(names, create=True), strict=True))
+    for position, (parsed, keep) in enumerate(zip(report.items, carried, strict=True), start=1):
+        item = PlanItem(version_id=draft.id, key=keep["key"], position=position, number=parsed.number,
+                        issue=parsed.issue, intensity=parsed.intensity, risk_id=keep["risk_id"])
+        db.session.add(item)
+        db.session.flush()
+        for a_position, (parsed_activity, (key, funding)) in enumerate(
+                zip(parsed.activities, keep["activities"], strict=True), start=1):
+            activity = PlanActivity(item_id=item.id, position=a_position, key=key,
+                                    description=parsed_activity.description, partners=parsed_activity.partners,
+                                    timing_kind=parsed_activity.timing[0], timing_value=parsed_activity.timing[1])
+            db.session.add(activity)
+            db.session.flush()
+            for i_position, name in enumerate(parsed_activity.institutions, start=1):
+                db.session.add(PlanActivityInstitution(activity_id=activity.id, institution_id=institutions[name].id,
+                                                       position=i_position))
+            for values in funding:
+                db.session.add(PlanFunding(activity_id=activity.id, **values))
+        keys = dict(keep["indicator_keys"])
+        for i_position, parsed_indicator in enumerate(parsed.indicators, start=1):
+            key = keys.pop(fold(parsed_indicator.name), None) or services.new_key()
+            db.session.add(PlanIndicator(item_id=item.id, key=key, position=i_position, name=parsed_indicator.name,
+                                         unit=parsed_indicator.unit, baseline=parsed_indicator.baseline,
+                                         target=parsed_indicator.target, source=parsed_indicator.source))
+    db.session.flush()
+    db.session.expire(draft, ["items"])
+    report.imported = True
+    report.plan_id, report.version_id, report.version_number = draft.plan_id, draft.id, draft.number
+    return report
+
+
+# --- export -------------------------------------------------------------------------------------
+
+def _uniform(item: PlanItem) -> bool:
+    shapes = {(tuple(i.id for i in a.institutions), a.timing_kind, a.timing_value, a.partners or "")
+              for a in item.activities}
+    return len(shapes) <= 1
+
+
+def table_rows(version: PlanVersion, language: str) -> tuple[list[str], list[list[str]], list[tuple[int, int]]]:
+    """(header, rows, item row spans) of the plan's table in ``language``: the layout of every export."""
+    has_partners = any(a.partners for i in version.items for a in i.activities)
+    has_indicators = any(i.indicators for i in version.items)
+    columns = [c for c in COLUMNS if c in REQUIRED_COLUMNS or (c == "partners" and has_partners)
+               or (c == "indicators" and has_indicators)]
+    header = [HEADERS[language][c] for c in columns]
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+
+    def activity_cells(activities: list[PlanActivity], numbered: bool) -> dict:
+        first = activities[0] if activities else None
+        lines = [f"{n}. {a.description}" if numbered else a.description for n, a in
+                 enumerate(activities, start=1)]
+        return {"activities": "\n".join(lines),
+                "institutions": "; ".join(i.name for i in first.institutions) if first else "",
+                "timing": timing_words(first.timing_kind, first.timing_value, language) if first else "",
+                "partners": (first.partners or "") if first else ""}
+
+    for item in version.items:
+        start = len(rows)
+        head = {"number": item.number or "", "issue": item.issue,
+                "priority": PRIORITY_WORDS[language].get(item.intensity, "") if item.intensity else "",
+                "indicators": "\n".join(indicator_line(i) for i in item.indicators)}
+        if _uniform(item):
+            cells = {**head, **activity_cells(list(item.activities), True)}
+            rows.append([cells.get(c, "") for c in columns])
+        else:
+            for n, activity in enumerate(item.activities):
+                cells = activity_cells([activity], False)
+                cells["activities"] = f"{n + 1}. {activity.description}"
+                if n == 0:
+                    cells.update(head)
+                rows.append([cells.get(c, "") for c in columns])
+        spans.append((start, len(rows) - 1))
+    return header, rows, spans
+
+
+def export_xlsx(version: PlanVersion, language: str, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    header, rows, spans = table_rows(version, language)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plani" if language == "sq" else "Plan"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EBEEF1")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(row)
+    widths = {"number": 7, "issue": 38, "priority": 12, "activities": 60, "institutions": 36, "timing": 18,
+              "partners": 28, "indicators": 40}
+    names = [next(c for c in COLUMNS if HEADERS[language][c] == h) for h in header]
+    for index, name in enumerate(names, start=1):
+        sheet.column_dimensions[sheet.cell(row=3, column=index).column_letter].width = widths[name]
+    for row in sheet.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for start, end in spans:
+        if end > start:
+            for name in ("number", "issue", "priority", "indicators"):
+                if name in names:
+                    column = names.index(name) + 1
+                    sheet.merge_cells(start_row=4 + start, end_row=4 + end, start_column=column, end_column=column)
+    sheet.freeze_panes = "A4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = ["XLSX_MIMETYPE", "ImportReport", "export_xlsx", "format_number", "import_plan", "parse", "table_rows"]

@@ -1,0 +1,241 @@
+"""What citizens may read about a council: only what the council has published.
+
+Every function here runs in the public, read-only scope of one municipality (``/public/<slug>/...``)
+unless it says otherwise, and is the ONE place the public pages, feeds, downloads and the public
+API take their content from. The rules:
+
+* the council's composition: names, categories, positions and institutions; never an e-mail or a phone;
+* meetings: only council meetings and open consultations, planned or held (never cancelled ones,
+  never secretariat or task-force meetings), with their agenda titles (no presenters, no materials);
+* press releases: published ones (``published_at`` set);
+* the plan: approved versions (in force, or approved and later replaced); never a draft;
+* monitoring reports: published ones;
+* concerns: accepted ones, without who sent them or how to reach them, with the risks and the
+  activities of approved plans that answer them;
+* crime statistics: through ``crime_statistics.publication`` only (suppression applies).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..concerns.models import Concern
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..plans.models import MonitoringReport, Plan, PlanItem, PlanVersion
+from ..records.models import PressRelease
+from ..risks.models import Risk, RiskConcern
+from ..timeutil import utcnow
+
+PUBLIC_MEETING_KINDS = ("council", "open_consultation")
+PUBLIC_MEETING_STATUSES = ("planned", "held")
+PUBLIC_VERSION_STATUSES = ("approved", "superseded")  # approved at a council meeting; never "draft"
+CONCERNS_ON_PAGE = 20
+
+
+def local_now() -> datetime:
+    """Now in Albania, naive (meeting times are stored as local naive datetimes)."""
+    from ..meetings.services import TIMEZONE, UTC
+
+    return utcnow().replace(tzinfo=UTC).astimezone(TIMEZONE).replace(tzinfo=None)
+
+
+# --- the council ------------------------------------------------------------------------------------
+
+@dataclass
+class PublicMember:
+    name: str
+    category: str
+    category_label: str
+    position: str | None
+    institution: str | None
+    seats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublicCategory:
+    code: str
+    label: str
+    members: list[PublicMember]
+
+
+def composition() -> list[PublicCategory]:
+    """The active members by category (a)-(o), then the secretariat staff: no contact details are
+    copied out of the member records, so no template can show them."""
+    from ..council import services as council
+
+    on = council.today()
+    seats: dict[int, list[str]] = {}
+    for seat, term in council.current_seats(on).items():
+        if term is not None:
+            seats.setdefault(term.member_id, []).append(council.seat_label(seat))
+    rows = []
+    for row in council.composition(on):
+        members = [PublicMember(m.full_name, m.category, row.label, m.position,
+                                m.institution.name if m.institution else None, seats.get(m.id, []))
+                   for m in row.members]
+        if members:
+            rows.append(PublicCategory(row.code, row.label, members))
+    return rows
+
+
+# --- meetings -----------------------------------------------------------------------------------------
+
+def _public_meetings():
+    return (select(Meeting).where(Meeting.kind.in_(PUBLIC_MEETING_KINDS),
+                                  Meeting.status.in_(PUBLIC_MEETING_STATUSES)))
+
+
+def upcoming_meetings(now: datetime | None = None) -> list[Meeting]:
+    """Planned council meetings and open consultations that have not started yet, soonest first."""
+    now = now or local_now()
+    query = _public_meetings().where(Meeting.status == "planned", Meeting.starts_at >= now)
+    return list(db.session.execute(query.order_by(Meeting.starts_at, Meeting.id)).scalars())
+
+
+def public_meetings() -> list[Meeting]:
+    """Every public meeting, planned or held, the latest first (the calendar and the open data)."""
+    return list(db.session.execute(_public_meetings().order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+                .scalars())
+
+
+def agenda_titles(meeting: Meeting) -> list[str]:
+    return [item.title for item in meeting.agenda_items]
+
+
+# --- press releases -----------------------------------------------------------------------------------
+
+def press_releases(limit: int | None = None) -> list[tuple[PressRelease, Meeting]]:
+    from ..records.services import published_press_releases
+
+    return published_press_releases(limit)
+
+
+# --- the plan -----------------------------------------------------------------------------------------
+
+def approved_versions() -> list[PlanVersion]:
+    """Every approved version (in force, or replaced by a later one), the latest plan and version first."""
+    query = (select(PlanVersion).join(Plan, Plan.id == PlanVersion.plan_id)
+             .where(PlanVersion.status.in_(PUBLIC_VERSION_STATUSES))
+             .order_by(Plan.year.desc(), PlanVersion.number.desc()))
+    return list(db.session.execute(query).scalars())
+
+
+def current_version() -> PlanVersion | None:
+    """The approved version in force (the plans area decides which), never a draft."""
+    from ..plans.services import version_in_force
+
+    version = version_in_force()
+    return version if version is not None and version.status == "approved" else None
+
+
+def get_approved_version(version_id: int) -> PlanVersion | None:
+    version = db.session.get(PlanVersion, version_id)
+    return version if version is not None and version.status in PUBLIC_VERSION_STATUSES else None
+
+
+# --- monitoring reports -------------------------------------------------------------------------------
+
+def published_reports() -> list[MonitoringReport]:
+    query = (select(MonitoringReport).where(MonitoringReport.published_at.is_not(None))
+             .order_by(MonitoringReport.period_end.desc(), MonitoringReport.id.desc()))
+    return list(db.session.execute(query).scalars())
+
+
+# --- "you said, we did" -------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    plan: Plan
+    version: PlanVersion
+    item: PlanItem
+    activities: list[dict]  # {"activity", "status"}
+
+
+@dataclass
+class RiskAnswer:
+    risk: Risk
+    answers: list[Answer]
+
+
+@dataclass
+class SaidDid:
+    concern: Concern
+    risks: list[RiskAnswer]
+
+
+def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
+    """Accepted concerns, the latest first, each with the risks it fed and, for each risk, the item
+    and activities of each plan's approved version that answer it (the version in force, else the
+    latest approved one), with each activity's status. Drafts are never looked at."""
+    from ..plans.monitoring import latest_entries
+
+    query = select(Concern).where(Concern.status == "accepted").order_by(Concern.created_at.desc(),
+                                                                         Concern.id.desc())
+    if limit:
+        query = query.limit(limit)
+    concerns = list(db.session.execute(query).scalars())
+    if not concerns:
+        return []
+    links = db.session.execute(
+        select(RiskConcern.concern_id, Risk).join(Risk, Risk.id == RiskConcern.risk_id)
+        .where(RiskConcern.concern_id.in_([c.id for c in concerns])).order_by(Risk.id)).all()
+    risk_ids = {risk.id for _, risk in links}
+    chosen: dict[tuple[int, int], tuple[PlanItem, PlanVersion]] = {}
+    if risk_ids:
+        rank = {"approved": 1, "superseded": 0}
+        rows = db.session.execute(
+            select(PlanItem, PlanVersion).join(PlanVersion, PlanVersion.id == PlanItem.version_id)
+            .where(PlanItem.risk_id.in_(risk_ids), PlanVersion.status.in_(PUBLIC_VERSION_STATUSES))).all()
+        for item, version in rows:
+            key = (item.risk_id, version.plan_id)
+            best = chosen.get(key)
+            if best is None or (rank[version.status], version.number) > (rank[best[1].status], best[1].number):
+                chosen[key] = (item, version)
+    plans: dict[int, Plan] = {}
+    entries: dict[int, dict] = {}
+    answers_of: dict[int, list[Answer]] = {}
+    for (risk_id, plan_id), (item, version) in sorted(chosen.items(), key=lambda kv: kv[0]):
+        plan = plans.setdefault(plan_id, db.session.get(Plan, plan_id))
+        latest = entries.setdefault(plan_id, latest_entries(plan_id))
+        activities = [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started"}
+                      for a in item.activities]
+        answers_of.setdefault(risk_id, []).append(Answer(plan, version, item, activities))
+    by_concern: dict[int, list[RiskAnswer]] = {}
+    for concern_id, risk in links:
+        by_concern.setdefault(concern_id, []).append(RiskAnswer(risk, sorted(
+            answers_of.get(risk.id, []), key=lambda a: -a.plan.year)))
+    return [SaidDid(c, by_concern.get(c.id, [])) for c in concerns]
+
+
+# --- crime statistics ---------------------------------------------------------------------------------
+
+@dataclass
+class CrimeHeadline:
+    month: date | None
+    total: object | None  # disclosure.Figure: the categories that are not sensitive, never a hidden count
+    shown: str
+    chart: object | None
+
+
+def crime_headline() -> CrimeHeadline:
+    """The latest month's headline and the 24-month chart, through crime_statistics' public
+    service: figures come already made safe to publish."""
+    from flask import g
+    from flask_babel import gettext as _
+
+    from ..crime_statistics import charts
+    from ..crime_statistics.publication import month_label, public_view
+
+    view = public_view()
+    if not view.has_figures:
+        return CrimeHeadline(None, None, "", None)
+    labels = [month_label(m, short=True) for m in view.window]
+    marks = [(view.status_of(m).status if view.status_of(m) else "") for m in view.window]
+    chart = charts.trend_columns(
+        labels, view.totals, marks=marks, show=view.show,
+        title=_("Offences in %(place)s per month over 24 months, without the protected categories",
+                place=g.municipality.name))
+    return CrimeHeadline(view.month, view.total_this_month, view.show(view.total_this_month), chart)

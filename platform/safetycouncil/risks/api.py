@@ -1,0 +1,150 @@
+"""Risks through the API: /api/v1/municipalities/<slug>/risks (with their ratings and evidence)."""
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from ..api.errors import validation_failed
+from ..concerns.common import require_existing
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..tenancy.web import scope
+from . import services
+from .models import EVIDENCE_KINDS, INTENSITIES, Risk
+
+blp = Blueprint("api_risks", __name__, url_prefix="/api/v1/municipalities/<municipality>/risks",
+                description="The risk register: risks from concerns, rated high, moderate or low with a reason "
+                            "(every rating kept), with their evidence")
+require_existing(blp, {"risk_id": Risk})
+
+
+class RatingSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    meeting_id = fields.Integer(allow_none=True)
+    rated_by_id = fields.Integer(dump_only=True)
+    rated_at = fields.DateTime(dump_only=True)
+
+
+class EvidenceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
+    text = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    url = fields.String(allow_none=True, validate=validate.Length(max=500))
+    document_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class RiskSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(allow_none=True, validate=validate.Length(max=8000))
+    category_id = fields.Integer(allow_none=True)
+    area_id = fields.Integer(allow_none=True)
+    intensity = fields.String(validate=validate.OneOf(INTENSITIES),
+                              metadata={"description": "On creation: rate it at once (with a reason)"})
+    reason = fields.String(load_only=True, validate=validate.Length(max=4000))
+    intensity_reason = fields.String(dump_only=True)
+    concern_ids = fields.List(fields.Integer(), metadata={"description": "The concerns behind the risk"})
+    ratings = fields.List(fields.Nested(RatingSchema), dump_only=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class RiskPatchSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    description = fields.String(allow_none=True, validate=validate.Length(max=8000))
+    category_id = fields.Integer(allow_none=True)
+    area_id = fields.Integer(allow_none=True)
+    concern_ids = fields.List(fields.Integer())
+
+
+def _dump(risk: Risk) -> dict:
+    return {"id": risk.id, "title": risk.title, "description": risk.description, "category_id": risk.category_id,
+            "area_id": risk.area_id, "intensity": risk.intensity, "intensity_reason": risk.intensity_reason,
+            "concern_ids": [link.concern_id for link in risk.concern_links], "ratings": risk.ratings,
+            "evidence": risk.evidence, "created_at": risk.created_at}
+
+
+def _save(action):
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except ValidationFailed as exc:
+        db.session.rollback()
+        validation_failed(exc.errors)
+
+
+def _get(risk_id: int) -> Risk:
+    risk = services.get_risk(risk_id)
+    if risk is None:
+        abort(404, message=_("There is no such risk in this municipality."))
+    return risk
+
+
+@blp.route("")
+@scope("tenant")
+class RiskList(MethodView):
+    @blp.response(200, RiskSchema(many=True))
+    def get(self):
+        """The risk register, highest intensity first"""
+        return [_dump(r) for r in services.list_risks()]
+
+    @blp.arguments(RiskSchema)
+    @blp.response(201, RiskSchema)
+    def post(self, data):
+        """A risk from one or more concerns, rated at once when `intensity` and `reason` are given"""
+        return _dump(_save(lambda: services.create_risk(data, user_id=current_user.id)))
+
+
+@blp.route("/<int:risk_id>")
+@scope("tenant")
+class RiskDetail(MethodView):
+    @blp.response(200, RiskSchema)
+    def get(self, risk_id):
+        """One risk with its rating history and evidence"""
+        return _dump(_get(risk_id))
+
+    @blp.arguments(RiskPatchSchema)
+    @blp.response(200, RiskSchema)
+    def patch(self, data, risk_id):
+        """Change a risk or the concerns behind it"""
+        risk = _get(risk_id)
+        _save(lambda: services.update_risk(risk, data))
+        return _dump(_get(risk_id))
+
+
+@blp.route("/<int:risk_id>/ratings")
+@scope("tenant")
+class RiskRatings(MethodView):
+    @blp.response(200, RatingSchema(many=True))
+    def get(self, risk_id):
+        """Every rating of the risk, oldest first (append-only)"""
+        return _get(risk_id).ratings
+
+    @blp.arguments(RatingSchema)
+    @blp.response(201, RatingSchema)
+    def post(self, data, risk_id):
+        """Rate the risk again (the history is kept)"""
+        risk = _get(risk_id)
+        return _save(lambda: services.rate_risk(risk, data["intensity"], data["reason"],
+                                                meeting_id=data.get("meeting_id"), user_id=current_user.id))
+
+
+@blp.route("/<int:risk_id>/evidence")
+@scope("tenant")
+class RiskEvidenceList(MethodView):
+    @blp.response(200, EvidenceSchema(many=True))
+    def get(self, risk_id):
+        """The evidence the risk cites (the concerns behind it are in `concern_ids`)"""
+        return _get(risk_id).evidence
+
+    @blp.arguments(EvidenceSchema)
+    @blp.response(201, EvidenceSchema)
+    def post(self, data, risk_id):
+        """Cite statistics, survey results (text and an optional link) or a document"""
+        risk = _get(risk_id)
+        return _save(lambda: services.add_evidence(risk, data, user_id=current_user.id))

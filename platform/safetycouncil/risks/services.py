@@ -1,0 +1,204 @@
+"""The risk register: concerns become risks, rated high, moderate or low with a reason (Art. 8.2).
+
+Ratings are append-only; the risk carries its latest rating. Runs inside the tenant scope.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from ..areas.models import Area
+from ..concerns.common import blank, choice, integer, text
+from ..concerns.models import Concern, RiskCategory
+from ..documents.models import Document
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..meetings.models import Meeting
+from .models import EVIDENCE_KINDS, INTENSITIES, Risk, RiskConcern, RiskEvidence, RiskRating
+
+INTENSITY_LABELS = {"high": _l("High"), "moderate": _l("Moderate"), "low": _l("Low")}
+EVIDENCE_LABELS = {"statistics": _l("Statistics"), "survey": _l("Survey results"), "document": _l("Document")}
+assert set(INTENSITY_LABELS) == set(INTENSITIES) and set(EVIDENCE_LABELS) == set(EVIDENCE_KINDS)
+
+
+def intensity_label(value: str | None) -> str:
+    return str(INTENSITY_LABELS.get(value, "—")) if value else "—"
+
+
+def list_risks(*, intensity: str | None = None) -> list[Risk]:
+    query = select(Risk).order_by(Risk.created_at.desc(), Risk.id.desc())
+    if intensity:
+        query = query.where(Risk.intensity == intensity)
+    risks = list(db.session.execute(query).scalars())
+    order = {"high": 0, "moderate": 1, "low": 2}
+    return sorted(risks, key=lambda r: order.get(r.intensity, 3))
+
+
+def get_risk(risk_id) -> Risk | None:
+    try:
+        return db.session.get(Risk, int(risk_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def risks_of_concern(concern_id: int) -> list[Risk]:
+    return list(db.session.execute(select(Risk).join(RiskConcern, RiskConcern.risk_id == Risk.id)
+                                   .where(RiskConcern.concern_id == concern_id).order_by(Risk.id)).scalars())
+
+
+def _concern_ids(raw, errors: dict) -> list[int]:
+    if raw is None:
+        return []
+    if isinstance(raw, int | str):
+        raw = [raw]
+    ids: list[int] = []
+    for value in raw:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            errors["concern_ids"] = _("Choose concerns of this municipality.")
+            return []
+    ids = list(dict.fromkeys(ids))
+    if ids:
+        found = {c.id: c for c in db.session.execute(select(Concern).where(Concern.id.in_(ids))).scalars()}
+        if len(found) != len(ids):
+            errors["concern_ids"] = _("Choose concerns of this municipality.")
+        elif any(c.status != "accepted" for c in found.values()):
+            errors["concern_ids"] = _("Only accepted concerns can become risks: moderate the others first.")
+    return ids
+
+
+def _risk_values(data: dict, errors: dict) -> dict:
+    values = {
+        "title": text(data.get("title"), "title", errors, max_length=300, required=_("Name the risk.")),
+        "description": text(data.get("description"), "description", errors, max_length=8000),
+        "category_id": integer(data.get("category_id"), "category_id", errors),
+        "area_id": integer(data.get("area_id"), "area_id", errors),
+    }
+    if values["category_id"] is not None and db.session.get(RiskCategory, values["category_id"]) is None:
+        errors["category_id"] = _("Choose a category from the national list.")
+    if values["area_id"] is not None and db.session.get(Area, values["area_id"]) is None:
+        errors["area_id"] = _("Choose an area of this municipality.")
+    return values
+
+
+def _rating_values(intensity, reason, meeting_id, errors: dict) -> dict:
+    values = {
+        "intensity": choice(intensity, "intensity", errors, INTENSITIES,
+                            required=_("Rate the intensity: high, moderate or low.")),
+        "reason": text(reason, "reason", errors, max_length=4000, required=_("Give the reason for this rating.")),
+        "meeting_id": integer(meeting_id, "meeting_id", errors),
+    }
+    if values["meeting_id"] is not None:
+        meeting = db.session.get(Meeting, values["meeting_id"])
+        if meeting is None:
+            errors["meeting_id"] = _("Choose a meeting of this municipality.")
+    return values
+
+
+def create_risk(data: dict, *, user_id: int | None) -> Risk:
+    """A risk from one or more concerns (``concern_ids``), rated at once when ``intensity`` is given."""
+    errors: dict[str, str] = {}
+    values = _risk_values(data, errors)
+    concern_ids = _concern_ids(data.get("concern_ids"), errors)
+    rating = None
+    if not blank(data.get("intensity")) or not blank(data.get("reason")):
+        rating = _rating_values(data.get("intensity"), data.get("reason"), data.get("meeting_id"), errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if values["category_id"] is None and concern_ids:
+        first = db.session.get(Concern, concern_ids[0])
+        values["category_id"] = first.category_id
+    risk = Risk(**values, created_by_id=user_id)
+    db.session.add(risk)
+    db.session.flush()
+    for concern_id in concern_ids:
+        db.session.add(RiskConcern(risk_id=risk.id, concern_id=concern_id))
+    if rating:
+        _add_rating(risk, rating, user_id)
+    db.session.flush()
+    db.session.refresh(risk)
+    return risk
+
+
+def update_risk(risk: Risk, data: dict) -> Risk:
+    errors: dict[str, str] = {}
+    current = {"title": risk.title, "description": risk.description, "category_id": risk.category_id,
+               "area_id": risk.area_id}
+    values = _risk_values({**current, **{k: v for k, v in data.items() if k in current}}, errors)
+    concern_ids = _concern_ids(data["concern_ids"], errors) if "concern_ids" in data else None
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in values.items():
+        setattr(risk, key, value)
+    if concern_ids is not None:
+        set_concerns(risk, concern_ids)
+    db.session.flush()
+    return risk
+
+
+def set_concerns(risk: Risk, concern_ids: list[int]) -> None:
+    errors: dict[str, str] = {}
+    ids = _concern_ids(concern_ids, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    db.session.execute(delete(RiskConcern).where(RiskConcern.risk_id == risk.id,
+                                                 RiskConcern.concern_id.not_in(ids or [0])))
+    have = set(db.session.execute(select(RiskConcern.concern_id).where(RiskConcern.risk_id == risk.id)).scalars())
+    for concern_id in ids:
+        if concern_id not in have:
+            db.session.add(RiskConcern(risk_id=risk.id, concern_id=concern_id))
+    db.session.flush()
+    db.session.expire(risk, ["concern_links"])
+
+
+def _add_rating(risk: Risk, values: dict, user_id: int | None) -> RiskRating:
+    rating = RiskRating(risk_id=risk.id, rated_by_id=user_id, **values)
+    db.session.add(rating)
+    risk.intensity, risk.intensity_reason = values["intensity"], values["reason"]
+    db.session.flush()
+    db.session.expire(risk, ["ratings"])
+    return rating
+
+
+def rate_risk(risk: Risk, intensity: str, reason: str, *, meeting_id=None, user_id: int | None) -> RiskRating:
+    """A new rating; earlier ones stay in the history."""
+    errors: dict[str, str] = {}
+    values = _rating_values(intensity, reason, meeting_id, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return _add_rating(risk, values, user_id)
+
+
+def add_evidence(risk: Risk, data: dict, *, user_id: int | None) -> RiskEvidence:
+    """Statistics (text, optional link), survey results (text, optional link) or a document."""
+    errors: dict[str, str] = {}
+    kind = choice(data.get("kind"), "kind", errors, EVIDENCE_KINDS,
+                  required=_("Choose the kind of evidence: statistics, survey results or a document."))
+    body = text(data.get("text"), "text", errors, max_length=4000)
+    url = text(data.get("url"), "url", errors, max_length=500)
+    document_id = integer(data.get("document_id"), "document_id", errors)
+    if url and not url.lower().startswith(("http://", "https://")):
+        errors["url"] = _("Enter a web address starting with http:// or https://.")
+    if document_id is not None and db.session.get(Document, document_id) is None:
+        errors["document_id"] = _("Choose a document of this municipality.")
+    if kind == "document" and document_id is None and "document_id" not in errors:
+        errors["document_id"] = _("Choose the document.")
+    if kind in ("statistics", "survey") and not body and "text" not in errors:
+        errors["text"] = _("Describe the figures or the results.")
+    if errors:
+        raise ValidationFailed(errors)
+    evidence = RiskEvidence(risk_id=risk.id, kind=kind, text=body, url=url, document_id=document_id,
+                            created_by_id=user_id)
+    db.session.add(evidence)
+    db.session.flush()
+    db.session.expire(risk, ["evidence"])
+    return evidence
+
+
+def unlinked_accepted_concerns() -> list[Concern]:
+    """Accepted concerns no risk cites yet: the secretariat's to-do list."""
+    linked = select(RiskConcern.concern_id)
+    return list(db.session.execute(select(Concern).where(Concern.status == "accepted", Concern.id.not_in(linked))
+                                   .order_by(Concern.created_at.desc())).scalars())

@@ -1,0 +1,19 @@
+"""The production schedule, for RQ's cron scheduler: `rq cron safetycouncil.schedule -u $REDIS_URL`.
+
+Each entry runs through ``jobs.run_job`` so the worker restores the application (and, where
+given, the municipality) before the function runs.
+"""
+from rq import cron
+
+from safetycouncil.jobs import QUEUE_NAME, run_job  # absolute: rq loads this file by path
+
+SCHEDULE = [
+    # Every night: one compliance snapshot per council, rule and year (trends over years).
+    ("safetycouncil.compliance.services.nightly_snapshot", "15 2 * * *"),
+    # Every working morning: warn technical secretaries whose invitation deadline is near.
+    ("safetycouncil.meetings.invitations.send_deadline_reminders_job", "0 7 * * 1-5"),
+]
+
+for path, when in SCHEDULE:
+    cron.register(run_job, QUEUE_NAME, args=(path, None, None, [], {}), cron=when, name=path.rsplit(".", 1)[-1],
+                  result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600)

@@ -1,0 +1,127 @@
+"""A council built row by row to comply with every rule of the unified model in one year, and the
+ways to break each rule (used by the rule tests, the query count and the console tests)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from safetycouncil.council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
+from safetycouncil.meetings.models import AgendaItem, Attendance, Meeting
+from safetycouncil.plans.models import (
+    MonitoringReport,
+    Plan,
+    PlanActivity,
+    PlanActivityInstitution,
+    PlanIndicator,
+    PlanItem,
+    PlanVersion,
+)
+from safetycouncil.records.models import Decision, MinutesVersion, PressRelease
+
+YEAR = 2024
+
+
+def _meeting(s, kind, when: datetime, *, status="held", title=None, sent_days_before=10):
+    m = Meeting(kind=kind, title=title or f"{kind} {when:%d.%m.%Y}", starts_at=when, ends_at=when + timedelta(hours=2),
+                status=status, invitation_deadline=(when - timedelta(days=7)).date(),
+                invitation_sent_at=(when - timedelta(days=sent_days_before)).replace(hour=8) if sent_days_before
+                else None)
+    s.add(m)
+    s.flush()
+    return m
+
+
+def council_meeting(s, when: datetime, tag: str, *, release_hours: float = 2.0, signed=True, status="held"):
+    """A held council meeting with everything Art. 7.4, 7.8, 10.2 and 11 ask for."""
+    m = _meeting(s, "council", when, status=status, title=f"Mbledhja e KVSP {when:%d.%m.%Y}")
+    s.add(AgendaItem(meeting_id=m.id, position=1, title="Plani shumë-agjencior"))
+    s.add(MinutesVersion(meeting_id=m.id, version=1, text="Procesverbali"))
+    chair = s.query(CouncilMember).filter_by(category="a").first()
+    s.add(Attendance(meeting_id=m.id, member_id=chair.id, status="present"))
+    d = Decision(meeting_id=m.id, number=f"{tag}/{when:%m}/{when.year}", title="Vendim",
+                 signed_by_chair_on=when.date() if signed else None)
+    s.add(d)
+    ends_utc = m.ends_at - timedelta(hours=2)  # Tirana is UTC+1/+2; this is +2 in summer, close enough below
+    s.add(PressRelease(meeting_id=m.id, title="Njoftim", time_and_place="10:00, bashkia", participation="Anëtarët",
+                       agenda_summary="Plani", discussion_essence="U diskutua plani",
+                       published_at=ends_utc + timedelta(hours=release_hours)))
+    s.flush()
+    return m, d
+
+
+def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
+    """Build a council that complies with every rule in ``year``; ``skip`` leaves parts out."""
+    out: dict = {}
+    if "establishment" not in skip:
+        s.add(CouncilEstablishment(decision_number="45", decision_date=date(2019, 3, 1),
+                                   regulation_adopted_on=date(2019, 3, 1)))
+    members = {}
+    for c in "abcdefghijklmno":
+        m = CouncilMember(full_name=f"Anëtar {c.upper()} {tag}", category=c, mandate_start=date(2019, 1, 1))
+        s.add(m)
+        members[c] = m
+    staff = {k: CouncilMember(full_name=f"Staf {k} {tag}", category="staff", mandate_start=date(2019, 1, 1))
+             for k in ("municipality", "technical")}
+    s.add_all(staff.values())
+    s.flush()
+    out["members"] = members
+    seats = {"chair": members["a"], "secretariat_municipality": staff["municipality"],
+             "secretariat_police": members["c"], "secretariat_prosecution": members["d"],
+             "technical_secretariat": staff["technical"]}
+    for seat, member in seats.items():
+        if seat not in skip:
+            s.add(CouncilSeat(seat=seat, member_id=member.id, started_on=date(2019, 3, 1)))
+    s.flush()
+    # open consultations in each half, each followed by a council meeting that approves the plan
+    c1 = _meeting(s, "open_consultation", datetime(year, 2, 9, 17, 0))
+    c2 = _meeting(s, "open_consultation", datetime(year, 9, 20, 17, 0),
+                  status="cancelled" if "consultation2" in skip else "held")
+    m1, d1 = council_meeting(s, datetime(year, 3, 15, 10, 0), tag)
+    m2, d2 = council_meeting(s, datetime(year, 10, 17, 10, 0), tag,
+                             status="cancelled" if "meeting2" in skip else "held")
+    out.update(consultations=(c1, c2), meetings=(m1, m2), decisions=(d1, d2))
+    plan = Plan(year=year, title=f"Plani {year}")
+    s.add(plan)
+    s.flush()
+    approved = "plan" not in skip
+    v1 = PlanVersion(plan_id=plan.id, number=1, status="superseded" if approved else "draft",
+                     approved_meeting_id=m1.id if approved else None, approved_decision_id=d1.id if approved else None,
+                     approved_on=date(year, 3, 15) if approved else None)
+    s.add(v1)
+    s.flush()
+    v2 = PlanVersion(plan_id=plan.id, number=2, status="approved" if approved else "draft", based_on_id=v1.id,
+                     consultation_meeting_id=c2.id, approved_meeting_id=m2.id if approved else None,
+                     approved_decision_id=d2.id if approved else None,
+                     approved_on=date(year, 10, 17) if approved else None)
+    s.add(v2)
+    s.flush()
+    police = Institution(name=f"DVP {tag}", kind="police")
+    s.add(police)
+    s.flush()
+    for version in (v1, v2):
+        item = PlanItem(version_id=version.id, key="i1", position=1, number="1", issue="Dhuna në familje",
+                        intensity="high")
+        s.add(item)
+        s.flush()
+        act = PlanActivity(item_id=item.id, key="a1", position=1, description="Fushatë ndërgjegjësimi",
+                           timing_kind="deadline", timing_value=f"{year}-11-30")
+        s.add(act)
+        s.flush()
+        s.add(PlanActivityInstitution(activity_id=act.id, institution_id=police.id))
+        s.add(PlanIndicator(item_id=item.id, key="n1", position=1, name="Raste të raportuara", unit="raste",
+                            target=None if "target" in skip else 40))
+    out.update(plan=plan, versions=(v1, v2))
+    # monthly monitoring from the plan's approval (March) to December
+    for month in range(3, 13):
+        if month == 7 and "july" in skip:
+            continue
+        _meeting(s, "secretariat_monitoring", datetime(year, month, 5, 9, 0))
+    for start, end, approved_at in ((date(year, 1, 1), date(year, 6, 30), datetime(year, 7, 10)),
+                                    (date(year, 7, 1), date(year, 12, 31), datetime(year, 12, 30))):
+        status = "generated" if ("h2report" in skip and end.month == 12) else "approved"
+        s.add(MonitoringReport(kind="monitoring", period_start=start, period_end=end, status=status,
+                               approved_at=approved_at if status == "approved" else None))
+    if "yearly" not in skip:
+        s.add(MonitoringReport(kind="yearly", period_start=date(year, 1, 1), period_end=date(year, 12, 31),
+                               status="approved", approved_at=datetime(year, 12, 20)))
+    s.flush()
+    return out

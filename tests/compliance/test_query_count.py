@@ -1,0 +1,47 @@
+"""The national evaluation reads all councils set-wise: as many SQL statements for 61 as for 5."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import event, select
+
+from safetycouncil.compliance.engine import evaluate
+from safetycouncil.extensions import db
+from safetycouncil.municipalities.models import Municipality
+
+from .support import exemplary
+
+
+def _count(app, ids) -> tuple[int, object]:
+    statements = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        db.session.remove()
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            evaluation = evaluate(ids, 2024, date(2024, 12, 31))
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+    return len([s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]), evaluation
+
+
+def test_the_query_count_does_not_grow_with_the_number_of_councils(app, in_tenant):
+    for slug, tag in (("elbasan", "e"), ("fier", "f"), ("tirane", "t")):
+        with in_tenant(slug) as s:
+            exemplary(s, tag)
+    with app.app_context():
+        all_ids = list(db.session.execute(select(Municipality.id).order_by(Municipality.id)).scalars())
+        first = sorted(set(all_ids[:2]) | {db.session.execute(select(Municipality.id).where(
+            Municipality.slug.in_(["elbasan", "fier", "tirane"]))).scalars().all()[0]})
+    assert len(all_ids) == 61
+    five = (first + [i for i in all_ids if i not in first])[:5]
+    small, evaluation5 = _count(app, five)
+    large, evaluation61 = _count(app, all_ids)
+    print(f"SQL statements: {small} for 5 councils, {large} for 61")
+    assert small == large
+    assert small <= 25
+    assert len(evaluation61.results) == 61 and evaluation61.complying == 3
