@@ -40,8 +40,15 @@ def _on_begin(session, transaction, connection) -> None:
     apply(connection)
 
 
+_installed: set[int] = set()
+
+
 def install(db) -> None:
-    """Re-apply the scope to the open transaction of ``db.session`` when the scope changes."""
+    """Re-apply the scope to the open transaction of ``db.session`` when the scope changes.
+    Idempotent: creating several apps (tests, workers) registers the callback once."""
+    if id(db) in _installed:
+        return
+    _installed.add(id(db))
 
     @on_scope_change
     def _reapply(scope) -> None:
