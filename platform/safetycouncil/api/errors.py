@@ -91,19 +91,20 @@ def validation_failed(errors: dict[str, str]):
 
 def commit_or_fail(action):
     """Run a service call and commit; on refusal roll back and answer with the messages
-    (422, or 403 for ``NotAllowed``). Nothing is ever half-saved."""
+    (422, or the refusal's own ``status``: 403 for ``NotAllowed``, 409 for a locked record).
+    Nothing is ever half-saved."""
     from flask_smorest import abort
 
-    from ..errors import NotAllowed, ValidationFailed
+    from ..errors import ValidationFailed
     from ..extensions import db
 
     try:
         result = action()
         db.session.commit()
         return result
-    except NotAllowed as exc:
-        db.session.rollback()
-        abort(403, message=next(iter(exc.errors.values())), errors=exc.errors)
     except ValidationFailed as exc:
         db.session.rollback()
-        validation_failed(exc.errors)
+        status = getattr(exc, "status", 422)
+        if status == 422:
+            validation_failed(exc.errors)
+        abort(status, message=next(iter(exc.errors.values())), errors=exc.errors)

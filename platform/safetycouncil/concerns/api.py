@@ -7,9 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts.roles import Permission
-from ..api.errors import validation_failed
-from ..errors import ValidationFailed
-from ..extensions import db
+from ..api.errors import commit_or_fail
 from ..tenancy.web import scope
 from . import services
 from .common import require_existing
@@ -103,15 +101,6 @@ class OutcomeSchema(Schema):
     risks = fields.List(fields.Nested(OutcomeRiskSchema))
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _get(concern_id: int) -> Concern:
     concern = services.get_concern(concern_id)
@@ -133,7 +122,7 @@ class ConcernList(MethodView):
     @blp.response(201, ConcernSchema)
     def post(self, data):
         """Record a concern raised at an open consultation (accepted at once)"""
-        return _save(lambda: services.record_concern(data, recorded_by_id=current_user.id))
+        return commit_or_fail(lambda: services.record_concern(data, recorded_by_id=current_user.id))
 
 
 @blp.route("/categories")
@@ -158,7 +147,7 @@ class ConcernDetail(MethodView):
     def patch(self, data, concern_id):
         """Correct a concern"""
         concern = _get(concern_id)
-        return _save(lambda: services.update_concern(concern, data))
+        return commit_or_fail(lambda: services.update_concern(concern, data))
 
 
 @blp.route("/<int:concern_id>/moderation")
@@ -169,7 +158,7 @@ class ConcernModeration(MethodView):
     def post(self, data, concern_id):
         """Accept or reject a concern sent online (a rejection says why)"""
         concern = _get(concern_id)
-        return _save(lambda: services.moderate_concern(concern, data["decision"], data.get("note"),
+        return commit_or_fail(lambda: services.moderate_concern(concern, data["decision"], data.get("note"),
                                                        user_id=current_user.id))
 
 

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import jobs
 from ..accounts.roles import Permission
-from ..api.errors import validation_failed
+from ..api.errors import commit_or_fail, validation_failed
 from ..concerns.common import require_existing
 from ..documents.download import send_document
 from ..documents.models import Document
@@ -358,18 +358,6 @@ IMPORT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except services.VersionLocked as exc:
-        db.session.rollback()
-        abort(409, message=next(iter(exc.errors.values())), errors=exc.errors)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _found(row, message):
     if row is None:
@@ -407,7 +395,7 @@ class PlanList(MethodView):
     @blp.response(201, PlanSchema)
     def post(self, data):
         """A plan for a year, with an empty draft (version 1)"""
-        plan = _save(lambda: services.create_plan(data["year"], data.get("title"), user_id=current_user.id))
+        plan = commit_or_fail(lambda: services.create_plan(data["year"], data.get("title"), user_id=current_user.id))
         return services.get_plan(plan.id)
 
 
@@ -467,7 +455,7 @@ class VersionList(MethodView):
     def post(self, data, plan_id):
         """Start a revision: a new draft copied from the approved version (same item and activity keys)"""
         plan = _plan(plan_id)
-        return _save(lambda: services.start_revision(plan, consultation_meeting_id=data.get("consultation_meeting_id"),
+        return commit_or_fail(lambda: services.start_revision(plan, consultation_meeting_id=data.get("consultation_meeting_id"),
                                                      note=data.get("note"), user_id=current_user.id))
 
 
@@ -501,7 +489,7 @@ class VersionDetail(MethodView):
     def delete(self, plan_version_id):
         """Discard a draft (approved versions are never deleted)"""
         version = _version(plan_version_id)
-        _save(lambda: services.delete_draft(version))
+        commit_or_fail(lambda: services.delete_draft(version))
         return ""
 
 
@@ -513,7 +501,7 @@ class VersionApproval(MethodView):
     def post(self, data, plan_version_id):
         """Approve a draft by the decision of a council meeting; it becomes the version in force"""
         version = _version(plan_version_id)
-        return _save(lambda: services.approve_version(version, data["decision_id"], user_id=current_user.id))
+        return commit_or_fail(lambda: services.approve_version(version, data["decision_id"], user_id=current_user.id))
 
 
 @blp.route("/versions/<int:plan_version_id>/items")
@@ -530,7 +518,7 @@ class ItemList(MethodView):
     def post(self, data, plan_version_id):
         """Add an item to a draft"""
         version = _version(plan_version_id)
-        return _save(lambda: services.add_item(version, data))
+        return commit_or_fail(lambda: services.add_item(version, data))
 
 
 @blp.route("/items/<int:plan_item_id>")
@@ -547,14 +535,14 @@ class ItemDetail(MethodView):
     def patch(self, data, plan_item_id):
         """Change an item of a draft"""
         item = _item(plan_item_id)
-        return _save(lambda: services.update_item(item, data))
+        return commit_or_fail(lambda: services.update_item(item, data))
 
     @blp.response(204)
     @blp.alt_response(409, description="The version is approved: start a revision")
     def delete(self, plan_item_id):
         """Remove an item from a draft"""
         item = _item(plan_item_id)
-        _save(lambda: services.delete_item(item))
+        commit_or_fail(lambda: services.delete_item(item))
         return ""
 
 
@@ -572,7 +560,7 @@ class ActivityList(MethodView):
     def post(self, data, plan_item_id):
         """Add an activity: responsible institutions, partners, timing (deadline, period or recurrence)"""
         item = _item(plan_item_id)
-        return _save(lambda: services.add_activity(item, data))
+        return commit_or_fail(lambda: services.add_activity(item, data))
 
 
 @blp.route("/items/<int:plan_item_id>/indicators")
@@ -589,7 +577,7 @@ class IndicatorList(MethodView):
     def post(self, data, plan_item_id):
         """Add a measurable indicator (unit, baseline, target, source)"""
         item = _item(plan_item_id)
-        return _save(lambda: services.add_indicator(item, data))
+        return commit_or_fail(lambda: services.add_indicator(item, data))
 
 
 @blp.route("/activities/<int:activity_id>")
@@ -606,14 +594,14 @@ class ActivityDetail(MethodView):
     def patch(self, data, activity_id):
         """Change an activity of a draft"""
         activity = _activity(activity_id)
-        return _save(lambda: services.update_activity(activity, data))
+        return commit_or_fail(lambda: services.update_activity(activity, data))
 
     @blp.response(204)
     @blp.alt_response(409, description="The version is approved: start a revision")
     def delete(self, activity_id):
         """Remove an activity from a draft"""
         activity = _activity(activity_id)
-        _save(lambda: services.delete_activity(activity))
+        commit_or_fail(lambda: services.delete_activity(activity))
         return ""
 
 
@@ -631,7 +619,7 @@ class FundingList(MethodView):
     def post(self, data, activity_id):
         """Record funding: the municipality's budget, a donor, or a community grant to a civil-society organisation"""
         activity = _activity(activity_id)
-        return _save(lambda: services.add_funding(activity, data))
+        return commit_or_fail(lambda: services.add_funding(activity, data))
 
 
 @blp.route("/funding/<int:funding_id>")
@@ -647,14 +635,14 @@ class FundingDetail(MethodView):
     def patch(self, data, funding_id):
         """Complete a funding record (amount, period, results), also on an approved plan"""
         funding = services.get_funding(funding_id)
-        return _save(lambda: services.update_funding(funding, data))
+        return commit_or_fail(lambda: services.update_funding(funding, data))
 
     @blp.response(204)
     @blp.alt_response(409, description="The version is approved: start a revision")
     def delete(self, funding_id):
         """Remove a funding record from a draft"""
         funding = services.get_funding(funding_id)
-        _save(lambda: services.delete_funding(funding))
+        commit_or_fail(lambda: services.delete_funding(funding))
         return ""
 
 
@@ -672,14 +660,14 @@ class IndicatorDetail(MethodView):
     def patch(self, data, indicator_id):
         """Change an indicator of a draft"""
         indicator = services.get_indicator(indicator_id)
-        return _save(lambda: services.update_indicator(indicator, data))
+        return commit_or_fail(lambda: services.update_indicator(indicator, data))
 
     @blp.response(204)
     @blp.alt_response(409, description="The version is approved: start a revision")
     def delete(self, indicator_id):
         """Remove an indicator from a draft"""
         indicator = services.get_indicator(indicator_id)
-        _save(lambda: services.delete_indicator(indicator))
+        commit_or_fail(lambda: services.delete_indicator(indicator))
         return ""
 
 
@@ -735,7 +723,7 @@ class ProgressList(MethodView):
         """Report progress on an activity of the plan in force (an institution's officer: only on their
         institution's activities)"""
         activity = _activity(activity_id)
-        entry = _save(lambda: monitoring.record_progress(activity, data, user_id=current_user.id,
+        entry = commit_or_fail(lambda: monitoring.record_progress(activity, data, user_id=current_user.id,
                                                          permissions=g.permissions))
         return _dump_entry(monitoring.get_entry(entry.id))
 
@@ -761,7 +749,7 @@ class OfficerList(MethodView):
     @blp.response(201, OfficerSchema)
     def post(self, data):
         """Link a person with the institution officer role to an institution"""
-        return _save(lambda: monitoring.add_officer(data["user_id"], data["institution_id"]))
+        return commit_or_fail(lambda: monitoring.add_officer(data["user_id"], data["institution_id"]))
 
 
 @blp.route("/institution-officers/<int:officer_id>")
@@ -776,7 +764,7 @@ class OfficerDetail(MethodView):
     def delete(self, officer_id):
         """The person no longer reports for the institution"""
         officer = monitoring.get_officer(officer_id)
-        _save(lambda: monitoring.remove_officer(officer))
+        commit_or_fail(lambda: monitoring.remove_officer(officer))
         return ""
 
 
@@ -798,7 +786,7 @@ class ReportList(MethodView):
     @reports_blp.response(202, ReportSchema)
     def post(self, data):
         """Request a report: generated in the background as PDF and Word (status `queued`, then `generated`)"""
-        report = _save(lambda: reports.request_report(data, user_id=current_user.id))
+        report = commit_or_fail(lambda: reports.request_report(data, user_id=current_user.id))
         jobs.enqueue(reports.generate_report, report.id)
         db.session.expire_all()
         return reports.get_report(report.id)
@@ -820,7 +808,7 @@ class ReportApproval(MethodView):
     def post(self, monitoring_report_id):
         """The chair approves the generated report (only the chair)"""
         report = _report(monitoring_report_id)
-        return _save(lambda: reports.approve_report(report, current_user._get_current_object()))
+        return commit_or_fail(lambda: reports.approve_report(report, current_user._get_current_object()))
 
 
 @reports_blp.route("/<int:monitoring_report_id>/publication")
@@ -830,7 +818,7 @@ class ReportPublication(MethodView):
     def post(self, monitoring_report_id):
         """Publish an approved report; publishing again changes nothing (`published_now` false)"""
         report = _report(monitoring_report_id)
-        row, first = _save(lambda: reports.publish_report(report))
+        row, first = commit_or_fail(lambda: reports.publish_report(report))
         return {"report": row, "published_now": first}
 
 

@@ -225,7 +225,7 @@ def decision_sign(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     except ValidationFailed as exc:
         db.session.rollback()
-        status = 403 if isinstance(exc, services.SignatureRefused) else 422
+        status = getattr(exc, "status", 422)
         return _decision_page(_decision(decision_id), exc.errors, None, status)
 
 

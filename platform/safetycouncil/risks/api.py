@@ -5,10 +5,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from ..api.errors import validation_failed
+from ..api.errors import commit_or_fail
 from ..concerns.common import require_existing
-from ..errors import ValidationFailed
-from ..extensions import db
 from ..tenancy.web import scope
 from . import services
 from .models import EVIDENCE_KINDS, INTENSITIES, Risk
@@ -68,15 +66,6 @@ def _dump(risk: Risk) -> dict:
             "evidence": risk.evidence, "created_at": risk.created_at}
 
 
-def _save(action):
-    try:
-        result = action()
-        db.session.commit()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        validation_failed(exc.errors)
-
 
 def _get(risk_id: int) -> Risk:
     risk = services.get_risk(risk_id)
@@ -97,7 +86,7 @@ class RiskList(MethodView):
     @blp.response(201, RiskSchema)
     def post(self, data):
         """A risk from one or more concerns, rated at once when `intensity` and `reason` are given"""
-        return _dump(_save(lambda: services.create_risk(data, user_id=current_user.id)))
+        return _dump(commit_or_fail(lambda: services.create_risk(data, user_id=current_user.id)))
 
 
 @blp.route("/<int:risk_id>")
@@ -113,7 +102,7 @@ class RiskDetail(MethodView):
     def patch(self, data, risk_id):
         """Change a risk or the concerns behind it"""
         risk = _get(risk_id)
-        _save(lambda: services.update_risk(risk, data))
+        commit_or_fail(lambda: services.update_risk(risk, data))
         return _dump(_get(risk_id))
 
 
@@ -130,7 +119,7 @@ class RiskRatings(MethodView):
     def post(self, data, risk_id):
         """Rate the risk again (the history is kept)"""
         risk = _get(risk_id)
-        return _save(lambda: services.rate_risk(risk, data["intensity"], data["reason"],
+        return commit_or_fail(lambda: services.rate_risk(risk, data["intensity"], data["reason"],
                                                 meeting_id=data.get("meeting_id"), user_id=current_user.id))
 
 
@@ -147,4 +136,4 @@ class RiskEvidenceList(MethodView):
     def post(self, data, risk_id):
         """Cite statistics, survey results (text and an optional link) or a document"""
         risk = _get(risk_id)
-        return _save(lambda: services.add_evidence(risk, data, user_id=current_user.id))
+        return commit_or_fail(lambda: services.add_evidence(risk, data, user_id=current_user.id))
