@@ -80,10 +80,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .public.views import bp as public_bp
     from .records.views import bp as records_bp
     from .risks.views import bp as risks_bp
+    from .surveys.views import bp as surveys_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
-               concerns_bp, risks_bp, plans_bp, consultation_tables_bp):
+               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)
@@ -109,7 +110,7 @@ def _install_login(app: Flask) -> None:
     from flask import redirect, url_for
     from flask_babel import lazy_gettext as _l
 
-    from .accounts import services
+    from .accounts import services, two_factor
     from .accounts.models import User
 
     login_manager.login_view = "accounts.login"
@@ -121,9 +122,12 @@ def _install_login(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return None  # the API only accepts bearer tokens, so a cookie can never be replayed there
         try:
-            return services.session_user(int(user_id), session.get("sid"))
+            user = services.session_user(int(user_id), session.get("sid"))
         except ValueError:
             return None
+        if user is not None and not session.get("mfa") and two_factor.required(user):
+            return None  # a session that skipped a required second factor is no session
+        return user
 
     @login_manager.request_loader
     def _load_from_token(req):

@@ -42,6 +42,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         raise RuntimeError("SECRET_KEY must be set in production (KVSP_ENV=production).")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'kvsp.sqlite3'}"
     redis_url = env.get("REDIS_URL") or None
+    # Two-factor sign-in: required of these roles. Production requires it of the Ministry and the
+    # administrators unless KVSP_TWO_FACTOR_ROLES says otherwise ("none" to turn it off).
+    two_factor = env.get("KVSP_TWO_FACTOR_ROLES")
+    if two_factor is None:
+        two_factor = "admin,ministry" if production else ""
+    two_factor_roles = frozenset(r.strip() for r in two_factor.split(",") if r.strip() and r.strip() != "none")
     return {
         "PRODUCTION": production,
         "INSTANCE_PATH": str(instance),
@@ -88,6 +94,11 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "LOGIN_FAILURES_BEFORE_LOCK": _int(env.get("LOGIN_FAILURES_BEFORE_LOCK"), 5),
         "LOGIN_LOCK_MINUTES": _int(env.get("LOGIN_LOCK_MINUTES"), 15),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
+        "TWO_FACTOR_ROLES": two_factor_roles,
+        "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER") or "KVSP",
+        # An invitation row left 'sending' longer than this (a killed worker) is put back to
+        # 'pending' when the job is retried; longer than a job may run (job_timeout, 10 minutes).
+        "INVITATION_STUCK_MINUTES": _int(env.get("INVITATION_STUCK_MINUTES"), 15),
         # The largest request body (audio recordings); each kind of file has its own smaller limit.
         "MAX_CONTENT_LENGTH": _int(env.get("MAX_UPLOAD_BYTES"), 310 * 1024 * 1024),
         "API_TITLE": "KVSP platform API",

@@ -54,8 +54,10 @@ def enqueue(func, *args, municipality_id: int | None = None, **kwargs):
             return run_job(*payload)
     from rq import Retry
 
+    # The last retry comes after INVITATION_STUCK_MINUTES (15): by then the rows a killed worker
+    # left 'sending' are taken up again (meetings.invitations.reset_stuck_invitations).
     return queue().enqueue(
-        run_job, *payload, retry=Retry(max=3, interval=[10, 60, 300]),
+        run_job, *payload, retry=Retry(max=3, interval=[10, 60, 960]),
         result_ttl=3600, failure_ttl=7 * 24 * 3600, job_timeout=600,
     )
 
@@ -102,3 +104,56 @@ def run_worker(app, burst: bool = False) -> None:
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     worker = Worker([QUEUE_NAME], connection=redis_connection(app))
     worker.work(burst=burst, with_scheduler=True)
+
+
+# --- failed jobs, for the administrators ---------------------------------------------------------
+
+def describe(job) -> dict:
+    """What an administrator needs to see of a job: its function, municipality, error, times."""
+    path, municipality_id = (job.args[0], job.args[1]) if job.args and len(job.args) >= 2 else (job.func_name, None)
+    result = job.latest_result()
+    error = (result.exc_string if result is not None and result.exc_string else "") or ""
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    return {"id": job.id, "path": path, "municipality_id": municipality_id, "error": error,
+            "summary": lines[-1] if lines else "", "ended_at": job.ended_at, "enqueued_at": job.enqueued_at,
+            "args": job.args[3] if job.args and len(job.args) >= 4 else []}
+
+
+def failed_jobs(app=None, limit: int = 200) -> list[dict]:
+    """The jobs in RQ's failed registry, newest first (only with Redis)."""
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    q = queue(app)
+    registry = FailedJobRegistry(queue=q)
+    ids = registry.get_job_ids(0, limit - 1, desc=True)
+    return [describe(job) for job in Job.fetch_many(ids, connection=q.connection) if job is not None]
+
+
+# Before a failed job is retried: repairs named by the job's dotted path.
+BEFORE_RETRY = {
+    "safetycouncil.meetings.invitations.send_invitations_job": "safetycouncil.meetings.invitations.reset_stuck_invitations",
+}
+
+
+def retry_failed(job_id: str, app=None):
+    """Requeue a failed job, after the repair its kind needs (invitation rows a killed worker left
+    'sending' go back to 'pending' once they are old enough). Returns the job."""
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    q = queue(app)
+    job = Job.fetch(job_id, connection=q.connection)
+    if job.id not in FailedJobRegistry(queue=q).get_job_ids():
+        raise LookupError(job_id)
+    path, municipality_id, _actor, args, _kwargs = job.args
+    repair = BEFORE_RETRY.get(path)
+    if repair:
+        from .extensions import db
+
+        with tenant(municipality_id):
+            _resolve(repair)(*args)
+        db.session.remove()
+    job.requeue()
+    log.info("failed job %s (%s) requeued by an administrator", job.id, path)
+    return job

@@ -36,3 +36,13 @@ from .consultation_tables.models import (  # noqa: F401
     ConsultationRecommendation,
     ConsultationTable,
 )
+from .surveys.models import (  # noqa: F401
+    SurveyImport,
+    SurveyInvitation,
+    SurveyLocalQuestion,
+    SurveyQuestion,
+    SurveyQuestionnaire,
+    SurveyResponse,
+    SurveyWave,
+    SurveyWaveArea,
+)

@@ -35,6 +35,7 @@ SECRETS = {
     "secretariat meeting (not public)": "LEAK-SECRETARIAT-MEETING-3f3f",
     "cancelled meeting": "LEAK-CANCELLED-MEETING-e1e1",
     "risk's rating reason (internal)": "LEAK-RATING-REASON-b2b2",
+    "unpublished survey wave": "LEAK-UNPUBLISHED-SURVEY-5e7a",
 }
 VISIBLE = {
     "member": "Arben Visibli",

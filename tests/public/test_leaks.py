@@ -27,7 +27,7 @@ def candidate_values(rule, world) -> dict[str, list]:
 
     known = {"municipality": [SLUG], "slug": [SLUG], "release_id": world.release_ids, "area_id": world.area_ids,
              "monitoring_report_id": world.report_ids, "version_id": world.version_ids,
-             "dataset": list(DATASETS), "fmt": ["csv", "json"],
+             "dataset": list(DATASETS), "fmt": ["csv", "json"], "wave_id": world.wave_ids,
              "raw": ["no-such-token"]}  # account pages reached by a one-time link
     missing = [a for a in rule.arguments if a not in known]
     assert not missing, (f"{rule.rule} takes {missing}: add the ids of published and unpublished objects to "

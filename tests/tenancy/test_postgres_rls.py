@@ -28,6 +28,9 @@ GLOBAL_TABLES = {
     # a Prefect's consultation tables and their participants belong to a county, not to one municipality;
     # read only by that county's Prefecture and the Ministry (the recommendations are tenant-owned)
     "consultation_tables", "consultation_participants",
+    # local safety surveys: the national questionnaire's versions and their questions, kept by the Ministry
+    # and public (waves, codes and answers are tenant-owned)
+    "survey_questionnaires", "survey_questions",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -16,7 +16,7 @@ from .roles import COUNTY_ROLES, MUNICIPALITY_ROLES, NATIONAL_ROLES, Role
 
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
-    __audit_exclude__ = {"password_hash"}
+    __audit_exclude__ = {"password_hash", "totp_secret", "recovery_codes", "totp_last_step"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -28,6 +28,13 @@ class User(Audited, UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret, set at enrolment and confirmed by a
+    # first code (totp_enabled_at); the last time step accepted (a code is never accepted twice);
+    # the recovery codes, each a SHA-256 hash, one per line, removed when used.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    recovery_codes: Mapped[str | None] = mapped_column(Text)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",

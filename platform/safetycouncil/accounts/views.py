@@ -1,16 +1,21 @@
 """Web pages: sign in and out, invitations, password resets, language, one's own account."""
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
 from ..extensions import db, limiter
 from ..tenancy.web import scope
-from . import access, services
-from .models import AccountToken
+from . import access, services, two_factor
+from ..audit.trail import record
+from ..timeutil import utcnow
+from .models import AccountToken, User
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -39,12 +44,116 @@ def landing_url(user) -> str:
     return url_for("accounts.mine")
 
 
-def _sign_in(user) -> None:
+def _sign_in(user, *, second_factor: bool = False) -> None:
     session.clear()
     session["sid"] = services.start_session(user, request.headers.get("User-Agent"))
     session["locale"] = user.locale
+    session["mfa"] = bool(second_factor)  # the session loader refuses a session without it when 2FA is required
     session.permanent = True
     login_user(user)
+
+
+PENDING_SECONDS = 10 * 60  # between the password and the code
+
+
+def _after_password(user, next_url: str | None):
+    """The password was right: sign in, or first ask for the second factor (enrolling if needed).
+    The caller commits."""
+    if not two_factor.required(user):
+        _sign_in(user)
+        return redirect(next_url or landing_url(user))
+    locale = user.locale
+    session.clear()
+    session["locale"] = locale
+    session["pending_2fa"] = {"uid": user.id, "next": next_url, "at": int(time.time())}
+    if two_factor.enrolled(user):
+        return redirect(url_for("accounts.two_factor_code"))
+    return redirect(url_for("accounts.two_factor_setup"))
+
+
+def _pending_user():
+    pending = session.get("pending_2fa") or {}
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, None
+    user = db.session.get(User, pending.get("uid") or 0)
+    if user is None or not user.active:
+        return None, None
+    return user, _safe_next(pending.get("next"))
+
+
+def _refuse_code(user, message: str) -> str:
+    """Count a wrong code like a wrong password (the same lock after repeated failures)."""
+    cfg = current_app.config
+    user.failed_logins += 1
+    if user.failed_logins >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
+        user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        session.pop("pending_2fa", None)
+        record(db.session, "account_locked", "User", user.id)
+        message = _("Too many failed attempts: this account is locked for %(minutes)d minutes. "
+                    "You can also reset your password.", minutes=cfg["LOGIN_LOCK_MINUTES"])
+    db.session.commit()
+    return message
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@scope("public")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def two_factor_code():
+    user, next_url = _pending_user()
+    if user is None:
+        flash(_("Sign in again: the sign-in expired."), "error")
+        return redirect(url_for(".login"))
+    if not two_factor.enrolled(user):
+        return redirect(url_for(".two_factor_setup"))
+    error = None
+    if request.method == "POST":
+        try:
+            two_factor.verify(user, request.form.get("code", ""))
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            error = _refuse_code(user, str(exc))
+            if "pending_2fa" not in session:
+                return render_template("accounts/login.html", error=error, email=user.email), 401
+        else:
+            user.failed_logins = 0
+            _sign_in(user, second_factor=True)
+            db.session.commit()
+            return redirect(next_url or landing_url(user))
+    return render_template("accounts/two_factor_code.html", error=error), (401 if error else 200)
+
+
+@bp.route("/login/two-factor/setup", methods=["GET", "POST"])
+@scope("public")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def two_factor_setup():
+    user, next_url = _pending_user()
+    if user is None:
+        flash(_("Sign in again: the sign-in expired."), "error")
+        return redirect(url_for(".login"))
+    if two_factor.enrolled(user):
+        return redirect(url_for(".two_factor_code"))
+    error = None
+    if request.method == "POST":
+        try:
+            codes = two_factor.confirm_enrolment(user, request.form.get("code", ""))
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            error = _refuse_code(user, str(exc))
+            if "pending_2fa" not in session:
+                return render_template("accounts/login.html", error=error, email=user.email), 401
+        else:
+            user.failed_logins = 0
+            _sign_in(user, second_factor=True)
+            db.session.commit()
+            return render_template("accounts/two_factor_recovery.html", codes=codes,
+                                   next_url=next_url or landing_url(user))
+    secret = two_factor.start_enrolment(user)
+    db.session.commit()
+    uri = two_factor.provisioning_uri(user)
+    return render_template("accounts/two_factor_setup.html", secret=secret, uri=uri,
+                           qr=Markup(two_factor.qr_svg(uri) or ""),  # SVG made by segno from our own URI
+                           error=error), (401 if error else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,9 +165,9 @@ def login():
         email = request.form.get("email", "")
         result = services.authenticate(email, request.form.get("password", ""))
         if result.user:
-            _sign_in(result.user)
+            response = _after_password(result.user, _safe_next(request.args.get("next")))
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or landing_url(result.user))
+            return response
         db.session.rollback()
         error = result.error
     elif current_user.is_authenticated:
@@ -99,7 +208,7 @@ def mine():
         try:
             services.change_password(current_user, request.form.get("current_password", ""),
                                      request.form.get("new_password", ""))
-            _sign_in(current_user._get_current_object())
+            _sign_in(current_user._get_current_object(), second_factor=session.get("mfa", False))
             db.session.commit()
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for(".mine"))
@@ -122,10 +231,10 @@ def _link_page(raw: str, purpose: str, template: str):
         else:
             try:
                 user = services.complete_link(raw, purpose, password)
-                _sign_in(user)
+                response = _after_password(user, None)
                 db.session.commit()
                 flash(_("Your password is set. Welcome."), "success")
-                return redirect(landing_url(user))
+                return response
             except services.AccountError as exc:
                 db.session.rollback()
                 error = str(exc)

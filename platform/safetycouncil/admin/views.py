@@ -1,12 +1,13 @@
 """Platform administration: municipalities (tenants) and accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..accounts import services
+from .. import jobs
+from ..accounts import services, two_factor
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import COUNTY_ROLES, MUNICIPALITY_ROLES, ROLE_LABELS, Role
 from ..extensions import db
@@ -98,6 +99,10 @@ def user(user_id: int):
                     raise services.AccountError(_("You cannot disable your own account."))
                 services.set_active(person, action == "enable")
                 flash(_("The account was enabled.") if action == "enable" else _("The account was disabled."), "success")
+            elif action == "reset_two_factor":
+                two_factor.reset(person)
+                services.end_all_sessions(person)
+                flash(_("Two-factor sign-in was reset: the person sets it up again at the next sign-in."), "success")
             elif action == "reinvite":
                 services.invite(person)
                 flash(_("A new invitation was sent to %(email)s.", email=person.email), "success")
@@ -110,6 +115,36 @@ def user(user_id: int):
             db.session.rollback()
             error = str(exc)
     return render_template("admin/user.html", person=person, error=error, form={}, **_choices()), (422 if error else 200)
+
+
+@bp.route("/jobs")
+@scope("admin")
+def jobs_page():
+    in_process = current_app.config["JOBS_IN_PROCESS"]
+    failed = [] if in_process else jobs.failed_jobs()
+    names = {}
+    if failed:
+        ids = {j["municipality_id"] for j in failed if j["municipality_id"]}
+        names = dict(db.session.execute(select(Municipality.id, Municipality.name).where(
+            Municipality.id.in_(ids))).all()) if ids else {}
+    return render_template("admin/jobs.html", in_process=in_process, failed=failed, names=names)
+
+
+@bp.route("/jobs/<job_id>/retry", methods=["POST"])
+@scope("admin")
+def retry_job(job_id: str):
+    if current_app.config["JOBS_IN_PROCESS"]:
+        abort(404)
+    try:
+        jobs.retry_failed(job_id)
+    except LookupError:
+        abort(404, description=_("There is no failed job with this id (it may have been retried already)."))
+    except Exception as exc:  # rq's NoSuchJobError and the like
+        if type(exc).__name__ == "NoSuchJobError":
+            abort(404, description=_("There is no failed job with this id (it may have been retried already)."))
+        raise
+    flash(_("The job was queued again."), "success")
+    return redirect(url_for(".jobs_page"))
 
 
 del Role

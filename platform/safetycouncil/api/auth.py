@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from ..accounts import services
+from ..accounts import services, two_factor
 from ..extensions import db, limiter
 from ..tenancy.web import scope
 
@@ -20,6 +20,9 @@ class CredentialsSchema(Schema):
     email = fields.String(required=True, validate=[validate.Length(min=1), validate.Length(max=254)])
     password = fields.String(required=True, load_only=True,
                              validate=[validate.Length(min=1), validate.Length(max=1024)])
+    code = fields.String(load_only=True, validate=validate.Length(max=32), metadata={
+        "description": "The 6-digit two-factor code (or a recovery code): required of the Ministry and "
+                       "administrators, who set up two-factor sign-in on the web first."})
 
 
 class TokenSchema(Schema):
@@ -57,6 +60,16 @@ class TokenResource(MethodView):
         if result.user is None:
             db.session.rollback()
             abort(401, message=result.error)
+        if two_factor.required(result.user):
+            if not two_factor.enrolled(result.user):
+                db.session.rollback()
+                abort(401, message=_("Two-factor sign-in is required for your role: sign in on the web "
+                                     "once to set it up, then send the code with the field 'code'."))
+            try:
+                two_factor.verify(result.user, credentials.get("code") or "")
+            except two_factor.TwoFactorError as exc:
+                db.session.rollback()
+                abort(401, message=str(exc))
         raw, token = services.issue_api_token(result.user)
         db.session.commit()
         return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 
 from .. import mail
 from ..accounts.models import RoleAssignment, User
@@ -174,9 +174,34 @@ def invitation_mail(meeting: Meeting, invitation: Invitation, municipality: Muni
 def _claim(invitation_id: int) -> bool:
     result = db.session.execute(
         update(Invitation).where(Invitation.id == invitation_id, Invitation.status.in_(("pending", "failed")))
-        .values(status="sending").execution_options(synchronize_session=False))
+        .values(status="sending", claimed_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
+
+
+class InvitationsStillSending(RuntimeError):
+    """Some invitations are claimed by another run, or by one that was killed: the job fails so that
+    it is retried (and shown to the administrators); a retry after INVITATION_STUCK_MINUTES puts
+    the rows of a killed run back to 'pending'."""
+
+
+def reset_stuck_invitations(meeting_id: int | None = None, older_than_minutes: int | None = None) -> int:
+    """Put invitation rows left 'sending' for longer than a job may run back to 'pending' (their
+    worker was killed before it could record the result). Rows marked 'sent' are never touched, so
+    nobody already e-mailed is e-mailed again. In the current municipality; returns how many."""
+    minutes = current_app.config["INVITATION_STUCK_MINUTES"] if older_than_minutes is None else older_than_minutes
+    cutoff = utcnow() - timedelta(minutes=minutes)
+    statement = update(Invitation).where(
+        Invitation.status == "sending", or_(Invitation.claimed_at.is_(None), Invitation.claimed_at <= cutoff))
+    if meeting_id is not None:
+        statement = statement.where(Invitation.meeting_id == meeting_id)
+    result = db.session.execute(statement.values(status="pending", claimed_at=None)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount:
+        log.warning("%d invitation(s) stuck in 'sending' put back to 'pending' (meeting %s)",
+                    result.rowcount, meeting_id)
+    db.session.commit()
+    return result.rowcount
 
 
 def send_invitations_job(meeting_id: int) -> int:
@@ -185,6 +210,7 @@ def send_invitations_job(meeting_id: int) -> int:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status == "cancelled":
         return 0
+    reset_stuck_invitations(meeting_id)
     rows = _ensure_rows(meeting)
     db.session.commit()
     municipality = db.session.get(Municipality, meeting.municipality_id)
@@ -205,7 +231,24 @@ def send_invitations_job(meeting_id: int) -> int:
             if meeting.invitation_sent_at is None:
                 services.set_invitation_sent(meeting, invitation.sent_at)
         db.session.commit()
+    _fail_if_still_sending(meeting_id)
     return sent
+
+
+def _fail_if_still_sending(meeting_id: int) -> None:
+    """On a worker, rows still 'sending' (another run, or a killed one) make the job fail and be
+    retried; in-process, the next run takes them up once they are stuck long enough."""
+    from rq import get_current_job
+
+    if get_current_job() is None:
+        return
+    waiting = db.session.execute(select(func.count()).select_from(Invitation).where(
+        Invitation.meeting_id == meeting_id, Invitation.status == "sending")).scalar_one()
+    if waiting:
+        raise InvitationsStillSending(
+            f"{waiting} invitation(s) of meeting {meeting_id} are still marked 'sending' (another run, or a "
+            f"worker killed while sending); a retry after {current_app.config['INVITATION_STUCK_MINUTES']} "
+            "minutes sends them.")
 
 
 def record_invitations_sent(meeting: Meeting, sent_on, today: date | None = None) -> Meeting:

@@ -103,6 +103,7 @@ class Invitation(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed, no_email
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(300))
+    claimed_at: Mapped[datetime | None]  # when a job set it 'sending' (a stuck row is reset after a while)
 
     member: Mapped[CouncilMember] = relationship(lazy="joined")
 

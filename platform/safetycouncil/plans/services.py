@@ -12,6 +12,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..concerns.common import blank, choice, fold, integer, number, text
 from ..council.models import CouncilInstitution, Institution
@@ -64,7 +65,10 @@ def _municipality() -> Municipality:
 # --- reading ------------------------------------------------------------------------------------
 
 def list_plans() -> list[Plan]:
-    return list(db.session.execute(select(Plan).order_by(Plan.year.desc())).scalars())
+    """The plans with their versions, but not the versions' items (lists show no items)."""
+    return list(db.session.execute(
+        select(Plan).order_by(Plan.year.desc())
+        .options(selectinload(Plan.versions).lazyload(PlanVersion.items))).scalars())
 
 
 def _get(model, raw_id):
@@ -120,13 +124,12 @@ def approved_of(plan: Plan) -> PlanVersion | None:
 def version_in_force(on: date | None = None) -> PlanVersion | None:
     """The approved version of the plan for ``on``'s year, else of the latest plan that has one."""
     on = on or date.today()
-    plans = list_plans()
-    preferred = [p for p in plans if p.year == on.year] + [p for p in plans if p.year != on.year]
-    for plan in preferred:
-        version = approved_of(plan)
-        if version is not None:
-            return version
-    return None
+    # One query for the one version (list_plans() would eager-load every plan's versions, items and
+    # activities: 0.5 s for a council with six years of plans).
+    query = (select(PlanVersion).join(Plan, Plan.id == PlanVersion.plan_id)
+             .where(PlanVersion.status == "approved")
+             .order_by((Plan.year == on.year).desc(), Plan.year.desc(), PlanVersion.number.desc()).limit(1))
+    return db.session.execute(query).scalars().first()
 
 
 def activities_of(version: PlanVersion) -> list[PlanActivity]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..concerns.models import Concern
 from ..extensions import db
@@ -119,7 +120,8 @@ def approved_versions() -> list[PlanVersion]:
     """Every approved version (in force, or replaced by a later one), the latest plan and version first."""
     query = (select(PlanVersion).join(Plan, Plan.id == PlanVersion.plan_id)
              .where(PlanVersion.status.in_(PUBLIC_VERSION_STATUSES))
-             .order_by(Plan.year.desc(), PlanVersion.number.desc()))
+             .order_by(Plan.year.desc(), PlanVersion.number.desc())
+             .options(lazyload(PlanVersion.items)))  # the list shows titles; items load only for the one shown
     return list(db.session.execute(query).scalars())
 
 
@@ -199,7 +201,9 @@ def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
     answers_of: dict[int, list[Answer]] = {}
     for (risk_id, plan_id), (item, version) in sorted(chosen.items(), key=lambda kv: kv[0]):
         plan = plans.setdefault(plan_id, db.session.get(Plan, plan_id))
-        latest = entries.setdefault(plan_id, latest_entries(plan_id))
+        if plan_id not in entries:  # once per plan (setdefault would run the query for every risk)
+            entries[plan_id] = latest_entries(plan_id)
+        latest = entries[plan_id]
         activities = [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started"}
                       for a in item.activities]
         answers_of.setdefault(risk_id, []).append(Answer(plan, version, item, activities))

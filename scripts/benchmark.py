@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""Benchmark the platform against its own floor, at national scale (61) and beyond (--scale).
+
+    scripts/benchmark.py [--reuse-env FILE] [--skip-generate] [--scale-url URL] [--duration S]
+
+1. starts PostgreSQL 15 and Redis with scripts/services.py (or reuses the servers of an env file it
+   printed), migrates and generates the national dataset (scripts/generate_dataset.py) unless
+   --skip-generate;
+2. runs the platform under gunicorn (2 workers x 4 threads) as the application role (RLS) with Redis;
+3. drives it from other processes with a small multi-process HTTP client (http.client, keep-alive,
+   one connection per client process): no dependency to install, works offline, and measures
+   each request's latency on the client side;
+4. measures each operation's floor: the same data read with one hand-written SQL query through
+   psycopg directly (as the owner, reading across tenants), without the framework;
+5. prints p50/p95 latency, throughput and the ratio to the floor; writes instance/benchmark/
+   results.json and results.md; with --scale-url (a database with 61 + N municipalities made by
+   generate_dataset.py --scale N) repeats the console and the public page there.
+
+Everything listens on 127.0.0.1; request counts and durations are bounded; it stops what it started.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+PASSWORD = "demo-password-2026"
+YEAR = 2025
+SLUG = "elbasan"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_file(path: str) -> dict:
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        m = re.match(r"export (\w+)=(.*)", line)
+        if m:
+            out[m.group(1)] = m.group(2).strip("'\"")
+    return out
+
+
+# --- the HTTP client -----------------------------------------------------------------------------
+
+def sign_in(port: int, email: str) -> str:
+    """The session cookie of a signed-in person (the login form's CSRF token included)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    r = conn.getresponse()
+    html = r.read().decode()
+    cookie = "; ".join(c.split(";")[0] for k, c in r.getheaders() if k.lower() == "set-cookie")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    body = urlencode({"email": email, "password": PASSWORD, **({"csrf_token": token.group(1)} if token else {})})
+    conn.request("POST", "/login", body=body, headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                      "Cookie": cookie})
+    r = conn.getresponse()
+    r.read()
+    assert r.status == 302, f"sign-in of {email} failed: {r.status}"
+    cookies = dict(c.split(";")[0].split("=", 1) for k, c in r.getheaders() if k.lower() == "set-cookie")
+    conn.close()
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _client(port, path, cookie, deadline, max_requests, out):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    latencies, errors = [], 0
+    while time.monotonic() < deadline and len(latencies) < max_requests:
+        t = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        r = conn.getresponse()
+        r.read()
+        latencies.append(time.perf_counter() - t)
+        if r.status != 200:
+            errors += 1
+    conn.close()
+    out.put((latencies, errors))
+
+
+def drive(port: int, path: str, cookie: str | None, *, clients: int, duration: float, max_requests: int,
+          warmup: int = 3) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for _ in range(warmup):
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        r = conn.getresponse()
+        r.read()
+        assert r.status == 200, f"{path}: {r.status}"
+    conn.close()
+    out: mp.Queue = mp.Queue()
+    started = time.monotonic()
+    deadline = started + duration
+    procs = [mp.Process(target=_client, args=(port, path, cookie, deadline, max_requests // clients, out))
+             for _ in range(clients)]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    latencies = sorted(x for r in results for x in r[0])
+    return {"requests": len(latencies), "errors": sum(r[1] for r in results),
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p95_ms": 1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
+            "rps": len(latencies) / elapsed}
+
+
+# --- the floors: one hand-written query each -----------------------------------------------------
+
+FLOORS = {
+    "console": """
+        SELECT m.id, m.slug, m.name, c.name,
+          (SELECT count(*) FROM meetings x WHERE x.municipality_id = m.id AND x.kind = 'council'
+             AND x.status = 'held' AND extract(year FROM x.starts_at) = %(year)s),
+          (SELECT count(*) FROM meetings x WHERE x.municipality_id = m.id AND x.kind = 'open_consultation'
+             AND x.status = 'held' AND extract(year FROM x.starts_at) = %(year)s),
+          (SELECT count(*) FROM meetings x WHERE x.municipality_id = m.id AND x.kind = 'secretariat_monitoring'
+             AND x.status = 'held' AND extract(year FROM x.starts_at) = %(year)s),
+          (SELECT count(*) FROM meetings x WHERE x.municipality_id = m.id AND x.invitation_working_days_late > 0
+             AND extract(year FROM x.starts_at) = %(year)s),
+          (SELECT count(*) FROM press_releases p JOIN meetings x ON x.id = p.meeting_id
+             WHERE p.municipality_id = m.id AND extract(year FROM x.starts_at) = %(year)s),
+          (SELECT count(*) FROM plan_versions v JOIN plans p ON p.id = v.plan_id
+             WHERE p.municipality_id = m.id AND p.year = %(year)s AND v.status = 'approved'),
+          (SELECT count(*) FROM council_seats s WHERE s.municipality_id = m.id AND s.ended_on IS NULL)
+        FROM municipalities m JOIN counties c ON c.id = m.county_id ORDER BY c.name, m.name""",
+    "council_compliance": """
+        SELECT x.id, x.kind, x.status, x.starts_at, x.invitation_sent_at, x.invitation_working_days_late,
+          (SELECT count(*) FROM agenda_items a WHERE a.meeting_id = x.id),
+          (SELECT count(*) FROM attendances a WHERE a.meeting_id = x.id AND a.status = 'present'),
+          (SELECT max(v.version) FROM minutes_versions v WHERE v.meeting_id = x.id),
+          (SELECT count(*) FROM decisions d WHERE d.meeting_id = x.id),
+          (SELECT min(p.published_at) FROM press_releases p WHERE p.meeting_id = x.id)
+        FROM meetings x JOIN municipalities m ON m.id = x.municipality_id
+        WHERE m.slug = %(slug)s AND extract(year FROM x.starts_at) = %(year)s ORDER BY x.starts_at""",
+    "plans_monitoring": """
+        WITH v AS (SELECT v.id, v.plan_id FROM plan_versions v JOIN plans p ON p.id = v.plan_id
+                   JOIN municipalities m ON m.id = p.municipality_id
+                   WHERE m.slug = %(slug)s AND v.status = 'approved' ORDER BY p.year DESC, v.number DESC LIMIT 1),
+             latest AS (SELECT DISTINCT ON (e.activity_key) e.activity_key, e.status, e.progress
+                        FROM progress_entries e JOIN v ON v.plan_id = e.plan_id
+                        ORDER BY e.activity_key, e.reported_on DESC, e.id DESC)
+        SELECT i.number, i.issue, a.description, a.timing_kind, a.timing_value, l.status, l.progress
+        FROM v JOIN plan_items i ON i.version_id = v.id JOIN plan_activities a ON a.item_id = i.id
+        LEFT JOIN latest l ON l.activity_key = a.key ORDER BY i.position, a.position""",
+    "public_page": """
+        WITH m AS (SELECT id FROM municipalities WHERE slug = %(slug)s)
+        SELECT 'meeting', x.title, x.starts_at::text FROM meetings x, m
+          WHERE x.municipality_id = m.id AND x.kind IN ('council', 'open_consultation') AND x.starts_at > now()
+        UNION ALL
+        (SELECT 'press', p.title, p.published_at::text FROM press_releases p, m
+          WHERE p.municipality_id = m.id AND p.published_at IS NOT NULL ORDER BY p.published_at DESC)
+        UNION ALL
+        (SELECT 'concern', c.text, c.created_at::text FROM concerns c, m
+          WHERE c.municipality_id = m.id AND c.status = 'accepted' ORDER BY c.created_at DESC LIMIT 10)""",
+    "crime_area": """
+        SELECT k.month, o.code, k.count FROM crime_counts k JOIN offence_categories o ON o.id = k.category_id
+        WHERE k.area_id = %(area)s AND k.is_current ORDER BY k.month, o.position""",
+}
+
+
+def floor(owner_dsn: str, name: str, params: dict, runs: int = 30) -> dict:
+    import psycopg
+
+    with psycopg.connect(owner_dsn) as conn:
+        conn.execute("SELECT set_config('app.read_all', 'on', false)")
+        times, rows = [], 0
+        for _ in range(runs + 3):
+            t = time.perf_counter()
+            rows = len(conn.execute(FLOORS[name], params).fetchall())
+            times.append(time.perf_counter() - t)
+        times = sorted(times[3:])
+    return {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * len(times)) - 1],
+            "rows": rows}
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+def start_gunicorn(app_url: str, redis_url: str, port: int, instance: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": app_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret",
+           "INSTANCE_PATH": str(instance), "KVSP_ENV": "development", "PYTHONPATH": str(ROOT / "platform")}
+    env.pop("MIGRATION_DATABASE_URL", None)
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "--threads", "4",
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(instance / "gunicorn.log", "w"),
+                            start_new_session=True)
+    for _ in range(150):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start; see " + str(instance / "gunicorn.log"))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def plain_dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def ids(owner_dsn: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(owner_dsn) as conn:
+        conn.execute("SELECT set_config('app.read_all', 'on', false)")
+        mid = conn.execute("SELECT id FROM municipalities WHERE slug = %s", (SLUG,)).fetchone()[0]
+        area = conn.execute("SELECT id FROM areas WHERE municipality_id = %s ORDER BY id LIMIT 1", (mid,)).fetchone()[0]
+        plan = conn.execute("SELECT id FROM plans WHERE municipality_id = %s ORDER BY year DESC LIMIT 1",
+                            (mid,)).fetchone()[0]
+        surveys = conn.execute("SELECT to_regclass('survey_waves') IS NOT NULL").fetchone()[0]
+    return {"area": area, "plan": plan, "surveys": surveys}
+
+
+def operations(found: dict) -> list[tuple]:
+    """(name, who, path, floor)."""
+    ops = [
+        ("Ministry console /national/", "ministry", f"/national/?year={YEAR}", "console"),
+        ("Council compliance /national/compliance/<slug>", "ministry",
+         f"/national/compliance/{SLUG}?year={YEAR}", "council_compliance"),
+        ("Plans /<slug>/plans/", "staff", f"/{SLUG}/plans/", "plans_monitoring"),
+        ("Plan /<slug>/plans/<id>", "staff", f"/{SLUG}/plans/{found['plan']}", "plans_monitoring"),
+        ("Monitoring /<slug>/plans/monitoring", "staff", f"/{SLUG}/plans/monitoring", "plans_monitoring"),
+        ("Public page /public/<slug>/", None, f"/public/{SLUG}/", "public_page"),
+        ("Crime statistics of an area", None, f"/public/{SLUG}/crime-statistics/{found['area']}", "crime_area"),
+        ("API: plans (JSON)", "staff", f"/api/v1/municipalities/{SLUG}/plans", "plans_monitoring"),
+    ]
+    return ops
+
+
+def measure(port, owner_dsn, ops, cookies, args) -> list[dict]:
+    rows = []
+    for name, who, path, floor_name in ops:
+        try:
+            load = drive(port, path, cookies.get(who), clients=args.clients, duration=args.duration,
+                         max_requests=args.max_requests)
+        except AssertionError as exc:
+            print(f"  {name}: skipped ({exc})")
+            continue
+        fl = floor(owner_dsn, floor_name, {"year": YEAR, "slug": SLUG, "area": ids_cache["area"]})
+        row = {"operation": name, "path": path, **{k: round(v, 2) if isinstance(v, float) else v
+                                                   for k, v in load.items()},
+               "floor_p50_ms": round(fl["p50_ms"], 2), "floor_rows": fl["rows"],
+               "ratio_p50": round(load["p50_ms"] / fl["p50_ms"], 1)}
+        rows.append(row)
+        print(f"  {name:48} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  {row['rps']:6.1f} req/s"
+              f"  floor {row['floor_p50_ms']:6.2f} ms  x{row['ratio_p50']}", flush=True)
+    return rows
+
+
+ids_cache: dict = {}
+
+
+def run_against(app_url, owner_url, redis_url, args, label, only=None) -> list[dict]:
+    instance = Path(tempfile.mkdtemp(prefix="kvsp-bench-"))
+    port = free_port()
+    server = start_gunicorn(app_url, redis_url, port, instance)
+    try:
+        owner_dsn = plain_dsn(owner_url)
+        ids_cache.clear()
+        ids_cache.update(ids(owner_dsn))
+        cookies = {None: None, "ministry": sign_in(port, "ministria@demo.kvsp.al"),
+                   "staff": sign_in(port, f"sekretari.{SLUG}@demo.kvsp.al")}
+        ops = operations(ids_cache)
+        if only:
+            ops = [o for o in ops if o[3] in only]
+        print(f"== {label}")
+        return measure(port, owner_dsn, ops, cookies, args)
+    finally:
+        stop(server)
+
+
+def markdown(results: dict) -> str:
+    lines = [f"Measured {results['when']} on {results['cpus']} CPUs; gunicorn 2 workers x 4 threads, "
+             f"{results['clients']} client processes, {results['duration']} s per operation.", "",
+             "| operation | p50 ms | p95 ms | req/s | floor p50 ms | p50 / floor |", "|---|---|---|---|---|---|"]
+    for r in results["national"]:
+        lines.append(f"| {r['operation']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.1f} | "
+                     f"{r['floor_p50_ms']:.2f} | {r['ratio_p50']} |")
+    if results.get("scaled"):
+        lines += ["", f"At {results['scaled_municipalities']} municipalities:", "",
+                  "| operation | p50 ms (61) | p50 ms (scaled) | p95 ms (scaled) | growth |", "|---|---|---|---|---|"]
+        base = {r["operation"]: r for r in results["national"]}
+        for r in results["scaled"]:
+            b = base.get(r["operation"])
+            lines.append(f"| {r['operation']} | {b['p50_ms']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                         f"x{r['p50_ms'] / b['p50_ms']:.1f} |" if b else "")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuse-env", help="an env file printed by scripts/services.py: reuse its servers")
+    parser.add_argument("--database", default="kvsp_test", help="which database of the servers (kvsp_test)")
+    parser.add_argument("--skip-generate", action="store_true", help="reuse the dataset already loaded")
+    parser.add_argument("--scale-app-url", help="app-role URL of a database with 61 + N municipalities")
+    parser.add_argument("--scale-owner-url", help="owner URL of that database")
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--max-requests", type=int, default=400)
+    parser.add_argument("--out", default=str(ROOT / "instance" / "benchmark"))
+    args = parser.parse_args(argv)
+
+    started_services = None
+    if args.reuse_env:
+        env = env_file(args.reuse_env)
+    else:
+        started_services = Path(tempfile.mkdtemp(prefix="kvsp-bench-svc-"))
+        out = subprocess.run([PY, str(ROOT / "scripts" / "services.py"), "start", "--dir", str(started_services),
+                              "--python", PY], check=True, capture_output=True, text=True).stdout
+        env = {m.group(1): m.group(2) for m in re.finditer(r"export (\w+)=(\S+)", out)}
+    prefix = "KVSP_TEST_PG" if args.database == "kvsp_test" else "KVSP_TEST_PG_RESTORE"
+    owner_url, app_url, redis_url = env[f"{prefix}_OWNER_URL"], env[f"{prefix}_APP_URL"], env["KVSP_TEST_REDIS_URL"]
+    try:
+        if not args.skip_generate:
+            subprocess.run([PY, str(ROOT / "scripts" / "generate_dataset.py"), "--database-url", owner_url,
+                            "--owner-url", owner_url], check=True)
+        results = {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "clients": args.clients,
+                   "duration": args.duration, "national": run_against(app_url, owner_url, redis_url, args,
+                                                                      "61 municipalities")}
+        if args.scale_app_url:
+            import psycopg
+
+            with psycopg.connect(plain_dsn(args.scale_owner_url)) as c:
+                results["scaled_municipalities"] = c.execute("SELECT count(*) FROM municipalities").fetchone()[0]
+            results["scaled"] = run_against(args.scale_app_url, args.scale_owner_url, redis_url, args,
+                                            f"{results['scaled_municipalities']} municipalities",
+                                            only={"console", "public_page"})
+        out_dir = Path(args.out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "results.json").write_text(json.dumps(results, indent=2))
+        (out_dir / "results.md").write_text(markdown(results))
+        print(markdown(results))
+        print(f"written to {out_dir}/results.json and results.md")
+    finally:
+        if started_services:
+            subprocess.run([PY, str(ROOT / "scripts" / "services.py"), "stop", "--dir", str(started_services)],
+                           check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
