@@ -771,8 +771,6 @@ def completeness(version: PlanVersion) -> list[dict]:
 
 def decisions_for_approval() -> list[tuple[Decision, Meeting]]:
     """Decisions of council meetings, the latest first (to link an approval to)."""
-
-    status = 409
     rows = db.session.execute(select(Decision, Meeting).join(Meeting, Meeting.id == Decision.meeting_id)
                               .where(Meeting.kind.in_(COUNCIL_KINDS), Meeting.status != "cancelled")
                               .order_by(Meeting.starts_at.desc(), Decision.id.desc())).all()
