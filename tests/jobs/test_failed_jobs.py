@@ -42,7 +42,7 @@ def _rows(app, municipality_id, meeting_id):
 
 
 def test_only_administrators_see_the_failed_jobs(app, make_user, login):
-    admin, ministry = make_user("admin"), make_user("ministry")
+    admin, ministry = make_user("admin", locale="en"), make_user("ministry")
     client = app.test_client()
     login(client, ministry)
     assert client.get("/admin/jobs").status_code == 403
