@@ -17,6 +17,7 @@ from .municipalities.models import County, Municipality
 
 
 def register_cli(app) -> None:
+    from .data_protection.cli import data_protection_group
     from .meetings.cli import meetings_group
 
     app.cli.add_command(user_group)
@@ -25,6 +26,7 @@ def register_cli(app) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_group)
     app.cli.add_command(meetings_group)
+    app.cli.add_command(data_protection_group)
 
 
 @click.group("user", cls=AppGroup, help="Manage accounts.")

@@ -88,6 +88,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
         "LANGUAGES": ["sq", "en"],
+        # How long citizens' contact details on concerns are kept before erasure (data protection).
+        "CONCERN_CONTACT_RETENTION_DAYS": _int(env.get("CONCERN_CONTACT_RETENTION_DAYS"), 365),
         "INVITATION_VALID_HOURS": _int(env.get("INVITATION_VALID_HOURS"), 72),
         "PASSWORD_RESET_VALID_HOURS": _int(env.get("PASSWORD_RESET_VALID_HOURS"), 2),
         "API_TOKEN_VALID_HOURS": _int(env.get("API_TOKEN_VALID_HOURS"), 12),

@@ -23,7 +23,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Permission
 from ..areas.services import list_areas
+from ..data_protection.services import log_personal_data_viewed
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
 from ..tenancy import tenant
@@ -72,8 +74,11 @@ def index():
 @bp.route("/<municipality>/concerns/moderation")
 @scope("tenant")
 def moderation():
-    return render_template("concerns/moderation.html", concerns=services.list_concerns(status="pending_moderation"),
-                           **_form_context())
+    concerns = services.list_concerns(status="pending_moderation")
+    if Permission.MANAGE_RECORDS in g.permissions:
+        log_personal_data_viewed("Concern", [c.id for c in concerns if c.contact], ["contact"])
+        db.session.commit()
+    return render_template("concerns/moderation.html", concerns=concerns, **_form_context())
 
 
 @bp.route("/<municipality>/concerns/<int:concern_id>", methods=["GET", "POST"])
@@ -103,6 +108,9 @@ def detail(concern_id: int):
             db.session.rollback()
             errors = exc.errors
             concern = services.get_concern(concern_id)
+    if concern.contact and Permission.MANAGE_RECORDS in g.permissions:
+        log_personal_data_viewed("Concern", [concern.id], ["contact"])
+        db.session.commit()
     return render_template("concerns/detail.html", concern=concern, errors=errors, form=form or {},
                            outcome=you_said_we_did(concern), progress_labels=PROGRESS_LABELS,
                            intensity_label=intensity_label, **_form_context()), (422 if errors else 200)
