@@ -357,15 +357,21 @@ def add_item(version: PlanVersion, data: dict) -> PlanItem:
     return item
 
 
-def update_item(item: PlanItem, data: dict) -> PlanItem:
-    check_editable(version_of_item(item))
+def _apply_changes(row, fields, parse, data: dict) -> None:
+    """Merge the given fields of ``data`` over the row's current values, check them all with
+    ``parse(values, errors)``, and set them only if nothing was refused."""
     errors: dict[str, str] = {}
-    current = {f: getattr(item, f) for f in ITEM_FIELDS}
-    values = _item_values({**current, **{k: v for k, v in data.items() if k in ITEM_FIELDS}}, errors)
+    current = {f: getattr(row, f) for f in fields}
+    values = parse({**current, **{k: v for k, v in data.items() if k in fields}}, errors)
     if errors:
         raise ValidationFailed(errors)
     for key, value in values.items():
-        setattr(item, key, value)
+        setattr(row, key, value)
+
+
+def update_item(item: PlanItem, data: dict) -> PlanItem:
+    check_editable(version_of_item(item))
+    _apply_changes(item, ITEM_FIELDS, _item_values, data)
     if "position" in data:
         _move(item, data.get("position"))
     db.session.flush()
@@ -519,13 +525,7 @@ def add_indicator(item: PlanItem, data: dict) -> PlanIndicator:
 def update_indicator(indicator: PlanIndicator, data: dict) -> PlanIndicator:
     item = db.session.get(PlanItem, indicator.item_id)
     check_editable(version_of_item(item))
-    errors: dict[str, str] = {}
-    current = {f: getattr(indicator, f) for f in INDICATOR_FIELDS}
-    values = _indicator_values({**current, **{k: v for k, v in data.items() if k in INDICATOR_FIELDS}}, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    for key, value in values.items():
-        setattr(indicator, key, value)
+    _apply_changes(indicator, INDICATOR_FIELDS, _indicator_values, data)
     db.session.flush()
     return indicator
 
@@ -585,13 +585,7 @@ def add_funding(activity: PlanActivity, data: dict) -> PlanFunding:
 def update_funding(funding: PlanFunding, data: dict) -> PlanFunding:
     """Funding records what was spent and achieved: it can be completed on an approved plan too
     (results come after approval)."""
-    errors: dict[str, str] = {}
-    current = {f: getattr(funding, f) for f in FUNDING_FIELDS}
-    values = _funding_values({**current, **{k: v for k, v in data.items() if k in FUNDING_FIELDS}}, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    for key, value in values.items():
-        setattr(funding, key, value)
+    _apply_changes(funding, FUNDING_FIELDS, _funding_values, data)
     db.session.flush()
     return funding
 

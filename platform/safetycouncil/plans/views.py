@@ -333,39 +333,35 @@ def activity(activity_id: int):
 @bp.route(f"{P}/indicators/<int:indicator_id>", methods=["POST"])
 @scope("tenant")
 def indicator(indicator_id: int):
-    indicator_row = services.get_indicator(indicator_id)
-    plan_item_id = indicator_row.item_id
-    try:
-        if request.form.get("action") == "delete":
-            services.delete_indicator(indicator_row)
-            message = _("The indicator was removed.")
-        else:
-            services.update_indicator(indicator_row, request.form.to_dict())
-            message = _("The indicator was saved.")
-        db.session.commit()
-        flash(message, "success")
-    except ValidationFailed as exc:
-        flash("; ".join(_fail(exc).values()), "error")
-    return redirect(url_for(".item", plan_item_id=plan_item_id))
+    row = services.get_indicator(indicator_id)
+    back = url_for(".item", plan_item_id=row.item_id)
+    return _save_or_delete(row, services.update_indicator, services.delete_indicator, back,
+                           saved=_("The indicator was saved."), removed=_("The indicator was removed."))
 
 
 @bp.route(f"{P}/funding/<int:funding_id>", methods=["POST"])
 @scope("tenant")
 def funding(funding_id: int):
-    funding_row = services.get_funding(funding_id)
-    activity_id = funding_row.activity_id
+    row = services.get_funding(funding_id)
+    back = url_for(".activity", activity_id=row.activity_id)
+    return _save_or_delete(row, services.update_funding, services.delete_funding, back,
+                           saved=_("The funding record was saved."), removed=_("The funding record was removed."))
+
+
+def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str):
+    """The small inline forms of an item or activity page: save the row, or delete it, then go back."""
     try:
         if request.form.get("action") == "delete":
-            services.delete_funding(funding_row)
-            message = _("The funding record was removed.")
+            delete(row)
+            message = removed
         else:
-            services.update_funding(funding_row, request.form.to_dict())
-            message = _("The funding record was saved.")
+            update(row, request.form.to_dict())
+            message = saved
         db.session.commit()
         flash(message, "success")
     except ValidationFailed as exc:
         flash("; ".join(_fail(exc).values()), "error")
-    return redirect(url_for(".activity", activity_id=activity_id))
+    return redirect(back)
 
 
 # --- monitoring ---------------------------------------------------------------------------------
