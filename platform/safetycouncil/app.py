@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .consultation_tables.views import bp as consultation_tables_bp
     from .council.views import bp as council_bp
     from .crime_statistics.views import bp as crime_statistics_bp
+    from .data_protection.views import bp as data_protection_bp
     from .documents.views import bp as documents_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import national_bp as meetings_national_bp
@@ -84,7 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
-               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp):
+               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

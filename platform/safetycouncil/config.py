@@ -88,8 +88,11 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Tirane",
         "LANGUAGES": ["sq", "en"],
-        # How long citizens' contact details on concerns are kept before erasure (data protection).
+        # How long citizens' contact details on concerns are kept before erasure (data protection):
+        # the default until the Ministry sets the period on /national/data-protection.
         "CONCERN_CONTACT_RETENTION_DAYS": _int(env.get("CONCERN_CONTACT_RETENTION_DAYS"), 365),
+        # How long a municipality's data archive (a zip with personal data) stays downloadable.
+        "DATA_ARCHIVE_KEEP_DAYS": _int(env.get("DATA_ARCHIVE_KEEP_DAYS"), 7),
         "INVITATION_VALID_HOURS": _int(env.get("INVITATION_VALID_HOURS"), 72),
         "PASSWORD_RESET_VALID_HOURS": _int(env.get("PASSWORD_RESET_VALID_HOURS"), 2),
         "API_TOKEN_VALID_HOURS": _int(env.get("API_TOKEN_VALID_HOURS"), 12),

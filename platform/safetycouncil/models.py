@@ -46,3 +46,4 @@ from .surveys.models import (  # noqa: F401
     SurveyWave,
     SurveyWaveArea,
 )
+from .data_protection.models import DataArchive, DataProtectionSettings  # noqa: F401

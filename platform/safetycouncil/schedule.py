@@ -12,8 +12,9 @@ SCHEDULE = [
     ("safetycouncil.compliance.services.nightly_snapshot", "15 2 * * *"),
     # Every working morning: warn technical secretaries whose invitation deadline is near.
     ("safetycouncil.meetings.invitations.send_deadline_reminders_job", "0 7 * * 1-5"),
-    # Every night: erase citizens' contact details past their retention period.
-    ("safetycouncil.data_protection.services.purge_concern_contacts", "45 2 * * *"),
+    # Every night: erase citizens' contact details past their retention period (set by the Ministry),
+    # and delete municipalities' data archives past their time.
+    ("safetycouncil.data_protection.services.nightly", "45 2 * * *"),
 ]
 
 for path, when in SCHEDULE:

@@ -18,8 +18,13 @@ def safe_filename(name: str) -> str:
     return name[:120] or "file"
 
 
+def municipality_prefix(municipality_id: int) -> str:
+    """Where every object of one municipality lives: ``keys(municipality_prefix(id))`` lists them."""
+    return f"municipalities/{int(municipality_id)}/"
+
+
 def object_key(municipality_id: int | None, kind: str, filename: str) -> str:
-    owner = f"municipalities/{int(municipality_id)}" if municipality_id else "national"
+    owner = municipality_prefix(municipality_id).rstrip("/") if municipality_id else "national"
     return f"{owner}/{kind}/{uuid.uuid4().hex}-{safe_filename(filename)}"
 
 
@@ -47,11 +52,15 @@ class DiskStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
-    def keys(self):
-        if not self.root.exists():
+    def keys(self, prefix: str = ""):
+        """Every stored key, or those that start with ``prefix``, in order."""
+        base = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
+        if not base.exists():
             return
-        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
-            yield path.relative_to(self.root).as_posix()
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix):
+                yield key
 
 
 class S3Storage:
@@ -79,9 +88,9 @@ class S3Storage:
         except ClientError:
             return False
 
-    def keys(self):
+    def keys(self, prefix: str = ""):
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket):
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 yield item["Key"]
 

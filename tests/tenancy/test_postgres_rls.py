@@ -31,6 +31,9 @@ GLOBAL_TABLES = {
     # local safety surveys: the national questionnaire's versions and their questions, kept by the Ministry
     # and public (waves, codes and answers are tenant-owned)
     "survey_questionnaires", "survey_questions",
+    # data protection: the national retention period of citizens' contacts, set by the Ministry
+    # (a municipality's data archives are tenant-owned)
+    "data_protection_settings",
 }
 
 
