@@ -10,6 +10,7 @@ from .. import jobs
 from ..accounts import services, two_factor
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import COUNTY_ROLES, MUNICIPALITY_ROLES, ROLE_LABELS, Role
+from ..data_protection.services import log_contacts_shown
 from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..tenancy.web import scope
@@ -57,7 +58,9 @@ def users():
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(User.email.like(like), User.name.ilike(like)))
-    return render_template("admin/users.html", users=db.session.execute(query).scalars().all(), q=q)
+    people = db.session.execute(query).scalars().all()
+    log_contacts_shown("User", people, ["email"])  # the list shows e-mail addresses
+    return render_template("admin/users.html", users=people, q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -114,6 +117,7 @@ def user(user_id: int):
         except services.AccountError as exc:
             db.session.rollback()
             error = str(exc)
+    log_contacts_shown("User", [person], ["email"])
     return render_template("admin/user.html", person=person, error=error, form={}, **_choices()), (422 if error else 200)
 
 

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..api.errors import commit_or_fail
+from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
 from . import services
 
@@ -125,6 +126,12 @@ def _member(member_id: int):
     return member
 
 
+def _shown(members):
+    """Members whose contact details go out in a response: the display is logged."""
+    log_contacts_shown("CouncilMember", members, services.CONTACT_FIELDS)
+    return members
+
+
 @blp.route("/council/composition")
 @scope("tenant")
 class Composition(MethodView):
@@ -142,7 +149,7 @@ class MemberList(MethodView):
     @blp.response(200, CouncilMemberSchema(many=True))
     def get(self):
         """Every member and invited participant, past and present"""
-        return services.list_members()
+        return _shown(services.list_members())
 
     @blp.arguments(CouncilMemberSchema)
     @blp.response(201, CouncilMemberSchema)
@@ -157,7 +164,7 @@ class MemberDetail(MethodView):
     @blp.response(200, CouncilMemberSchema)
     def get(self, member_id):
         """One member"""
-        return _member(member_id)
+        return _shown([_member(member_id)])[0]
 
     @blp.arguments(CouncilMemberPatchSchema(partial=True))
     @blp.response(200, CouncilMemberSchema)

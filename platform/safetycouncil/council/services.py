@@ -114,6 +114,8 @@ COORDINATION_SEATS = ("secretariat_municipality", "secretariat_police", "secreta
 
 MEMBER_FIELDS = ("full_name", "category", "invited_kind", "institution_id", "position", "email", "phone",
                  "mandate_start", "mandate_end", "substitute_name", "substitute_email", "substitute_phone")
+# A member's contact details: personal data, every display of them to staff is logged.
+CONTACT_FIELDS = ("email", "phone", "substitute_email", "substitute_phone")
 INSTITUTION_FIELDS = ("name", "kind", "email", "phone", "address")
 ESTABLISHMENT_FIELDS = ("decision_number", "decision_date", "regulation_adopted_on", "notes",
                         "decision_document_id", "regulation_document_id")

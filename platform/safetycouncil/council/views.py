@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..data_protection.services import log_contacts_shown
 from ..documents.services import list_documents
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -73,6 +74,8 @@ def _member_form(member=None) -> dict:
 
 
 def _member_page(errors: dict, form, member=None):
+    if member is not None:
+        log_contacts_shown("CouncilMember", [member], services.CONTACT_FIELDS)  # shown in the form
     linked, county_others = services.institution_choices()
     return _page("council/member.html", errors, form=form, member=member, linked=linked,
                  county_others=county_others, invited_kinds=INVITED_KINDS,

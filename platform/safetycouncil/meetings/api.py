@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import jobs
 from ..api.errors import commit_or_fail
+from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
 from . import invitations, services
 from .invitations import INVITATION_STATUSES, send_invitations_job
@@ -226,9 +227,16 @@ def _item(item_id: int):
 
 
 def _invitees(meeting):
-    return {"automatic": invitations.automatic_invitees(meeting),
-            "choosable": invitations.choosable_members(meeting),
+    automatic, choosable = invitations.automatic_invitees(meeting), invitations.choosable_members(meeting)
+    log_contacts_shown("CouncilMember", {m.id: m for m in [*automatic, *choosable]}.values(), ["email"])
+    return {"automatic": automatic, "choosable": choosable,
             "chosen": [row.member_id for row in invitations.list_invitations(meeting)]}
+
+
+def _invitations_shown(meeting):
+    rows = invitations.list_invitations(meeting)
+    log_contacts_shown("Invitation", rows, ["email"])
+    return rows
 
 
 # --- meetings -------------------------------------------------------------------------------------------
@@ -407,7 +415,7 @@ class InvitationList(MethodView):
     @blp.response(200, InvitationSchema(many=True))
     def get(self, meeting_id):
         """The invitations and whether each was e-mailed"""
-        return invitations.list_invitations(_meeting(meeting_id))
+        return _invitations_shown(_meeting(meeting_id))
 
     @blp.response(202, InvitationSchema(many=True))
     def post(self, meeting_id):
@@ -416,7 +424,7 @@ class InvitationList(MethodView):
         meeting = _meeting(meeting_id)
         commit_or_fail(lambda: invitations.prepare_invitations(meeting))
         jobs.enqueue(send_invitations_job, meeting_id)
-        return invitations.list_invitations(_meeting(meeting_id))
+        return _invitations_shown(_meeting(meeting_id))
 
 
 @blp.route("/meetings/<int:meeting_id>/invitations/record")

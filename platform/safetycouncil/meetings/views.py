@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import jobs
+from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -114,11 +115,13 @@ def calendar_feed():
 @scope("tenant")
 def detail(meeting_id: int):
     meeting = _meeting(meeting_id)
+    invited = invitations.list_invitations(meeting)
+    log_contacts_shown("Invitation", invited, ["email"])  # the invitees' e-mail addresses are listed
     attendance = services.list_attendance(meeting)
     audio = db.session.get(Document, meeting.audio_document_id) if meeting.audio_document_id else None
     return render_template(
         "meetings/detail.html", meeting=meeting, kinds=services.KIND_LABELS, statuses=services.STATUS_LABELS,
-        deadline=services.deadline_status(meeting), invitations=invitations.list_invitations(meeting),
+        deadline=services.deadline_status(meeting), invitations=invited,
         invitees=invitations.invitees(meeting), invitation_labels=INVITATION_STATUS_LABELS,
         attendance=attendance, summary=services.attendance_summary(attendance),
         attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),

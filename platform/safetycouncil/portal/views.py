@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import RoleAssignment, User
 from ..areas.models import Area
+from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
 from ..extensions import db
 from ..tenancy.web import scope
@@ -36,4 +37,6 @@ def home():
 @bp.route("/people")
 @scope("tenant")
 def people():
-    return render_template("portal/people.html", people=people_of(g.municipality.id))
+    rows = people_of(g.municipality.id)
+    log_contacts_shown("User", [user for user, _roles in rows], ["email"])  # the list shows e-mail addresses
+    return render_template("portal/people.html", people=rows)
