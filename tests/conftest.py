@@ -198,7 +198,23 @@ def _clean_state(request):
             finally:
                 raw.close()
         db.session.remove()
+        _fresh_data_stamps(db)
         limiter.reset()
+
+
+def _fresh_data_stamps(db) -> None:
+    """Every municipality starts each test with a stamp, as after provisioning, and an empty cache:
+    cached results are then exercised in every test, and never served across tests."""
+    from sqlalchemy import select
+
+    from safetycouncil.caching import cache, stamps
+    from safetycouncil.municipalities.models import Municipality
+
+    cache.clear()
+    ids = db.session.execute(select(Municipality.id)).scalars().all()
+    stamps.write(db.session, [stamps.municipality_key(i) for i in ids] + [stamps.NATIONAL])
+    db.session.commit()
+    db.session.remove()
 
 
 @pytest.fixture

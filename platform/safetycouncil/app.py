@@ -52,12 +52,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import storage
+    from . import caching, storage
+    from .caching import stamps  # noqa: F401 - registers the listeners that stamp every write
     from .tenancy import rls
     from .tenancy.web import check_every_endpoint_is_scoped, enforce_scope
 
     rls.install(db)
     storage.init_app(app)
+    caching.init_app(app)
     _install_login(app)
     enforce_scope(app)
     _install_request_context(app)

@@ -47,3 +47,4 @@ from .surveys.models import (  # noqa: F401
     SurveyWaveArea,
 )
 from .data_protection.models import DataArchive, DataProtectionSettings  # noqa: F401
+from .caching.models import DataStamp  # noqa: F401

@@ -34,6 +34,8 @@ GLOBAL_TABLES = {
     # data protection: the national retention period of citizens' contacts, set by the Ministry
     # (a municipality's data archives are tenant-owned)
     "data_protection_settings",
+    # "something changed" tokens per municipality for caching: no data of any municipality
+    "data_stamps",
 }
 
 

@@ -79,7 +79,7 @@ class ComplianceList(MethodView):
                 abort(404, description=_("There is no county at this address that you can see."))
             county_ids = {county.id}
         municipalities = [m for m in services.municipalities() if county_ids is None or m.county_id in county_ids]
-        evaluation = engine.evaluate([m.id for m in municipalities], year)
+        evaluation = engine.evaluate_cached([m.id for m in municipalities], year)
         rule = args.get("rule")
         if rule and rule not in evaluation.model.rule_ids:
             abort(404, description=_("There is no such rule in the unified model."))
@@ -107,7 +107,7 @@ class ComplianceCouncil(MethodView):
         if municipality is None or (allowed is not None and municipality.county_id not in allowed):
             abort(404, description=_("There is no council at this address that you can see."))
         year = _year(args.get("year"))
-        evaluation = engine.evaluate([municipality.id], year)
+        evaluation = engine.evaluate_cached([municipality.id], year)
         result = evaluation.results[municipality.id]
         return {"municipality": municipality.slug, "name": municipality.name, "county": municipality.county.slug,
                 "year": year, "as_of": evaluation.as_of.isoformat(), "model_version": evaluation.model.number,

@@ -12,9 +12,11 @@ and the rule is not met yet). Its evidence is a list of plain dicts (JSON, store
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
@@ -288,6 +290,37 @@ def evaluate(municipality_ids, year: int, as_of: date | None = None, *, model: M
 
 def evaluate_one(municipality_id: int, year: int, as_of: date | None = None) -> CouncilResult:
     return evaluate([municipality_id], year, as_of).results[municipality_id]
+
+
+# The rules' code is part of every cached verdict's key: a deployment that changes a rule never
+# serves a verdict judged by the old code.
+_CODE_VERSION = hashlib.sha256(b"".join(
+    Path(f).read_bytes() for f in (__file__, Path(__file__).with_name("rules.py"), workdays.__file__)
+)).hexdigest()[:12]
+
+
+def evaluate_cached(municipality_ids, year: int) -> Evaluation:
+    """``evaluate(ids, year)`` as of today, each council's result cached under the stamps of its
+    data and of the national inputs (``caching``): a change of any record of a council, of the
+    Ministry's days off or of the model gives a new key at once; only councils without a cached
+    result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this."""
+    from ..caching import per_municipality
+
+    ids = sorted(int(i) for i in municipality_ids)
+    as_of = min(local_today(), date(year, 12, 31))
+    model = model_for(year)
+
+    def compute(missing: list[int]) -> dict:
+        fresh = evaluate(missing, year, as_of, model=model)
+        return {mid: {rule: (v.status, v.evidence, v.article) for rule, v in r.verdicts.items()}
+                for mid, r in fresh.results.items()}
+
+    plain = per_municipality(f"compliance:{_CODE_VERSION}:{year}:{as_of.isoformat()}", ids, compute,
+                             national=True)
+    results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, evidence, article)
+                                        for rule, (status, evidence, article) in plain[mid].items()})
+               for mid in ids}
+    return Evaluation(year, as_of, model, results)
 
 
 # --- the rules ------------------------------------------------------------------------------------

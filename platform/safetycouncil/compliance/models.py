@@ -25,6 +25,7 @@ class ComplianceModelVersion(Audited, db.Model):
     """Global (reviewed): one version of the unified model, in force from ``valid_from`` (a year)
     until the next version's year. ``rules`` is a list of {"id", "article"}; ``parameters`` the numbers."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "compliance_model_versions"
     __table_args__ = (UniqueConstraint("valid_from"),)
 
@@ -40,6 +41,8 @@ class ComplianceModelVersion(Audited, db.Model):
 
 class ComplianceSnapshot(TenantOwned, db.Model):
     """One council's verdict on one rule for one year, as computed on ``as_of``."""
+
+    __derived_data__ = True  # computed from the council's records: storing it changes no data stamp
 
     __tablename__ = "compliance_snapshots"
     __table_args__ = (UniqueConstraint("municipality_id", "year", "rule"),

@@ -28,6 +28,7 @@ class RiskCategory(Audited, db.Model):
     Seeded by the migration; the Ministry adds, renames and retires categories (retired ones
     stay on the concerns and risks filed under them, and are no longer offered)."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "risk_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,6 +32,7 @@ class Institution(Audited, db.Model):
     municipalities (a Local Police Directorate, a District Prosecutor's Office) is one row,
     linked from each municipality through CouncilInstitution."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "institutions"
     __table_args__ = (UniqueConstraint("name", "county_id"),)
 

@@ -31,6 +31,7 @@ class OffenceCategory(Audited, db.Model):
     ``sensitive`` categories (domestic violence, sexual offences, offences against children)
     have their small counts suppressed in everything the public sees."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "offence_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,7 @@ class OffenceCategory(Audited, db.Model):
 class CrimeStatisticsSettings(Audited, db.Model):
     """Global (reviewed): one row, the national disclosure threshold set by the Ministry."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "crime_statistics_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

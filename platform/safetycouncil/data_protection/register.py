@@ -163,6 +163,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "survey_imports": RECORDS,
     "survey_invitations": CODES,
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
+    "data_stamps": TECHNICAL,  # tokens that change with every write, for caching
 }
 
 

@@ -28,6 +28,7 @@ ATTENDANCE_STATUSES = ("present", "absent", "excused")
 class ExtraDayOff(Audited, db.Model):
     """Global (reviewed): a day off the government declares beyond the public holidays."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "extra_days_off"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -123,7 +123,7 @@ def _rule_filter() -> str | None:
 
 
 def _evaluation(municipalities, year):
-    return engine.evaluate([m.id for m in municipalities], year)
+    return engine.evaluate_cached([m.id for m in municipalities], year)
 
 
 def _rows(municipalities, evaluation, rule=None, sort="county"):
@@ -195,7 +195,7 @@ def _municipality_or_404(slug: str) -> Municipality:
 def council(slug: str):
     year = _year()
     municipality = _municipality_or_404(slug)
-    result = engine.evaluate([municipality.id], year).results[municipality.id]
+    result = engine.evaluate_cached([municipality.id], year).results[municipality.id]
     return render_template("oversight/council.html", municipality=municipality, result=result,
                            describe=describe, links=links, **_common(year))
 
@@ -206,7 +206,7 @@ def evidence(slug: str, rule_id: str):
     municipality = _municipality_or_404(slug)
     if rule_id not in RULE_IDS:
         abort(404, description=_("There is no such rule in the unified model."))
-    evaluation = engine.evaluate([municipality.id], year)
+    evaluation = engine.evaluate_cached([municipality.id], year)
     verdict = evaluation.results[municipality.id].verdicts.get(rule_id)
     if verdict is None:
         abort(404, description=_("This rule is not part of the model in force that year."))

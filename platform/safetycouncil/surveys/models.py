@@ -28,6 +28,7 @@ CHANNELS = ("online", "paper", "telephone", "import")
 class SurveyQuestionnaire(Audited, db.Model):
     """Global (reviewed): one version of the national questionnaire. Editing makes a new version."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "survey_questionnaires"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +50,7 @@ class SurveyQuestion(Audited, db.Model):
     ``questions.SCALES``); ``index``: the index the question counts in (safety, problem, trust) or none;
     ``only_if``: the code of a yes/no question that must be answered "yes" for this one to be asked."""
 
+    __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "survey_questions"
     __table_args__ = (UniqueConstraint("questionnaire_id", "code"),)
 
