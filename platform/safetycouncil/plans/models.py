@@ -44,7 +44,9 @@ class Plan(TenantOwned, Audited, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    versions: Mapped[list[PlanVersion]] = relationship(order_by="PlanVersion.number", lazy="selectin",
+    # Loaded when asked for (a list of plans needs no versions, a version page no siblings' items);
+    # below a version the tree loads set-wise (selectin) once its items are asked for.
+    versions: Mapped[list[PlanVersion]] = relationship(order_by="PlanVersion.number", lazy="select",
                                                          viewonly=True)
 
 
@@ -70,7 +72,7 @@ class PlanVersion(TenantOwned, Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[Plan] = relationship(lazy="joined")
-    items: Mapped[list[PlanItem]] = relationship(order_by="PlanItem.position", lazy="selectin",
+    items: Mapped[list[PlanItem]] = relationship(order_by="PlanItem.position", lazy="select",
                                                    viewonly=True)
 
     @property

@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import Permission, Role
@@ -233,12 +233,23 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
 
 def latest_entries(plan_id: int, until: date | None = None) -> dict[str, ProgressEntry]:
     """The latest entry of each activity key of a plan (up to ``until``)."""
-    query = select(ProgressEntry).where(ProgressEntry.plan_id == plan_id)
+    return latest_entries_of([plan_id], until).get(plan_id, {})
+
+
+def latest_entries_of(plan_ids, until: date | None = None) -> dict[int, dict[str, ProgressEntry]]:
+    """``{plan_id: {activity_key: latest entry}}`` for several plans in one query: the database
+    picks each activity's latest entry (a window over the entries), only those are loaded."""
+    ranked = select(ProgressEntry.id, func.row_number().over(
+        partition_by=(ProgressEntry.plan_id, ProgressEntry.activity_key),
+        order_by=(ProgressEntry.reported_on.desc(), ProgressEntry.id.desc())).label("rank")
+    ).where(ProgressEntry.plan_id.in_(list(plan_ids)))
     if until is not None:
-        query = query.where(ProgressEntry.reported_on <= until)
-    latest: dict[str, ProgressEntry] = {}
-    for entry in db.session.execute(query.order_by(ProgressEntry.reported_on, ProgressEntry.id)).scalars():
-        latest[entry.activity_key] = entry
+        ranked = ranked.where(ProgressEntry.reported_on <= until)
+    ranked = ranked.subquery()
+    query = select(ProgressEntry).join(ranked, ranked.c.id == ProgressEntry.id).where(ranked.c.rank == 1)
+    latest: dict[int, dict[str, ProgressEntry]] = {}
+    for entry in db.session.execute(query).scalars():
+        latest.setdefault(entry.plan_id, {})[entry.activity_key] = entry
     return latest
 
 

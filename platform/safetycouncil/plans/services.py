@@ -68,7 +68,7 @@ def list_plans() -> list[Plan]:
     """The plans with their versions, but not the versions' items (lists show no items)."""
     return list(db.session.execute(
         select(Plan).order_by(Plan.year.desc())
-        .options(selectinload(Plan.versions).lazyload(PlanVersion.items))).scalars())
+        .options(selectinload(Plan.versions))).scalars())
 
 
 def _get(model, raw_id):
@@ -111,13 +111,14 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
                                    .order_by(PlanVersion.number)).scalars())
 
 
-def draft_of(plan: Plan) -> PlanVersion | None:
-    return next((v for v in versions_of(plan) if v.status == "draft"), None)
+def draft_of(plan: Plan, versions: list[PlanVersion] | None = None) -> PlanVersion | None:
+    """The plan's draft; ``versions`` when they are already loaded (a list of plans)."""
+    return next((v for v in (versions_of(plan) if versions is None else versions) if v.status == "draft"), None)
 
 
-def approved_of(plan: Plan) -> PlanVersion | None:
+def approved_of(plan: Plan, versions: list[PlanVersion] | None = None) -> PlanVersion | None:
     """The version in force: the latest approved one."""
-    approved = [v for v in versions_of(plan) if v.status == "approved"]
+    approved = [v for v in (versions_of(plan) if versions is None else versions) if v.status == "approved"]
     return approved[-1] if approved else None
 
 

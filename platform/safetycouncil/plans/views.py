@@ -102,7 +102,8 @@ def index():
         except ValidationFailed as exc:
             errors = _fail(exc)
     plans = services.list_plans()
-    rows = [{"plan": p, "approved": services.approved_of(p), "draft": services.draft_of(p)} for p in plans]
+    rows = [{"plan": p, "approved": services.approved_of(p, p.versions), "draft": services.draft_of(p, p.versions)}
+            for p in plans]
     return render_template("plans/index.html", rows=rows, errors=errors, form=form, this_year=date.today().year,
                            in_force=services.version_in_force(), **_context()), (422 if errors else 200)
 

@@ -172,7 +172,7 @@ def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
     """Accepted concerns, the latest first, each with the risks it fed and, for each risk, the item
     and activities of each plan's approved version that answer it (the version in force, else the
     latest approved one), with each activity's status. Drafts are never looked at."""
-    from ..plans.monitoring import latest_entries
+    from ..plans.monitoring import latest_entries_of
 
     query = select(Concern).where(Concern.status == "accepted").order_by(Concern.created_at.desc(),
                                                                          Concern.id.desc())
@@ -187,23 +187,31 @@ def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
     risk_ids = {risk.id for _, risk in links}
     chosen: dict[tuple[int, int], tuple[PlanItem, PlanVersion]] = {}
     if risk_ids:
+        # choose on plain columns (every version's item for these risks), then load only the chosen
+        # items with their activities: not every old version's whole tree
         rank = {"approved": 1, "superseded": 0}
-        rows = db.session.execute(
-            select(PlanItem, PlanVersion).join(PlanVersion, PlanVersion.id == PlanItem.version_id)
-            .where(PlanItem.risk_id.in_(risk_ids), PlanVersion.status.in_(PUBLIC_VERSION_STATUSES))).all()
-        for item, version in rows:
-            key = (item.risk_id, version.plan_id)
-            best = chosen.get(key)
-            if best is None or (rank[version.status], version.number) > (rank[best[1].status], best[1].number):
-                chosen[key] = (item, version)
-    plans: dict[int, Plan] = {}
-    entries: dict[int, dict] = {}
+        best: dict[tuple[int, int], tuple] = {}
+        for item_id, risk_id, version_id, plan_id, status, number in db.session.execute(
+                select(PlanItem.id, PlanItem.risk_id, PlanVersion.id, PlanVersion.plan_id, PlanVersion.status,
+                       PlanVersion.number).join(PlanVersion, PlanVersion.id == PlanItem.version_id)
+                .where(PlanItem.risk_id.in_(risk_ids), PlanVersion.status.in_(PUBLIC_VERSION_STATUSES))).all():
+            key, candidate = (risk_id, plan_id), (rank[status], number, item_id, version_id)
+            if key not in best or candidate[:2] > best[key][:2]:
+                best[key] = candidate
+        item_ids = sorted({b[2] for b in best.values()})
+        version_ids = sorted({b[3] for b in best.values()})
+        items = {i.id: i for i in db.session.execute(select(PlanItem).where(PlanItem.id.in_(item_ids))).scalars()}
+        versions = {v.id: v for v in db.session.execute(
+            select(PlanVersion).where(PlanVersion.id.in_(version_ids))).scalars()}
+        chosen = {key: (items[b[2]], versions[b[3]]) for key, b in best.items()}
+    plan_ids = sorted({plan_id for _risk, plan_id in chosen})
+    plans = {p.id: p for p in db.session.execute(select(Plan).where(Plan.id.in_(plan_ids))).scalars()} \
+        if plan_ids else {}
+    entries = latest_entries_of(plan_ids) if plan_ids else {}
     answers_of: dict[int, list[Answer]] = {}
     for (risk_id, plan_id), (item, version) in sorted(chosen.items(), key=lambda kv: kv[0]):
-        plan = plans.setdefault(plan_id, db.session.get(Plan, plan_id))
-        if plan_id not in entries:  # once per plan (setdefault would run the query for every risk)
-            entries[plan_id] = latest_entries(plan_id)
-        latest = entries[plan_id]
+        plan = plans[plan_id]
+        latest = entries.get(plan_id, {})
         activities = [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started"}
                       for a in item.activities]
         answers_of.setdefault(risk_id, []).append(Answer(plan, version, item, activities))

@@ -72,14 +72,17 @@ def municipality():
     from . import services
     from .opendata import DATASETS, dataset_title
 
-    version = services.current_version()
+    def load_plan():
+        version = services.current_version()
+        return version, [v for v in services.approved_versions() if version is None or v.id != version.id]
+
+    # The plan, "you said, we did", the survey and the crime figures are read inside cached blocks
+    # of the template (caching.cached_fragment): loaded only when the municipality's data changed.
     return render_template("public/municipality.html", municipality=g.municipality,
                            composition=services.composition(), meetings=services.upcoming_meetings(),
-                           press_releases=services.press_releases(), version=version,
-                           earlier_versions=[v for v in services.approved_versions()
-                                             if version is None or v.id != version.id],
-                           reports=services.published_reports(), said_did=services.you_said_we_did(),
-                           crime=services.crime_headline(), datasets=DATASETS, dataset_title=dataset_title,
+                           press_releases=services.press_releases(), load_plan=load_plan,
+                           reports=services.published_reports(), load_said_did=services.you_said_we_did,
+                           load_crime=services.crime_headline, datasets=DATASETS, dataset_title=dataset_title,
                            open_data_licence=OPEN_DATA_LICENCE,
                            **_plan_helpers())
 

@@ -597,10 +597,28 @@ class WaveResults:
 
 
 def wave_results(wave: SurveyWave, *, public: bool, municipality_name: str = "") -> WaveResults:
-    """Every group's results. ``public``: the comparison uses the previous *published* wave only."""
+    """Every group's results. ``public``: the comparison uses the previous *published* wave only.
+
+    The groups are computed from every response, so they are cached (``caching``) under the
+    municipality's data stamp and the national one (questionnaires); the national average under
+    the stamps of the municipalities whose published waves it reads."""
+    from flask_babel import get_locale
+
+    from ..caching import cached, stamps
+
     questions = questions_of(wave)
-    rows = _answers(wave)
     previous = previous_wave(wave, published_only=public)
+    groups = cached(
+        f"survey-groups:{wave.id}:{int(public)}:{previous.id if previous else 0}:{get_locale()}:{municipality_name}",
+        [stamps.municipality_key(wave.municipality_id), stamps.NATIONAL],
+        lambda: _groups(wave, questions, previous, municipality_name))
+    national, count = cached_national_average(wave.questionnaire_id)
+    return WaveResults(wave, questions, groups[0], groups[1], previous, national, count)
+
+
+def _groups(wave: SurveyWave, questions, previous: SurveyWave | None, municipality_name: str
+            ) -> tuple[GroupResult, list[GroupResult]]:
+    rows = _answers(wave)
     before = _answers(previous) if previous is not None else []
     before_questions = questions_of(previous) if previous is not None else []
     everyone = [a for _area, a in rows]
@@ -611,8 +629,22 @@ def wave_results(wave: SurveyWave, *, public: bool, municipality_name: str = "")
         mine = [a for area_id, a in rows if area_id == area.id]
         theirs = [a for area_id, a in before if area_id == area.id] if previous is not None else None
         groups.append(_group(area.name, area.id, mine, questions, theirs, before_questions))
-    national, count = national_average(wave.questionnaire_id)
-    return WaveResults(wave, questions, municipality, groups, previous, national, count)
+    return municipality, groups
+
+
+def cached_national_average(questionnaire_id: int) -> tuple[dict[str, ix.IndexResult], int]:
+    """``national_average``, cached under the stamps of the municipalities that have published
+    waves of the questionnaire (and the national one): a new wave published anywhere, or an
+    answer changed in one of them, gives a new key."""
+    from ..caching import cached, stamps
+
+    with read_across_tenants():
+        places = set(db.session.execute(select(SurveyWave.municipality_id).where(
+            SurveyWave.questionnaire_id == questionnaire_id, SurveyWave.published_at.is_not(None))
+            .distinct()).scalars())
+    return cached(f"survey-national:{questionnaire_id}",
+                  [stamps.municipality_key(i) for i in places] + [stamps.NATIONAL],
+                  lambda: national_average(questionnaire_id))
 
 
 def national_average(questionnaire_id: int) -> tuple[dict[str, ix.IndexResult], int]:
