@@ -14,7 +14,7 @@ SCHEDULE = [
     ("safetycouncil.meetings.invitations.send_deadline_reminders_job", "0 7 * * 1-5"),
     # Every night: erase citizens' contact details past their retention period (set by the Ministry),
     # and delete municipalities' data archives past their time.
-    ("safetycouncil.data_protection.services.nightly", "45 2 * * *"),
+    ("safetycouncil.data_protection.services.nightly_erasure", "45 2 * * *"),
 ]
 
 for path, when in SCHEDULE:

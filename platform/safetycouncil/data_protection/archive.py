@@ -220,6 +220,8 @@ def build_archive_job() -> int:
         row.generated_at = now
         row.expires_at = now + timedelta(days=int(current_app.config.get("DATA_ARCHIVE_KEEP_DAYS", 7)))
         row.summary = summary(manifest)
+        record(db.session, "data_archive_exported", "DataArchive", row.id, municipality_id=municipality_id,
+               details={"size": len(data), "sha256": row.sha256, **row.summary})
         db.session.commit()
     except Exception as exc:  # the failure is shown on the archives page
         log.exception("the data archive of municipality %s failed", municipality_id)

@@ -117,7 +117,7 @@ def purge_concern_contacts(now=None) -> int:
     return total
 
 
-def nightly() -> dict:
+def nightly_erasure() -> dict:
     """The nightly data-protection job: erase expired contacts, delete expired archives."""
     from .archive import delete_expired_archives
 
