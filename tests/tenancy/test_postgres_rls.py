@@ -137,6 +137,22 @@ def test_every_table_is_tenant_scoped_with_forced_rls_or_reviewed_as_global(app)
         assert has_tenant and rls and forced and policies == 2, f"{name}: rls={rls} forced={forced} policies={policies}"
 
 
+def test_policies_read_the_scope_once_per_query(app, app_engine):
+    """Every policy reads the scope's settings in a sub-select (an InitPlan, evaluated once per
+    query): a per-row parse of the list of readable ids made reads across many councils slow."""
+    with app.app_context():
+        rows = db.session.execute(text(
+            "SELECT tablename, policyname, qual FROM pg_policies WHERE schemaname = 'public'")).all()
+    assert rows
+    for table, policy, qual in rows:
+        # as PostgreSQL prints it back: each current_setting(...) inside its own "( SELECT ..."
+        assert qual.count("current_setting(") == qual.count("( SELECT ") >= 1, (table, policy, qual)
+    with app_engine.begin() as conn:
+        conn.execute(text("SELECT set_config('app.read_ids', '1,2,3', true)"))
+        plan = "\n".join(conn.execute(text("EXPLAIN SELECT count(*) FROM areas")).scalars())
+    assert "InitPlan" in plan
+
+
 def test_the_application_role_neither_owns_tables_nor_bypasses_rls(app):
     with app.app_context():
         me = db.session.execute(text(

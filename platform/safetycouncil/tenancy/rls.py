@@ -61,10 +61,13 @@ def install(db) -> None:
             apply(session.connection(), scope)
 
 
-TENANT_MATCH = "municipality_id = NULLIF(current_setting('app.municipality_id', true), '')::integer"
+# Each setting is read in a scalar sub-select: PostgreSQL evaluates it once per query (an InitPlan)
+# instead of once per row; parsing the list of readable ids for every row made a read across
+# 2,000 municipalities take seconds (a count over 220,000 rows: 865 ms -> 77 ms across 61).
+TENANT_MATCH = "municipality_id = (SELECT NULLIF(current_setting('app.municipality_id', true), '')::integer)"
 READ_MATCH = (
-    "current_setting('app.read_all', true) = 'on' OR municipality_id = ANY ("
-    "string_to_array(NULLIF(current_setting('app.read_ids', true), ''), ',')::integer[])"
+    "(SELECT current_setting('app.read_all', true)) = 'on' OR municipality_id = ANY (("
+    "SELECT string_to_array(NULLIF(current_setting('app.read_ids', true), ''), ',')::integer[])::integer[])"
 )
 
 
@@ -78,6 +81,14 @@ def enable_tenant_rls(op, table: str) -> None:
         f"CREATE POLICY tenant_isolation ON {table} USING ({TENANT_MATCH}) WITH CHECK ({TENANT_MATCH})"
     )
     op.execute(f"CREATE POLICY cross_tenant_read ON {table} FOR SELECT USING ({READ_MATCH})")
+
+
+def set_policies(op, table: str, tenant_match: str = TENANT_MATCH, read_match: str = READ_MATCH) -> None:
+    """Rewrite a tenant table's two policies (a migration that changes their expressions)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"ALTER POLICY tenant_isolation ON {table} USING ({tenant_match}) WITH CHECK ({tenant_match})")
+    op.execute(f"ALTER POLICY cross_tenant_read ON {table} USING ({read_match})")
 
 
 def disable_tenant_rls(op, table: str) -> None:
