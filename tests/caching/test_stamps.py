@@ -196,3 +196,26 @@ def test_storing_snapshots_changes_no_stamp_and_warms_the_cache(app, in_tenant, 
     with app.app_context():
         engine.evaluate_cached([municipality_id("fier"), municipality_id("elbasan")], YEAR)
     assert calls == [], "the snapshot job left the verdicts in the cache"
+
+
+def test_the_monitoring_board_shows_new_progress_at_the_next_request(app, in_tenant, make_user, login):
+    """The board is cached per municipality and person: progress reported is on it at once."""
+    from safetycouncil.plans.models import PlanActivity, ProgressEntry
+
+    from ..plans.support import plan_graph
+
+    with in_tenant("elbasan") as s:
+        plan_graph(s, "elb")
+    client = app.test_client()
+    login(client, make_user("technical_secretary", municipality="elbasan", locale="en"))
+    page = client.get("/elbasan/plans/monitoring").get_data(as_text=True)
+    assert "40%" in page and "100%" not in page
+    assert "100%" not in client.get("/elbasan/plans/monitoring").get_data(as_text=True)  # from the cache
+    with in_tenant("elbasan") as s:
+        activity = s.execute(select(PlanActivity)).scalars().first()
+        first = s.execute(select(ProgressEntry)).scalars().first()
+        s.add(ProgressEntry(plan_id=first.plan_id, activity_id=activity.id, activity_key=activity.key,
+                            meeting_id=first.meeting_id, status="completed", progress=100, comment="Përfunduar",
+                            reported_on=date(2025, 4, 2)))
+    page = client.get("/elbasan/plans/monitoring").get_data(as_text=True)
+    assert "100%" in page

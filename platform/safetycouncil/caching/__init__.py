@@ -79,11 +79,11 @@ def cached(namespace: str, stamp_keys: Iterable[str], compute: Callable[[], obje
     return value
 
 
-def cached_fragment(name: str, caller) -> str:
+def cached_fragment(name: str, caller, vary: object = "") -> str:
     """``{% call cached_fragment("plan") %}...{% endcall %}`` in a municipality's page: the block is
     rendered once per municipality stamp, national stamp, language and day, then served from the
-    cache. Only for blocks that show that municipality's data, the same to every reader (public
-    pages): never a form, a token or anything that depends on who reads."""
+    cache. Only for blocks that show that municipality's data: never a form or a token; a block
+    that depends on who reads names it in ``vary`` (e.g. the person's id)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -95,6 +95,6 @@ def cached_fragment(name: str, caller) -> str:
     if municipality is None:
         return caller()
     today = datetime.now(ZoneInfo("Europe/Tirane")).date()
-    namespace = f"fragment:{request.endpoint}:{name}:{get_locale()}:{today.isoformat()}"
+    namespace = f"fragment:{request.endpoint}:{name}:{vary}:{get_locale()}:{today.isoformat()}"
     return Markup(cached(namespace, [stamps.municipality_key(municipality.id), stamps.NATIONAL],
                          lambda: str(caller())))

@@ -79,7 +79,7 @@ class ComplianceList(MethodView):
                 abort(404, description=_("There is no county at this address that you can see."))
             county_ids = {county.id}
         municipalities = [m for m in services.municipalities() if county_ids is None or m.county_id in county_ids]
-        evaluation = engine.evaluate_cached([m.id for m in municipalities], year)
+        evaluation = engine.evaluate_cached([m.id for m in municipalities], year, evidence=False)
         rule = args.get("rule")
         if rule and rule not in evaluation.model.rule_ids:
             abort(404, description=_("There is no such rule in the unified model."))

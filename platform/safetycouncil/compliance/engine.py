@@ -67,7 +67,7 @@ class ModelInForce:
         return next((r.get("article", "") for r in self.rules if r["id"] == rule_id), "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     rule: str
     status: str
@@ -299,26 +299,43 @@ _CODE_VERSION = hashlib.sha256(b"".join(
 )).hexdigest()[:12]
 
 
-def evaluate_cached(municipality_ids, year: int) -> Evaluation:
+def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Evaluation:
     """``evaluate(ids, year)`` as of today, each council's result cached under the stamps of its
     data and of the national inputs (``caching``): a change of any record of a council, of the
     Ministry's days off or of the model gives a new key at once; only councils without a cached
-    result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this."""
+    result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this.
+
+    ``evidence=False`` (lists, the console, the matrix): the verdicts only, from a second, small
+    entry per council, so that a page of 2,000 councils does not load every council's evidence."""
     from ..caching import per_municipality
 
     ids = sorted(int(i) for i in municipality_ids)
     as_of = min(local_today(), date(year, 12, 31))
     model = model_for(year)
+    namespace = f"{_CODE_VERSION}:{year}:{as_of.isoformat()}"
 
-    def compute(missing: list[int]) -> dict:
+    def judged(missing: list[int]) -> dict:
         fresh = evaluate(missing, year, as_of, model=model)
         return {mid: {rule: (v.status, v.evidence, v.article) for rule, v in r.verdicts.items()}
                 for mid, r in fresh.results.items()}
 
-    plain = per_municipality(f"compliance:{_CODE_VERSION}:{year}:{as_of.isoformat()}", ids, compute,
-                             national=True)
-    results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, evidence, article)
-                                        for rule, (status, evidence, article) in plain[mid].items()})
+    if evidence:
+        plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True)
+        results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, found, article)
+                                            for rule, (status, found, article) in plain[mid].items()})
+                   for mid in ids}
+        return Evaluation(year, as_of, model, results)
+
+    def statuses(missing: list[int]) -> dict:
+        full = judged(missing)  # judged anyway: keep the evidence for the council pages too
+        per_municipality(f"compliance:{namespace}", missing, lambda wanted: {i: full[i] for i in wanted},
+                         national=True)
+        return {mid: {rule: status for rule, (status, _e, _a) in full[mid].items()} for mid in missing}
+
+    plain = per_municipality(f"compliance-verdicts:{namespace}", ids, statuses, national=True)
+    articles = {rule: model.article(rule) for rule in model.rule_ids}
+    results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, [], articles.get(rule, ""))
+                                        for rule, status in plain[mid].items()})
                for mid in ids}
     return Evaluation(year, as_of, model, results)
 

@@ -122,20 +122,26 @@ def _rule_filter() -> str | None:
     return rule if rule in RULE_IDS else None
 
 
-def _evaluation(municipalities, year):
-    return engine.evaluate_cached([m.id for m in municipalities], year)
+def _evaluation(municipalities, year, evidence: bool = False):
+    """The verdicts of the councils (cached); their evidence only for the pages that show it."""
+    return engine.evaluate_cached([m.id for m in municipalities], year, evidence=evidence)
 
 
 def _rows(municipalities, evaluation, rule=None, sort="county"):
-    rows = [{"municipality": m, "result": evaluation.results[m.id]} for m in municipalities]
+    rows = []
+    for m in municipalities:
+        result = evaluation.results[m.id]
+        # plain values read once here: a page of 2,000 councils reads each many times
+        rows.append({"municipality": m, "result": result, "county": m.county.name, "name": m.name, "slug": m.slug,
+                     "score": result.score, "failed": result.failed})
     if rule:
         rows = [r for r in rows if r["result"].verdicts.get(rule) and r["result"].verdicts[rule].status == "fail"]
     if sort == "score":
-        rows.sort(key=lambda r: (r["result"].score, r["municipality"].name))
+        rows.sort(key=lambda r: (r["score"], r["name"]))
     elif sort == "score_desc":
-        rows.sort(key=lambda r: (-r["result"].score, r["municipality"].name))
+        rows.sort(key=lambda r: (-r["score"], r["name"]))
     elif sort == "name":
-        rows.sort(key=lambda r: r["municipality"].name)
+        rows.sort(key=lambda r: r["name"])
     return rows
 
 
@@ -229,7 +235,7 @@ def _matrix_table(year):
 
 def _evidence_table(year):
     municipalities = _scope_municipalities()
-    evaluation = _evaluation(municipalities, year)
+    evaluation = _evaluation(municipalities, year, evidence=True)
     rule_filter = _rule_filter()
     header = [_("County"), _("Municipality"), _("Rule"), _("Article"), _("Verdict"), _("Evidence"), _("Kind"),
               _("Meeting id"), _("Date")]

@@ -370,18 +370,21 @@ def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str)
 @bp.route(f"{P}/monitoring")
 @scope("tenant")
 def monitoring_board():
-    version_row = services.version_in_force()
-    rows = monitoring.board(version_row) if version_row else []
-    mine = monitoring.officer_institution_ids(current_user.id)
-    reportable = set()
-    for row in rows:
-        for a in row["activities"]:
-            if monitoring.may_report(a["activity"], current_user.id, g.permissions):
-                reportable.add(a["activity"].id)
-    plan_row = db.session.get(Plan, version_row.plan_id) if version_row else None
-    return render_template("plans/monitoring.html", version=version_row, plan=plan_row, rows=rows,
-                           reportable=reportable, my_institutions=mine,
-                           overdue=sum(1 for r in rows for a in r["activities"] if a["overdue"]), **_context())
+    def load_board() -> dict:
+        version_row = services.version_in_force()
+        rows = monitoring.board(version_row) if version_row else []
+        reportable = set()
+        for row in rows:
+            for a in row["activities"]:
+                if monitoring.may_report(a["activity"], current_user.id, g.permissions):
+                    reportable.add(a["activity"].id)
+        return {"version": version_row, "plan": db.session.get(Plan, version_row.plan_id) if version_row else None,
+                "rows": rows, "reportable": reportable,
+                "overdue": sum(1 for r in rows for a in r["activities"] if a["overdue"])}
+
+    # The board is read inside a block of the template cached under the municipality's stamp and the
+    # person (what they may report on): loaded only when the municipality's data changed.
+    return render_template("plans/monitoring.html", load_board=load_board, **_context())
 
 
 @bp.route(f"{P}/activities/<int:activity_id>/progress", methods=["GET", "POST"])
