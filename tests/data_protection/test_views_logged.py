@@ -88,3 +88,14 @@ def test_accounts_e_mail_addresses_in_lists_are_logged(app, client, login, make_
     viewed = _viewed(app, "User")[1:]
     assert [e.user_id for e in viewed] == [admin.id, admin.id]
     assert set(viewed[0].changes["ids"]) == {secretary.id, admin.id} and viewed[1].changes["ids"] == [secretary.id]
+
+
+def test_officer_candidates_e_mail_addresses_on_the_officers_page_are_logged(app, client, login, make_user):
+    officer = make_user("institution_officer", municipality="elbasan")
+    secretary = make_user("technical_secretary", municipality="elbasan")
+    login(client, secretary)
+    page = client.get("/elbasan/plans/officers").get_data(as_text=True)
+    assert officer.email in page
+    viewed = _viewed(app, "User")
+    assert viewed and viewed[-1].user_id == secretary.id and officer.id in viewed[-1].changes["ids"]
+    assert viewed[-1].changes["fields"] == ["email"]

@@ -34,6 +34,7 @@ from .. import jobs
 from ..accounts.roles import Permission
 from ..concerns.common import form_ids, language, require_existing
 from ..council.models import Institution
+from ..data_protection.services import log_contacts_shown
 from ..documents.download import send_document
 from ..documents.models import Document
 from ..errors import ValidationFailed
@@ -446,7 +447,9 @@ def officers():
         except ValidationFailed as exc:
             errors = _fail(exc)
     rows = monitoring.list_officers()
-    return render_template("plans/officers.html", officers=rows, candidates=monitoring.officer_candidates(),
+    candidates = monitoring.officer_candidates()
+    log_contacts_shown("User", candidates, ["email"])  # the choice of officers shows e-mail addresses
+    return render_template("plans/officers.html", officers=rows, candidates=candidates,
                            names=monitoring.user_names(o.user_id for o in rows), institutions=_institutions(),
                            errors=errors, form=form, **_context()), (422 if errors else 200)
 
