@@ -217,3 +217,18 @@ def test_archives_past_their_time_are_deleted_and_the_record_stays(app, in_tenan
         rows = {r.id: r for r in db.session.execute(select(DataArchive)).scalars()}
         assert rows[old].status == "expired" and not storage().exists(rows[old].storage_key)
         assert rows[fresh].status == "ready" and storage().exists(rows[fresh].storage_key)
+
+
+def test_a_prefecture_cannot_take_a_municipalitys_archive(app, client, login, make_user, in_tenant):
+    """Data minimisation: the Prefecture reads its county's councils, but the whole archive, with every
+    personal datum in it, is for the municipality's chair and technical secretary and the Ministry."""
+    from safetycouncil.municipalities.models import Municipality
+
+    with app.app_context():
+        county = db.session.execute(select(Municipality).where(Municipality.slug == "elbasan")).scalar_one().county
+        county_slug = county.slug
+    prefect = make_user("prefecture", county=county_slug)
+    login(client, prefect)
+    assert client.get("/elbasan/").status_code == 200
+    assert client.get("/elbasan/data-protection/archives").status_code in (403, 404)
+    assert "/elbasan/data-protection/archives" not in client.get("/elbasan/").get_data(as_text=True)

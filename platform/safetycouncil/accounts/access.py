@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..municipalities.models import Municipality
 from .roles import (
     MUNICIPALITY_PERMISSIONS,
+    NATIONAL_OVERSIGHT_PERMISSIONS,
     NATIONAL_ROLES,
     OVERSIGHT_PERMISSIONS,
     Permission,
@@ -33,7 +34,9 @@ def permissions_in(user, municipality: Municipality) -> frozenset[Permission]:
     granted: set[Permission] = set()
     for role in municipality_roles(user, municipality.id):
         granted |= MUNICIPALITY_PERMISSIONS[role]
-    if is_national(user) or municipality.county_id in prefecture_county_ids(user):
+    if is_national(user):
+        granted |= NATIONAL_OVERSIGHT_PERMISSIONS
+    elif municipality.county_id in prefecture_county_ids(user):
         granted |= OVERSIGHT_PERMISSIONS
     return frozenset(granted)
 

@@ -46,12 +46,16 @@ class Permission(StrEnum):
     UPLOAD = "upload"  # add documents
     UPLOAD_CRIME_STATISTICS = "upload_crime_statistics"  # the police's monthly crime figures
     REPORT_PROGRESS = "report_progress"  # progress on the plan's activities (officers: their institution's only)
+    # the municipality's whole data archive, every personal datum in it: its chair and technical
+    # secretary (the controller's people) and the Ministry; not a Prefecture (data minimisation)
+    EXPORT_DATA = "export_data"
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT}),
-    Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS}),
+    Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA}),
+    Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS,
+                                         Permission.EXPORT_DATA}),
     Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
     Role.SECRETARIAT_POLICE: frozenset({*_SECRETARIAT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),
@@ -61,6 +65,8 @@ MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # Ministry and administrators read every municipality (and its audit trail); a
 # Prefecture reads those of its county. None of them writes a municipality's records.
 OVERSIGHT_PERMISSIONS = frozenset({Permission.READ, Permission.READ_AUDIT})
+# ... and the Ministry (not a Prefecture) may take a municipality's data archive.
+NATIONAL_OVERSIGHT_PERMISSIONS = OVERSIGHT_PERMISSIONS | {Permission.EXPORT_DATA}
 
 
 def label(role: str) -> str:

@@ -47,7 +47,7 @@ ACCOUNTS = _l("The person and the platform administrators; the staff of a munici
 ADMINISTRATORS = _l("Platform administrators")
 NOBODY = _l("Nobody: only a hash is kept, to check what is presented")
 AUDITORS = _l("The municipality's chair and technical secretary, its Prefecture and the Ministry")
-ARCHIVE_READERS = _l("The municipality's chair and technical secretary, its Prefecture and the Ministry; "
+ARCHIVE_READERS = _l("The municipality's chair and technical secretary and the Ministry (not the Prefecture); "
                      "every download is written to the audit trail")
 PUBLIC = _l("Everyone: published on the council's public page")
 COUNTY = _l("The county's Prefecture and the Ministry")

@@ -7,7 +7,7 @@
   /<municipality>/data-protection/archives/<id>/download   tenant: download one (written to the audit trail)
 
 Archives hold every personal datum of the municipality: they are for the chair and the technical
-secretary (``read_audit``), and for the oversight roles that hold the same permission.
+secretary and for the Ministry (``export_data``), not for a Prefecture (data minimisation).
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def _can_prepare() -> bool:
 
 
 @bp.route("/<municipality>/data-protection/archives", methods=["GET", "POST"])
-@scope("tenant", read=Permission.READ_AUDIT, write=Permission.READ_AUDIT)
+@scope("tenant", read=Permission.EXPORT_DATA, write=Permission.EXPORT_DATA)
 def archives():
     if request.method == "POST":
         if not _can_prepare():
@@ -144,7 +144,7 @@ def archives():
 
 
 @bp.route("/<municipality>/data-protection/archives/<int:archive_id>/download")
-@scope("tenant", read=Permission.READ_AUDIT, write=Permission.READ_AUDIT)
+@scope("tenant", read=Permission.EXPORT_DATA, write=Permission.EXPORT_DATA)
 def download(archive_id: int):
     row = archive.get_archive(archive_id) or abort(404)
     data = archive.read_archive(row)
