@@ -219,3 +219,40 @@ def test_the_monitoring_board_shows_new_progress_at_the_next_request(app, in_ten
                             reported_on=date(2025, 4, 2)))
     page = client.get("/elbasan/plans/monitoring").get_data(as_text=True)
     assert "100%" in page
+
+
+def test_the_public_survey_block_follows_the_national_average(app, in_tenant, client):
+    """Elbasan's public page compares its survey with the national average: when Fier publishes a
+    wave, the average moves and the cached block on Elbasan's page follows at the next request."""
+    import re
+
+    from sqlalchemy import insert
+
+    from safetycouncil.areas.models import Area
+    from safetycouncil.surveys.models import SurveyResponse
+    from safetycouncil.surveys.services import create_wave, publish
+
+    from ..surveys.support import ANSWERS, public_and_unpublished_waves
+
+    for slug in ("elbasan", "fier"):
+        with in_tenant(slug) as s:
+            s.add(Area(name=f"Qendra {slug}", kind="administrative_unit"))
+    public_and_unpublished_waves(in_tenant, "elbasan", "Vala e fshehtë")
+
+    def summary() -> str:
+        page = client.get("/public/elbasan/").get_data(as_text=True)
+        return re.search(r'<table class="survey-table" id="survey-summary">.*?</table>', page, re.S).group(0)
+
+    before = summary()
+    assert summary() == before
+    with in_tenant("fier") as s:
+        area = s.execute(select(Area)).scalars().first()
+        wave = create_wave({"title": "Vala e Fierit", "starts_on": date(2025, 4, 1), "ends_on": date(2025, 5, 1),
+                            "target_respondents": 50, "area_ids": [area.id]}, user_id=None)
+        wave.status = "closed"
+        s.execute(insert(SurveyResponse), [
+            {"municipality_id": wave.municipality_id, "wave_id": wave.id, "area_id": area.id, "channel": "paper",
+             "answers": {k: 1 for k in ANSWERS}, "received_on": date(2025, 4, 2)} for _i in range(12)])
+        publish(wave)
+    after = summary()
+    assert after != before, "the national average on Elbasan's page did not follow Fier's new wave"

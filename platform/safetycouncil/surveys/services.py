@@ -632,16 +632,32 @@ def _groups(wave: SurveyWave, questions, previous: SurveyWave | None, municipali
     return municipality, groups
 
 
+def _places_with_published_waves(questionnaire_id: int | None = None) -> set[int]:
+    query = select(SurveyWave.municipality_id).where(SurveyWave.published_at.is_not(None)).distinct()
+    if questionnaire_id is not None:
+        query = query.where(SurveyWave.questionnaire_id == questionnaire_id)
+    with read_across_tenants():
+        return set(db.session.execute(query).scalars())
+
+
+def national_comparison_version() -> str:
+    """A digest of the data stamps of every municipality with a published wave: what a block showing
+    the national average must vary with (a wave published anywhere changes it)."""
+    import hashlib
+
+    from ..caching import stamps
+
+    current = stamps.read(stamps.municipality_key(i) for i in _places_with_published_waves())
+    return hashlib.sha256("|".join(f"{k}={v}" for k, v in sorted(current.items())).encode()).hexdigest()[:16]
+
+
 def cached_national_average(questionnaire_id: int) -> tuple[dict[str, ix.IndexResult], int]:
     """``national_average``, cached under the stamps of the municipalities that have published
     waves of the questionnaire (and the national one): a new wave published anywhere, or an
     answer changed in one of them, gives a new key."""
     from ..caching import cached, stamps
 
-    with read_across_tenants():
-        places = set(db.session.execute(select(SurveyWave.municipality_id).where(
-            SurveyWave.questionnaire_id == questionnaire_id, SurveyWave.published_at.is_not(None))
-            .distinct()).scalars())
+    places = _places_with_published_waves(questionnaire_id)
     return cached(f"survey-national:{questionnaire_id}",
                   [stamps.municipality_key(i) for i in places] + [stamps.NATIONAL],
                   lambda: national_average(questionnaire_id))

@@ -364,6 +364,11 @@ def questionnaire():
                            **_helpers()), (422 if errors else 200)
 
 
+@bp.app_template_global("survey_comparison_version")
+def _survey_comparison_version() -> str:
+    return services.national_comparison_version()
+
+
 @bp.app_template_global("survey_summary")
 def _survey_summary():
     """The municipality's latest PUBLISHED wave, for its public page (None when there is none)."""
