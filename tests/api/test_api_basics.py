@@ -21,8 +21,10 @@ NO_MUNICIPALITY_SQ = "Në këtë adresë nuk ka asnjë bashki."
 NO_MUNICIPALITY_EN = "There is no municipality at this address."
 REQUIRED_SQ = "Kjo fushë është e detyrueshme."
 REQUIRED_EN = "This field is required."
-SECRETARY_PERMISSIONS = ["manage_records", "read", "read_audit", "report_progress", "upload", "upload_crime_statistics"]
-OVERSIGHT = ["read", "read_audit"]
+SECRETARY_PERMISSIONS = ["export_data", "manage_records", "read", "read_audit", "report_progress", "upload",
+                         "upload_crime_statistics"]
+OVERSIGHT = ["read", "read_audit"]  # a Prefecture; the Ministry may also take a municipality's data archive
+NATIONAL_OVERSIGHT = ["export_data", "read", "read_audit"]
 
 
 def assert_error(response, status: int, message: str | None = None):
@@ -263,7 +265,7 @@ def test_municipalities_list_all_61_with_the_callers_permissions(client, make_us
 def test_oversight_roles_see_read_permissions_where_they_oversee(client, make_user, api_token):
     ministry = make_user("ministry")
     items = client.get("/api/v1/municipalities", headers=api_token(ministry)).get_json()
-    assert len(items) == 61 and all(m["permissions"] == OVERSIGHT for m in items)
+    assert len(items) == 61 and all(m["permissions"] == NATIONAL_OVERSIGHT for m in items)
 
     prefecture = make_user("prefecture", county="elbasan")
     items = client.get("/api/v1/municipalities", headers=api_token(prefecture)).get_json()
