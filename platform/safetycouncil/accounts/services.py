@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from .. import jobs, mail
 from ..audit.trail import record
@@ -114,13 +115,14 @@ def start_session(user: User, user_agent: str | None) -> str:
 def session_user(user_id: int, raw_session_token: str | None) -> User | None:
     if not raw_session_token:
         return None
+    # the roles come in the same round trip: every request needs them to authorise
     return db.session.execute(
         select(User).join(UserSession, UserSession.user_id == User.id).where(
             User.id == user_id, User.active.is_(True),
             UserSession.token_hash == token_hash(raw_session_token),
             UserSession.revoked_at.is_(None),
-        )
-    ).scalar_one_or_none()
+        ).options(joinedload(User.roles))
+    ).unique().scalar_one_or_none()
 
 
 def end_session(raw_session_token: str | None) -> None:

@@ -145,9 +145,15 @@ def _rows(municipalities, evaluation, rule=None, sort="county"):
     return rows
 
 
-def _common(year: int) -> dict:
+def _common(year: int, municipalities=None) -> dict:
     county = _county()
-    counties = [county] if county else db.session.execute(select(County).order_by(County.name)).scalars().all()
+    if county:
+        counties = [county]
+    elif municipalities is not None and not request.args.get("county"):
+        # every council is on the page: their counties (loaded with them) are all the counties
+        counties = sorted({m.county.id: m.county for m in municipalities}.values(), key=lambda c: c.name)
+    else:
+        counties = db.session.execute(select(County).order_by(County.name)).scalars().all()
     return {"county": county, "counties": counties, "year": year, "ep": _ep,
             "years": list(range(engine.local_today().year, services.FIRST_YEAR - 1, -1)),
             "this_year": engine.local_today().year, "rule_label": rule_label, "symbols": SYMBOLS,
@@ -173,7 +179,7 @@ def overview():
     year = _year()
     municipalities = _scope_municipalities()
     evaluation = _evaluation(municipalities, year)
-    ctx = _common(year)
+    ctx = _common(year, municipalities)
     rows = _rows(municipalities, evaluation, _rule_filter(), ctx["sort"])
     return render_template("oversight/overview.html", rows=rows, evaluation=evaluation,
                            rates=evaluation.rule_pass_rates(), total=len(municipalities), **ctx)
