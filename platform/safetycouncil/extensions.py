@@ -24,6 +24,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+_tables_cache: dict = {}
+
+
+def mapped_tables(test) -> frozenset:
+    """The tables of the mapped classes for which ``test(cls)`` is true (kept until more classes
+    are mapped). The tenancy filter and the data stamps find their tables with it."""
+    mappers = Base.registry.mappers
+    key = (test, len(mappers))
+    if key not in _tables_cache:
+        _tables_cache[key] = frozenset(m.local_table for m in mappers if test(m.class_))
+    return _tables_cache[key]
 migrate = Migrate()
 login_manager = LoginManager()
 # Times on a 24-hour clock in both languages (CLDR's Albanian default is a 12-hour clock).

@@ -62,15 +62,23 @@ def per_municipality(namespace: str, municipality_ids: Iterable[int], compute: C
     return found
 
 
+def version_of(stamp_keys: Iterable[str]) -> str | None:
+    """One digest of the current stamps of ``stamp_keys``: it changes when any of their data changes.
+    None when one of them has no stamp yet."""
+    wanted = sorted(set(stamp_keys))
+    current = stamps.read(wanted)
+    if len(current) < len(wanted):
+        return None
+    return hashlib.sha256("|".join(f"{k}={current[k]}" for k in wanted).encode()).hexdigest()[:32]
+
+
 def cached(namespace: str, stamp_keys: Iterable[str], compute: Callable[[], object]) -> object:
     """One value computed from the data behind ``stamp_keys`` (``stamps.municipality_key(id)``,
     ``stamps.NATIONAL``), cached under ``namespace`` and those keys' current stamps. Computed and
     not stored when one of them has no stamp yet."""
-    wanted = sorted(set(stamp_keys))
-    current = stamps.read(wanted)
-    if len(current) < len(wanted):
+    digest = version_of(stamp_keys)
+    if digest is None:
         return compute()
-    digest = hashlib.sha256("|".join(f"{k}={current[k]}" for k in wanted).encode()).hexdigest()[:32]
     key = f"{namespace}:{digest}"
     value = cache.get(key)
     if value is None:
@@ -84,17 +92,15 @@ def cached_fragment(name: str, caller, vary: object = "") -> str:
     rendered once per municipality stamp, national stamp, language and day, then served from the
     cache. Only for blocks that show that municipality's data: never a form or a token; a block
     that depends on who reads names it in ``vary`` (e.g. the person's id)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from flask import g, request
     from flask_babel import get_locale
     from markupsafe import Markup
 
+    from ..timeutil import local_today
+
     municipality = getattr(g, "municipality", None)
     if municipality is None:
         return caller()
-    today = datetime.now(ZoneInfo("Europe/Tirane")).date()
-    namespace = f"fragment:{request.endpoint}:{name}:{vary}:{get_locale()}:{today.isoformat()}"
+    namespace = f"fragment:{request.endpoint}:{name}:{vary}:{get_locale()}:{local_today().isoformat()}"
     return Markup(cached(namespace, [stamps.municipality_key(municipality.id), stamps.NATIONAL],
                          lambda: str(caller())))

@@ -16,20 +16,22 @@ from collections.abc import Iterable
 from itertools import chain
 from uuid import uuid4
 
+from flask import g, has_request_context
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.util import find_tables
 
-from ..extensions import Base, db
+from ..extensions import db, mapped_tables
 from ..tenancy.context import current_municipality_id
-from ..tenancy.orm import TenantOwned
+from ..tenancy.orm import TenantOwned, tenant_tables
 from ..timeutil import utcnow
 from .models import DataStamp
 
 NATIONAL = "national"
 _TOUCHED = "kvsp_touched_stamps"
+_READ = "kvsp_read_stamps"
 
 
 def municipality_key(municipality_id: int) -> str:
@@ -40,25 +42,14 @@ def _touched(session: Session) -> set:
     return session.info.setdefault(_TOUCHED, set())
 
 
-_tables_cache: dict[tuple[str, int], frozenset] = {}
+def _is_national_input(cls) -> bool:
+    return getattr(cls, "__national_input__", False)
 
 
-def _tables_marked(marker: str) -> frozenset:
-    mappers = Base.registry.mappers
-    key = (marker, len(mappers))
-    if key not in _tables_cache:
-        _tables_cache[key] = frozenset(m.local_table for m in mappers if getattr(m.class_, marker, False))
-    return _tables_cache[key]
-
-
-def _national_tables() -> frozenset:
-    return _tables_marked("__national_input__")
-
-
-def _derived_tables() -> frozenset:
+def _is_derived(cls) -> bool:
     """Tables computed from the others (``__derived_data__ = True``, e.g. compliance snapshots):
     writing them changes no stamp, or storing a result would make it stale at once."""
-    return _tables_marked("__derived_data__")
+    return getattr(cls, "__derived_data__", False)
 
 
 @event.listens_for(Session, "after_flush")
@@ -68,7 +59,7 @@ def _note_flushed(session: Session, flush_context) -> None:
     keys = None
     for obj in chain(session.new, session.dirty, session.deleted):
         key = None
-        if getattr(type(obj), "__derived_data__", False):
+        if _is_derived(type(obj)):
             continue
         if isinstance(obj, TenantOwned):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
@@ -77,7 +68,7 @@ def _note_flushed(session: Session, flush_context) -> None:
             key = municipality_key(mid) if mid else None
         elif isinstance(obj, Municipality) and obj.id is not None:
             key = municipality_key(obj.id)
-        elif getattr(type(obj), "__national_input__", False):
+        elif _is_national_input(type(obj)):
             key = NATIONAL
         if key:
             keys = keys if keys is not None else _touched(session)
@@ -88,16 +79,14 @@ def _note_flushed(session: Session, flush_context) -> None:
 def _note_bulk_writes(state: ORMExecuteState) -> None:
     if state.is_select or not (state.is_insert or state.is_update or state.is_delete):
         return
-    tables = set(find_tables(state.statement, include_crud=True)) - _derived_tables()
-    if any(getattr(t, "name", None) == DataStamp.__tablename__ for t in tables):
+    tables = set(find_tables(state.statement, include_crud=True)) - mapped_tables(_is_derived)
+    if DataStamp.__table__ in tables:
         return
-    from ..tenancy.orm import _tenant_tables
-
-    if tables & _tenant_tables():
+    if tables & tenant_tables():
         mid = current_municipality_id()
         if mid:
             _touched(state.session).add(municipality_key(mid))
-    if tables & _national_tables():
+    if tables & mapped_tables(_is_national_input):
         _touched(state.session).add(NATIONAL)
 
 
@@ -113,6 +102,12 @@ def _write_stamps(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_read_stamps(session: Session) -> None:
+    if has_request_context():
+        g.pop(_READ, None)  # this commit may have changed stamps the request read
 
 
 def write(session: Session, keys: Iterable[str]) -> None:
@@ -131,8 +126,13 @@ def write(session: Session, keys: Iterable[str]) -> None:
 
 
 def read(keys: Iterable[str]) -> dict[str, str]:
-    """The current stamps of ``keys`` (one query); keys never written are absent."""
-    keys = list(set(keys))
-    if not keys:
-        return {}
-    return dict(db.session.execute(select(DataStamp.key, DataStamp.stamp).where(DataStamp.key.in_(keys))).all())
+    """The current stamps of ``keys`` (one query); keys never written are absent. Within a request a
+    stamp is read once (a page's cached blocks all ask for the municipality's), until a commit."""
+    keys = set(keys)
+    known: dict[str, str | None] = g.setdefault(_READ, {}) if has_request_context() else {}
+    missing = [k for k in keys if k not in known]
+    if missing:
+        found = dict(db.session.execute(
+            select(DataStamp.key, DataStamp.stamp).where(DataStamp.key.in_(missing))).all())
+        known.update({k: found.get(k) for k in missing})
+    return {k: known[k] for k in keys if known[k] is not None}

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
-from .. import workdays
+from .. import timeutil, workdays
 from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, ExtraDayOff, Meeting
@@ -147,7 +147,7 @@ def model_for(year: int, versions: list[ComplianceModelVersion] | None = None) -
 # --- periods ----------------------------------------------------------------------------------
 
 def local_today() -> date:
-    return datetime.now(TIMEZONE).date()
+    return timeutil.local_today()
 
 
 def periods(year: int, months: int) -> list[tuple[date, date]]:

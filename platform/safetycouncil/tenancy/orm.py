@@ -7,7 +7,7 @@ from sqlalchemy.orm import with_loader_criteria
 
 from sqlalchemy.sql.util import find_tables
 
-from ..extensions import Base
+from ..extensions import mapped_tables
 from .context import CrossTenantRead, TenantContextError, TenantScope, current_scope
 
 
@@ -28,23 +28,20 @@ class TenantOwned:
         )
 
 
-_tables_cache: dict[int, frozenset] = {}
+def _is_tenant_owned(cls) -> bool:
+    return issubclass(cls, TenantOwned)
 
 
-def _tenant_tables() -> frozenset:
-    mappers = Base.registry.mappers
-    if len(mappers) not in _tables_cache:
-        _tables_cache.clear()
-        _tables_cache[len(mappers)] = frozenset(
-            m.local_table for m in mappers if issubclass(m.class_, TenantOwned))
-    return _tables_cache[len(mappers)]
+def tenant_tables() -> frozenset:
+    """Every table of a ``TenantOwned`` model."""
+    return mapped_tables(_is_tenant_owned)
 
 
 def _involves_tenant_data(state: ORMExecuteState) -> bool:
     if any(issubclass(m.class_, TenantOwned) for m in state.all_mappers):
         return True
     # select(func.count()).select_from(Model), subqueries, joins: look at every table the statement reads.
-    tables = _tenant_tables()
+    tables = tenant_tables()
     return any(t in tables for t in find_tables(state.statement, include_aliases=True, include_joins=True,
                                                 include_crud=True, check_columns=True))
 
