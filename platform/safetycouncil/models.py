@@ -30,7 +30,7 @@ from .plans.models import (  # noqa: F401
     ProgressEvidence,
     ProgressValue,
 )
-from .compliance.models import ComplianceModelVersion, ComplianceSnapshot  # noqa: F401
+from .compliance.models import ComplianceModelVersion, ComplianceSnapshot, MunicipalCouncilSession  # noqa: F401
 from .consultation_tables.models import (  # noqa: F401
     ConsultationParticipant,
     ConsultationRecommendation,

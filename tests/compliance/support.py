@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from safetycouncil.compliance.models import MunicipalCouncilSession
 from safetycouncil.council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
-from safetycouncil.meetings.models import AgendaItem, Attendance, Meeting
+from safetycouncil.documents.models import Document
+from safetycouncil.meetings.models import AgendaItem, AgendaMaterial, Attendance, Meeting
 from safetycouncil.plans.models import (
     MonitoringReport,
     Plan,
@@ -30,15 +32,34 @@ def _meeting(s, kind, when: datetime, *, status="held", title=None, sent_days_be
     return m
 
 
+_documents = [0]
+
+
+def document(s, title="Material") -> Document:
+    _documents[0] += 1
+    doc = Document(title=title, filename=f"doc{_documents[0]}.pdf", content_type="application/pdf", size_bytes=10,
+                   sha256="0" * 64, storage_key=f"test/compliance/{id(s)}/{_documents[0]}/{title}")
+    s.add(doc)
+    s.flush()
+    return doc
+
+
 def council_meeting(s, when: datetime, tag: str, *, release_hours: float = 2.0, signed=True, status="held"):
-    """A held council meeting with everything Art. 7.4, 7.8, 10.2 and 11 ask for."""
+    """A held council meeting with everything Art. 7.4, 7.7-7.8, 10.2 and 11 ask for: the agenda with
+    its materials, every member present, minutes, the audio recording, decisions adopted by
+    consensus, signed and distributed, and the press release."""
     m = _meeting(s, "council", when, status=status, title=f"Mbledhja e KVSP {when:%d.%m.%Y}")
-    s.add(AgendaItem(meeting_id=m.id, position=1, title="Plani shumë-agjencior"))
-    s.add(MinutesVersion(meeting_id=m.id, version=1, text="Procesverbali"))
-    chair = s.query(CouncilMember).filter_by(category="a").first()
-    s.add(Attendance(meeting_id=m.id, member_id=chair.id, status="present"))
+    item = AgendaItem(meeting_id=m.id, position=1, title="Plani shumë-agjencior")
+    s.add(item)
+    s.flush()
+    s.add(AgendaMaterial(agenda_item_id=item.id, document_id=document(s, "Projekt-plani").id))
+    m.audio_document_id = document(s, "Regjistrimi").id
+    s.add(MinutesVersion(meeting_id=m.id, version=1, text="Procesverbali", created_at=when + timedelta(days=1)))
+    for member in s.query(CouncilMember).filter(CouncilMember.category.in_(tuple("abcdefghijklmno"))).all():
+        s.add(Attendance(meeting_id=m.id, member_id=member.id, status="present"))
     d = Decision(meeting_id=m.id, number=f"{tag}/{when:%m}/{when.year}", title="Vendim",
-                 signed_by_chair_on=when.date() if signed else None)
+                 signed_by_chair_on=when.date() if signed else None,
+                 distributed_at=when + timedelta(days=2))
     s.add(d)
     ends_utc = m.ends_at - timedelta(hours=2)  # Tirana is UTC+1/+2; this is +2 in summer, close enough below
     s.add(PressRelease(meeting_id=m.id, title="Njoftim", time_and_place="10:00, bashkia", participation="Anëtarët",
@@ -54,12 +75,19 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
     if "establishment" not in skip:
         s.add(CouncilEstablishment(decision_number="45", decision_date=date(2019, 3, 1),
                                    regulation_adopted_on=date(2019, 3, 1)))
+    institutions = {kind: Institution(name=f"{kind} {tag}", kind=kind)
+                    for kind in ("municipality", "police", "prosecution")}
+    s.add_all(institutions.values())
+    s.flush()
     members = {}
     for c in "abcdefghijklmno":
-        m = CouncilMember(full_name=f"Anëtar {c.upper()} {tag}", category=c, mandate_start=date(2019, 1, 1))
+        kind = {"a": "municipality", "c": "police", "d": "prosecution"}.get(c)
+        m = CouncilMember(full_name=f"Anëtar {c.upper()} {tag}", category=c, mandate_start=date(2019, 1, 1),
+                          institution_id=institutions[kind].id if kind else None)
         s.add(m)
         members[c] = m
-    staff = {k: CouncilMember(full_name=f"Staf {k} {tag}", category="staff", mandate_start=date(2019, 1, 1))
+    staff = {k: CouncilMember(full_name=f"Staf {k} {tag}", category="staff", mandate_start=date(2019, 1, 1),
+                              institution_id=institutions["municipality"].id)
              for k in ("municipality", "technical")}
     s.add_all(staff.values())
     s.flush()
@@ -85,7 +113,9 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
     approved = "plan" not in skip
     v1 = PlanVersion(plan_id=plan.id, number=1, status="superseded" if approved else "draft",
                      approved_meeting_id=m1.id if approved else None, approved_decision_id=d1.id if approved else None,
-                     approved_on=date(year, 3, 15) if approved else None)
+                     approved_on=date(year, 3, 15) if approved else None,
+                     published_on=date(year, 3, 20) if approved and "publication" not in skip else None,
+                     published_url="https://bashkia.example/plani" if approved else None)
     s.add(v1)
     s.flush()
     v2 = PlanVersion(plan_id=plan.id, number=2, status="approved" if approved else "draft", based_on_id=v1.id,
@@ -110,8 +140,8 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
         s.add(PlanIndicator(item_id=item.id, key="n1", position=1, name="Raste të raportuara", unit="raste",
                             target=None if "target" in skip else 40))
     out.update(plan=plan, versions=(v1, v2))
-    # monthly monitoring from the plan's approval (March) to December
-    for month in range(3, 13):
+    # the Coordination Secretariat meets every month
+    for month in range(1, 13):
         if month == 7 and "july" in skip:
             continue
         _meeting(s, "secretariat_monitoring", datetime(year, month, 5, 9, 0))
@@ -121,7 +151,7 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
         s.add(MonitoringReport(kind="monitoring", period_start=start, period_end=end, status=status,
                                approved_at=approved_at if status == "approved" else None))
     if "yearly" not in skip:
-        s.add(MonitoringReport(kind="yearly", period_start=date(year, 1, 1), period_end=date(year, 12, 31),
-                               status="approved", approved_at=datetime(year, 12, 20)))
+        s.add(MunicipalCouncilSession(held_on=date(year, 12, 20), decision_number=f"{tag}-{year}/88",
+                                      report_title="Raporti vjetor i KVSP"))
     s.flush()
     return out

@@ -41,7 +41,7 @@ def test_the_ministry_sees_the_national_picture_matrix_and_evidence(app, in_tena
     evidence = client.get("/national/compliance/fier/coordination-secretariat?year=2024")
     text = evidence.get_data(as_text=True)
     assert evidence.status_code == 200 and "Does not comply" in text and "Art. 9.3" in text
-    assert "Coordination Secretariat: police: vacant on" in text
+    assert "Coordination Secretariat: police: vacant from" in text
     council = client.get("/national/compliance/elbasan?year=2024").get_data(as_text=True)
     assert "Invitations sent on time" in council and "/elbasan/meetings/" in council
     assert client.get("/national/compliance/elbasan/no-such-rule").status_code == 404
@@ -60,7 +60,7 @@ def test_exports(app, in_tenant, make_user, login):
     assert {r[0] for r in rows[1:]} == {"Fier"}
     body = client.get("/national/compliance/evidence.csv?year=2024&rule=coordination-secretariat").data.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(body)))
-    assert any(line[1] == "Fier" and line[6] == "seat_vacant" for line in lines)
+    assert any(line[1] == "Fier" and line[6] == "seat_gap" for line in lines)
     xlsx = client.get("/national/compliance/evidence.xlsx?year=2024")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("sheet")
     pdf = client.get("/national/compliance/report.pdf?year=2024")
@@ -95,7 +95,7 @@ def test_a_prefecture_sees_only_its_county_pages_exports_api_and_aggregates(app,
     assert client.get("/api/v1/compliance/elbasan", headers=headers).status_code == 404
     one = client.get("/api/v1/compliance/fier?year=2024", headers=headers).get_json()
     assert one["rules"]["coordination-secretariat"]["verdict"] == "fail"
-    assert any(e["kind"] == "seat_vacant" and e["message"] for e in one["rules"]["coordination-secretariat"]["evidence"])
+    assert any(e["kind"] == "seat_gap" and e["message"] for e in one["rules"]["coordination-secretariat"]["evidence"])
 
 
 def test_the_api_for_the_ministry_and_refused_to_others(app, in_tenant, make_user, login, api_token):

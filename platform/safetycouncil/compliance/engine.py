@@ -5,26 +5,37 @@
 the number of councils (tests/compliance/test_query_count.py). It then judges each council in
 Python with the model version in force that year (``ComplianceModelVersion``).
 
-A verdict is ``pass``, ``fail`` or ``not_yet_due`` (the period the rule needs has not ended
-and the rule is not met yet). Its evidence is a list of plain dicts (JSON, stored in snapshots):
-``{"kind": ..., <facts>}``; the message is built at display time in the reader's language
-(``evidence.describe``), links from the ids it carries (meeting_id, decision_id, plan_id...).
+Each rule is read as dated obligations (``periods.Due``): one per meeting, month, half-year, year
+or report period, with its own due date from the model in force. A rule FAILS as soon as one of its
+due dates has passed without the obligation met on time (late is not on time); it PASSES when at
+least one obligation was met on time and none was missed; it is NOT YET DUE while nothing has
+fallen due and nothing has been met. Rules judged at the year's end (meetings a year, the Municipal
+Council informed) are marked ``at_risk`` while the rest of the year cannot or is unlikely to fit
+them. The structural rules (composition, chair, secretariats) are judged on every day of the year
+so far: a day with a seat empty, or held by someone from the wrong institution, is a gap.
+
+A council **complies** when every rule passes; it is **on track** when nothing failed but some rule
+is not yet due; **at risk** when nothing failed but a rule is at risk; otherwise it **fails**.
+
+Evidence is a list of plain dicts (JSON, stored in snapshots): ``{"kind": ..., <facts>}``; the
+message is built at display time in the reader's language (``evidence.describe``), links from the
+ids it carries (meeting_id, decision_id, plan_id...).
 """
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from .. import timeutil, workdays
-from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat
+from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
 from ..extensions import db
-from ..meetings.models import AgendaItem, Attendance, ExtraDayOff, Meeting
+from ..meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting
 from ..plans.models import (
     MonitoringReport,
     Plan,
@@ -34,18 +45,35 @@ from ..plans.models import (
     PlanItem,
     PlanVersion,
 )
-from ..records.models import Decision, MinutesVersion, PressRelease
+from ..records.models import Decision, DecisionDistribution, MinutesVersion, PressRelease
 from ..tenancy import read_across_tenants
-from .models import ComplianceModelVersion
+from ..unified_model import (
+    ALL_CATEGORIES,
+    APPROVED_VERSION,
+    COUNCIL_KINDS,
+    REPORT_APPROVED,
+    SEAT_INSTITUTION,
+)
+from .models import ComplianceModelVersion, MunicipalCouncilSession
+from .periods import (
+    LATE,
+    MET,
+    MISSING,
+    PENDING,
+    Due,
+    as_moment,
+    day_done,
+    end_of_day,
+    local_naive_to_aware,
+    months_of,
+    period_key,
+    press_release_due,
+    utc_naive_to_aware,
+)
 from .rules import DEFAULT_PARAMETERS, DEFAULT_RULES, RULE_IDS
 
-TIMEZONE = ZoneInfo("Europe/Tirane")
-UTC = ZoneInfo("UTC")
 PASS, FAIL, NOT_YET_DUE = "pass", "fail", "not_yet_due"
-COUNCIL_KINDS = ("council", "council_ad_hoc")
-APPROVED = ("approved", "superseded")
-REPORT_APPROVED = ("approved", "published")
-ALL_CATEGORIES = tuple("abcdefghijklmno")
+COMPLIES, ON_TRACK, AT_RISK, FAILS = "complies", "on_track", "at_risk", "fails"
 
 
 @dataclass
@@ -73,12 +101,14 @@ class Verdict:
     status: str
     evidence: list[dict] = field(default_factory=list)
     article: str = ""
+    at_risk: bool = False
 
 
 @dataclass
 class CouncilResult:
     municipality_id: int
     verdicts: dict[str, Verdict]
+    dues: list[Due] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -96,7 +126,17 @@ class CouncilResult:
 
     @property
     def complies(self) -> bool:
-        return self.failed == 0
+        """Every rule passed: nothing failed and nothing is still to come."""
+        return bool(self.verdicts) and all(v.status == PASS for v in self.verdicts.values())
+
+    @property
+    def status(self) -> str:
+        """complies, on_track (nothing failed, something not yet due), at_risk, or fails."""
+        if self.failed:
+            return FAILS
+        if self.complies:
+            return COMPLIES
+        return AT_RISK if any(v.at_risk for v in self.verdicts.values()) else ON_TRACK
 
 
 @dataclass
@@ -105,19 +145,37 @@ class Evaluation:
     as_of: date
     model: ModelInForce
     results: dict[int, CouncilResult]
+    complete: bool = True  # False while the year is not over: figures "so far"
 
     def rule_pass_rates(self) -> dict[str, dict]:
         rates = {}
         for rule_id in self.model.rule_ids:
-            statuses = [r.verdicts[rule_id].status for r in self.results.values()]
+            verdicts = [r.verdicts[rule_id] for r in self.results.values()]
+            statuses = [v.status for v in verdicts]
             passed, failed = statuses.count(PASS), statuses.count(FAIL)
             rates[rule_id] = {"pass": passed, "fail": failed, "not_yet_due": statuses.count(NOT_YET_DUE),
+                              "at_risk": sum(v.at_risk for v in verdicts),
                               "rate": None if not passed + failed else round(100 * passed / (passed + failed))}
         return rates
 
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results.values())
+
     @property
     def complying(self) -> int:
-        return sum(r.complies for r in self.results.values())
+        return self.count(COMPLIES)
+
+    @property
+    def on_track(self) -> int:
+        return self.count(ON_TRACK)
+
+    @property
+    def at_risk(self) -> int:
+        return self.count(AT_RISK)
+
+    @property
+    def failing(self) -> int:
+        return self.count(FAILS)
 
 
 # --- the model in force -----------------------------------------------------------------------
@@ -144,22 +202,15 @@ def model_for(year: int, versions: list[ComplianceModelVersion] | None = None) -
                         list(chosen.rules or []))
 
 
-# --- periods ----------------------------------------------------------------------------------
+# --- time ---------------------------------------------------------------------------------------
 
 def local_today() -> date:
     return timeutil.local_today()
 
 
 def periods(year: int, months: int) -> list[tuple[date, date]]:
-    """The year cut into periods of ``months`` months (6: the two halves; 1: the months)."""
-    months = max(1, min(12, months))
-    out, start = [], 1
-    while start <= 12:
-        end_month = min(12, start + months - 1)
-        end = date(year, 12, 31) if end_month == 12 else date(year, end_month + 1, 1) - timedelta(days=1)
-        out.append((date(year, start, 1), end))
-        start += months
-    return out
+    """The year cut into periods of ``months`` months (kept for callers; see periods.months_of)."""
+    return months_of(year, months)
 
 
 def _iso(value) -> str | None:
@@ -179,7 +230,9 @@ def _rows(stmt) -> list[dict]:
 
 
 def load_facts(municipality_ids, year: int) -> dict:
-    """Everything the rules read, for all the councils at once: one query per kind of record."""
+    """Everything the rules read, for all the councils at once: one query per kind of record.
+    Meetings, plans and reports of the next year are read too: a review, a report or a late
+    record of this year's obligations may come after 31 December."""
     ids = sorted(int(i) for i in municipality_ids)
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
     facts: dict = {"days_off": frozenset(db.session.execute(select(ExtraDayOff.day)).scalars())}
@@ -190,36 +243,53 @@ def load_facts(municipality_ids, year: int) -> dict:
             CouncilEstablishment.decision_date, CouncilEstablishment.regulation_adopted_on))
         facts["members"] = _rows(select(
             CouncilMember.id, CouncilMember.municipality_id, CouncilMember.full_name, CouncilMember.category,
-            CouncilMember.mandate_start, CouncilMember.mandate_end))
+            CouncilMember.mandate_start, CouncilMember.mandate_end, CouncilMember.invited_kind,
+            Institution.kind.label("institution_kind"))
+            .outerjoin(Institution, Institution.id == CouncilMember.institution_id))
         facts["seats"] = _rows(select(
             CouncilSeat.municipality_id, CouncilSeat.seat, CouncilSeat.member_id, CouncilSeat.started_on,
             CouncilSeat.ended_on))
         facts["meetings"] = _rows(select(
             Meeting.id, Meeting.municipality_id, Meeting.kind, Meeting.title, Meeting.starts_at, Meeting.ends_at,
-            Meeting.status, Meeting.invitation_sent_at, Meeting.invitation_deadline)
-            .where(Meeting.starts_at >= start, Meeting.starts_at < end).order_by(Meeting.starts_at))
+            Meeting.status, Meeting.invitation_sent_at, Meeting.audio_document_id)
+            .where(Meeting.starts_at >= start, Meeting.starts_at < datetime(year + 2, 1, 1))
+            .order_by(Meeting.starts_at))
         facts["agenda"] = dict(db.session.execute(
             select(AgendaItem.meeting_id, func.count()).where(AgendaItem.meeting_id.in_(year_meetings))
             .group_by(AgendaItem.meeting_id)).all())
-        facts["minutes"] = set(db.session.execute(
-            select(MinutesVersion.meeting_id).where(MinutesVersion.meeting_id.in_(year_meetings)).distinct())
-            .scalars())
-        facts["present"] = dict(db.session.execute(
-            select(Attendance.meeting_id, func.count()).where(
-                Attendance.meeting_id.in_(year_meetings), Attendance.status == "present")
-            .group_by(Attendance.meeting_id)).all())
+        facts["materials"] = dict(db.session.execute(
+            select(AgendaItem.meeting_id, func.count(AgendaMaterial.id))
+            .join(AgendaMaterial, AgendaMaterial.agenda_item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id.in_(year_meetings)).group_by(AgendaItem.meeting_id)).all())
+        facts["invitations"] = _rows(select(
+            Invitation.meeting_id, Invitation.member_id, Invitation.status, Invitation.sent_at)
+            .where(Invitation.meeting_id.in_(year_meetings)))
+        facts["minutes"] = dict(db.session.execute(
+            select(MinutesVersion.meeting_id, func.min(MinutesVersion.created_at))
+            .where(MinutesVersion.meeting_id.in_(year_meetings)).group_by(MinutesVersion.meeting_id)).all())
+        facts["attendance"] = _rows(select(
+            Attendance.meeting_id, Attendance.member_id, Attendance.status)
+            .where(Attendance.meeting_id.in_(year_meetings), Attendance.status == "present"))
+        next_meetings = select(Meeting.id).where(Meeting.starts_at >= start,
+                                                 Meeting.starts_at < datetime(year + 2, 1, 1))
         facts["decisions"] = _rows(select(
-            Decision.id, Decision.meeting_id, Decision.number, Decision.signed_by_chair_on)
-            .where(Decision.meeting_id.in_(year_meetings)))
+            Decision.id, Decision.meeting_id, Decision.number, Decision.signed_by_chair_on,
+            Decision.adopted_by_consensus, Decision.distributed_at, Decision.reviews_plan)
+            .where(Decision.meeting_id.in_(next_meetings)))
+        facts["distributed"] = set(db.session.execute(
+            select(DecisionDistribution.decision_id).where(DecisionDistribution.sent_at.is_not(None)).distinct()
+            .where(DecisionDistribution.decision_id.in_(
+                select(Decision.id).where(Decision.meeting_id.in_(year_meetings))))).scalars())
         facts["releases"] = _rows(select(
             PressRelease.id, PressRelease.meeting_id, PressRelease.time_and_place, PressRelease.participation,
-            PressRelease.agenda_summary, PressRelease.discussion_essence, PressRelease.published_at,
-            PressRelease.hours_after_meeting).where(PressRelease.meeting_id.in_(year_meetings)))
+            PressRelease.agenda_summary, PressRelease.discussion_essence, PressRelease.published_at)
+            .where(PressRelease.meeting_id.in_(year_meetings)))
         facts["versions"] = _rows(select(
             Plan.municipality_id, Plan.id.label("plan_id"), Plan.year, PlanVersion.id, PlanVersion.number,
             PlanVersion.status, PlanVersion.approved_on, PlanVersion.approved_meeting_id,
-            PlanVersion.approved_decision_id, PlanVersion.consultation_meeting_id)
-            .join(PlanVersion, PlanVersion.plan_id == Plan.id).where(Plan.year == year)
+            PlanVersion.approved_decision_id, PlanVersion.consultation_meeting_id, PlanVersion.published_on,
+            PlanVersion.published_url)
+            .join(PlanVersion, PlanVersion.plan_id == Plan.id).where(Plan.year.in_((year, year + 1)))
             .order_by(PlanVersion.number))
         year_versions = select(PlanVersion.id).join(Plan, PlanVersion.plan_id == Plan.id).where(Plan.year == year)
         facts["items"] = _rows(select(
@@ -241,6 +311,11 @@ def load_facts(municipality_ids, year: int) -> dict:
             MonitoringReport.approved_at, MonitoringReport.published_at)
             .where(and_(MonitoringReport.period_end >= date(year - 1, 1, 1),
                         MonitoringReport.period_start <= date(year, 12, 31))))
+        facts["sessions"] = _rows(select(
+            MunicipalCouncilSession.id, MunicipalCouncilSession.municipality_id, MunicipalCouncilSession.held_on,
+            MunicipalCouncilSession.decision_number, MunicipalCouncilSession.report_title)
+            .where(MunicipalCouncilSession.held_on >= date(year, 1, 1),
+                   MunicipalCouncilSession.held_on <= date(year, 12, 31)))
     return facts
 
 
@@ -251,15 +326,20 @@ def _group(rows, key="municipality_id") -> dict:
     return out
 
 
-def evaluate(municipality_ids, year: int, as_of: date | None = None, *, model: ModelInForce | None = None
-             ) -> Evaluation:
+def _now() -> datetime:
+    return datetime.now(timeutil.LOCAL_TIMEZONE)
+
+
+def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, *,
+             model: ModelInForce | None = None) -> Evaluation:
     """Judge every council in ``municipality_ids`` on every rule of the model in force in ``year``.
 
-    ``as_of`` (default: today, but not after the year's end) is the day the judgement is made:
-    "so far this year" for the current year."""
+    ``as_of`` is the moment of the judgement (default: now in Albania). A date means the end of
+    that day: a deadline falling on it is not yet missed. For a past year every due date has
+    passed; obligations of the year that fall due in the next one (the second half's report, the
+    review after a December consultation) are judged once their own due date has passed."""
     ids = sorted(int(i) for i in municipality_ids)
-    end_of_year = date(year, 12, 31)
-    as_of = min(as_of or local_today(), end_of_year)
+    now = as_moment(as_of, _now())
     model = model or model_for(year)
     facts = load_facts(ids, year)
     by = {
@@ -267,310 +347,514 @@ def evaluate(municipality_ids, year: int, as_of: date | None = None, *, model: M
         "members": _group(facts["members"]),
         "seats": _group(facts["seats"]),
         "meetings": _group(facts["meetings"]),
-        "decisions": defaultdict(list),
+        "decisions": _group(facts["decisions"], "meeting_id"),
+        "invitations": _group(facts["invitations"], "meeting_id"),
+        "attendance": _group(facts["attendance"], "meeting_id"),
         "releases": {r["meeting_id"]: r for r in facts["releases"]},
         "versions": _group(facts["versions"]),
         "items": _group(facts["items"], "version_id"),
         "activities": _group(facts["activities"], "item_id"),
         "indicators": _group(facts["indicators"], "item_id"),
         "reports": _group(facts["reports"]),
+        "sessions": _group(facts["sessions"]),
     }
-    for d in facts["decisions"]:
-        by["decisions"][d["meeting_id"]].append(d)
     results = {}
     for mid in ids:
-        council = _Council(mid, year, as_of, model, facts, by)
-        verdicts = {}
+        council = _Council(mid, year, now, model, facts, by)
+        verdicts, dues = {}, []
         for rule_id in model.rule_ids:
-            status, evidence = getattr(council, "rule_" + rule_id.replace("-", "_"))()
-            verdicts[rule_id] = Verdict(rule_id, status, evidence, model.article(rule_id))
-        results[mid] = CouncilResult(mid, verdicts)
-    return Evaluation(year, as_of, model, results)
-
-
-def evaluate_one(municipality_id: int, year: int, as_of: date | None = None) -> CouncilResult:
-    return evaluate([municipality_id], year, as_of).results[municipality_id]
+            verdict, rule_dues = council.judge(rule_id)
+            verdicts[rule_id] = verdict
+            dues += rule_dues
+        results[mid] = CouncilResult(mid, verdicts, dues)
+    return Evaluation(year, min(now.date(), date(year, 12, 31)), model, results,
+                      complete=now > end_of_day(date(year, 12, 31)))
 
 
 # The rules' code is part of every cached verdict's key: a deployment that changes a rule never
 # serves a verdict judged by the old code.
 _CODE_VERSION = hashlib.sha256(b"".join(
-    Path(f).read_bytes() for f in (__file__, Path(__file__).with_name("rules.py"), workdays.__file__)
+    Path(f).read_bytes() for f in (__file__, Path(__file__).with_name("rules.py"),
+                                   Path(__file__).with_name("periods.py"), workdays.__file__)
 )).hexdigest()[:12]
 
 
 def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Evaluation:
-    """``evaluate(ids, year)`` as of today, each council's result cached under the stamps of its
-    data and of the national inputs (``caching``): a change of any record of a council, of the
-    Ministry's days off or of the model gives a new key at once; only councils without a cached
-    result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this.
+    """``evaluate(ids, year)`` as of now, each council's result cached under the stamps of its
+    data and of the national inputs (``caching``) and the hour: a change of any record of a council,
+    of the Ministry's days off or of the model gives a new key at once, and a due date passing
+    (a press release's deadline falls at any minute) is seen within the hour. Only councils without
+    a cached result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this.
 
     ``evidence=False`` (lists, the console, the matrix): the verdicts only, from a second, small
     entry per council, so that a page of 2,000 councils does not load every council's evidence."""
     from ..caching import per_municipality
 
     ids = sorted(int(i) for i in municipality_ids)
-    as_of = min(local_today(), date(year, 12, 31))
+    now = _now().replace(minute=0, second=0, microsecond=0)
+    # judged at the top of the hour, so that every process shares one key for the hour
     model = model_for(year)
-    namespace = f"{_CODE_VERSION}:{year}:{as_of.isoformat()}"
+    namespace = f"{_CODE_VERSION}:{year}:{now:%Y-%m-%dT%H}"
+    as_of = min(now.date(), date(year, 12, 31))
+    complete = now > end_of_day(date(year, 12, 31))
 
     def judged(missing: list[int]) -> dict:
-        fresh = evaluate(missing, year, as_of, model=model)
-        return {mid: {rule: (v.status, v.evidence, v.article) for rule, v in r.verdicts.items()}
+        fresh = evaluate(missing, year, now, model=model)
+        return {mid: {rule: (v.status, v.evidence, v.article, v.at_risk) for rule, v in r.verdicts.items()}
                 for mid, r in fresh.results.items()}
 
     if evidence:
         plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True)
-        results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, found, article)
-                                            for rule, (status, found, article) in plain[mid].items()})
+        results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, found, article, risk)
+                                            for rule, (status, found, article, risk) in plain[mid].items()})
                    for mid in ids}
-        return Evaluation(year, as_of, model, results)
+        return Evaluation(year, as_of, model, results, complete)
 
     def statuses(missing: list[int]) -> dict:
         full = judged(missing)  # judged anyway: keep the evidence for the council pages too
         per_municipality(f"compliance:{namespace}", missing, lambda wanted: {i: full[i] for i in wanted},
                          national=True)
-        return {mid: {rule: status for rule, (status, _e, _a) in full[mid].items()} for mid in missing}
+        return {mid: {rule: (status, risk) for rule, (status, _e, _a, risk) in full[mid].items()}
+                for mid in missing}
 
     plain = per_municipality(f"compliance-verdicts:{namespace}", ids, statuses, national=True)
     articles = {rule: model.article(rule) for rule in model.rule_ids}
-    results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, [], articles.get(rule, ""))
-                                        for rule, status in plain[mid].items()})
+    results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, [], articles.get(rule, ""), risk)
+                                        for rule, (status, risk) in plain[mid].items()})
                for mid in ids}
-    return Evaluation(year, as_of, model, results)
+    return Evaluation(year, as_of, model, results, complete)
 
 
 # --- the rules ------------------------------------------------------------------------------------
 
+ROLE_SECRETARY, ROLE_CHAIR, ROLE_COORDINATION = "technical_secretary", "chair", "coordination_secretariat"
+MAX_NAMES = 12  # names listed in one piece of evidence (members not invited, ...)
+
+
+def _gaps(intervals, start: date, end: date) -> list[tuple[date, date]]:
+    """The days of [start, end] covered by none of ``intervals`` [(from, to or None)], as ranges."""
+    gaps, cursor = [], start
+    for a, b in sorted((max(a, start), min(b or end, end)) for a, b in intervals):
+        if b < cursor or a > end:
+            continue
+        if a > cursor:
+            gaps.append((cursor, a - timedelta(days=1)))
+        cursor = max(cursor, b + timedelta(days=1))
+    if cursor <= end:
+        gaps.append((cursor, end))
+    return gaps
+
+
 class _Council:
-    def __init__(self, mid, year, as_of, model, facts, by):
-        self.mid, self.year, self.as_of, self.model, self.facts, self.by = mid, year, as_of, model, facts, by
-        self.year_over = as_of >= date(year, 12, 31)
-        self.meetings = [m for m in by["meetings"].get(mid, []) if m["starts_at"].date() <= as_of]
-        self.held = [m for m in self.meetings if m["status"] == "held"]
+    def __init__(self, mid, year, now: datetime, model, facts, by):
+        self.mid, self.year, self.now, self.model, self.facts, self.by = mid, year, now, model, facts, by
+        self.year_end = date(year, 12, 31)
+        self.year_over = now > end_of_day(self.year_end)
+        # the last day judged for the structural rules: today, at most the year's last day
+        self.last_day = min(now.date(), self.year_end)
+        all_meetings = by["meetings"].get(mid, [])
+        self.meetings = [m for m in all_meetings if m["starts_at"].year == year]
+        self.later_meetings = [m for m in all_meetings if m["starts_at"].year > year]
+        self.held = [m for m in self.meetings if m["status"] == "held"
+                     and local_naive_to_aware(m["starts_at"]) <= now]
+        self.council_meetings = [m for m in self.meetings if m["kind"] in COUNCIL_KINDS and m["status"] != "cancelled"]
         self.held_council = [m for m in self.held if m["kind"] in COUNCIL_KINDS]
         versions = by["versions"].get(mid, [])
-        self.approved = [v for v in versions if v["status"] in APPROVED and v["approved_on"]
-                         and v["approved_on"] <= as_of]
+        self.year_versions = [v for v in versions if v["year"] == year]
+        self.approved = [v for v in self.year_versions if v["status"] in APPROVED_VERSION and v["approved_on"]
+                         and day_done(v["approved_on"]) <= now]
+        self.grace = timedelta(days=model.param("grace_days"))
 
-    # helpers
-    def _due(self, period_end: date) -> bool:
-        return period_end <= self.as_of
+    # -- helpers
+    def due(self, rule, key, due_at, role, kind, **kw) -> Due:
+        return Due(self.mid, rule, key, self.model.article(rule), due_at, role, kind, **kw)
 
-    def _seat(self, seat: str):
-        terms = [t for t in self.by["seats"].get(self.mid, []) if t["seat"] == seat and t["started_on"] <= self.as_of
-                 and (t["ended_on"] is None or t["ended_on"] >= self.as_of)]
-        return max(terms, key=lambda t: t["started_on"]) if terms else None
+    def by_day(self, day: date) -> datetime:
+        """A deadline on ``day`` with the Ministry's grace."""
+        return end_of_day(day + self.grace)
+
+    def judge(self, rule_id: str) -> tuple[Verdict, list[Due]]:
+        method = getattr(self, "rule_" + rule_id.replace("-", "_"))
+        out = method()
+        status, dues, evidence, at_risk = (out + (False,))[:4] if len(out) == 3 else out
+        return Verdict(rule_id, status, evidence, self.model.article(rule_id), at_risk), dues
+
+    def from_dues(self, dues: list[Due], extra: list[dict] | None = None, *, empty_status=NOT_YET_DUE):
+        """A verdict from dated obligations: fail if any passed due was missed or met late."""
+        states = [d.state(self.now) for d in dues]
+        evidence = [d.as_evidence(self.now) for d in dues] + list(extra or [])
+        if any(s in (LATE, MISSING) for s in states):
+            status = FAIL
+        elif any(s == MET for s in states):
+            status = PASS
+        else:
+            status = empty_status
+        return status, dues, evidence
 
     def _member(self, member_id):
         return next((m for m in self.by["members"].get(self.mid, []) if m["id"] == member_id), None)
 
-    def _no_meetings(self, kind="no_meetings_held"):
-        return (FAIL if self.year_over else NOT_YET_DUE), [{"kind": kind, "year": self.year}]
+    def _active_members(self, day: date) -> list[dict]:
+        return [m for m in self.by["members"].get(self.mid, []) if m["category"] in ALL_CATEGORIES
+                and not m["invited_kind"] and m["mandate_start"] <= day
+                and (m["mandate_end"] is None or m["mandate_end"] >= day)]
 
-    def _plan_start(self) -> date | None:
-        """The first day a plan for the year was in force (its first approval, at the earliest 1 January)."""
-        if not self.approved:
-            return None
-        return max(date(self.year, 1, 1), min(v["approved_on"] for v in self.approved))
+    def _no_meetings(self):
+        """A rule about council meetings when none was held: failed once the year is over."""
+        if self.year_over:
+            return FAIL, [], [{"kind": "no_meetings_held", "year": self.year}]
+        return NOT_YET_DUE, [], [{"kind": "no_meetings_held", "year": self.year}]
 
-    # Art. 13 and the Municipal Council's decision
+    # -- Art. 13 and the Municipal Council's decision
     def rule_established(self):
         e = self.by["establishment"].get(self.mid)
         if e is None or not e["decision_number"] or e["decision_date"] is None:
-            return FAIL, [{"kind": "no_establishment"}]
-        if e["decision_date"] > self.as_of:
-            return FAIL, [{"kind": "established_later", "number": e["decision_number"],
-                           "date": _iso(e["decision_date"])}]
-        return PASS, [{"kind": "establishment", "number": e["decision_number"], "date": _iso(e["decision_date"]),
-                       "regulation": _iso(e["regulation_adopted_on"])}]
+            return FAIL, [], [{"kind": "no_establishment"}]
+        if e["decision_date"] > self.last_day:
+            return FAIL, [], [{"kind": "established_later", "number": e["decision_number"],
+                               "date": _iso(e["decision_date"])}]
+        return PASS, [], [{"kind": "establishment", "number": e["decision_number"],
+                           "date": _iso(e["decision_date"]), "regulation": _iso(e["regulation_adopted_on"])}]
+
+    # -- the structural rules, judged on every day of the year so far
+    def _window(self) -> tuple[date, date]:
+        return date(self.year, 1, 1), self.last_day
+
+    def _gap_dues(self, rule, key_prefix, gaps, role, kind, facts) -> list[Due]:
+        out = []
+        for start, end in gaps:
+            filled = end < self.last_day or (self.year_over and end < self.year_end)
+            out.append(self.due(rule, f"{key_prefix}:{start.isoformat()}", end_of_day(start), role, kind,
+                                period_start=start, period_end=end,
+                                done_at=day_done(end + timedelta(days=1)) if filled else None, facts=facts))
+        return out
 
     def rule_composition(self):
-        day = self.as_of
-        active = [m for m in self.by["members"].get(self.mid, []) if m["category"] in ALL_CATEGORIES
-                  and m["mandate_start"] <= day and (m["mandate_end"] is None or m["mandate_end"] >= day)]
-        filled = {m["category"] for m in active}
+        """Art. 4.1: every mandatory category has an active member on every day of the year so far."""
+        start, end = self._window()
         mandatory = self.model.parameters.get("mandatory_categories") or list(ALL_CATEGORIES)
         always = self.model.parameters.get("always_required_categories") or ["a", "c", "d"]
-        empty = [c for c in mandatory if c not in filled]
-        evidence = [{"kind": "category_empty", "category": c, "always": c in always, "date": _iso(day)}
-                    for c in empty]
-        if not empty:
-            evidence.append({"kind": "composition_complete", "members": len(active), "date": _iso(day)})
-        return (FAIL if empty else PASS), evidence
+        members = [m for m in self.by["members"].get(self.mid, []) if not m["invited_kind"]]
+        evidence, dues = [], []
+        for c in mandatory:
+            terms = [(m["mandate_start"], m["mandate_end"]) for m in members if m["category"] == c]
+            gaps = _gaps(terms, start, end)
+            for g_start, g_end in gaps:
+                evidence.append({"kind": "category_gap", "category": c, "always": c in always,
+                                 "from": _iso(g_start), "to": _iso(g_end), "date": _iso(g_end)})
+            dues += self._gap_dues("composition", f"category:{c}", gaps, ROLE_CHAIR, "category", {"category": c})
+            # a mandate that ends this year with nobody after it: an obligation to renew before then
+            for m in members:
+                if m["category"] == c and m["mandate_end"] and self.last_day <= m["mandate_end"] < self.year_end:
+                    covered = any(o["category"] == c and o["id"] != m["id"] and o["mandate_start"]
+                                  <= m["mandate_end"] + timedelta(days=1)
+                                  and (o["mandate_end"] is None or o["mandate_end"] > m["mandate_end"])
+                                  for o in members)
+                    if not covered:
+                        dues.append(self.due("composition", f"mandate:{m['id']}", end_of_day(m["mandate_end"]),
+                                             ROLE_CHAIR, "member", subject_id=m["id"],
+                                             facts={"category": c, "name": m["full_name"],
+                                                    "date": _iso(m["mandate_end"])}))
+        if not evidence:
+            active = self._active_members(end)
+            evidence.append({"kind": "composition_complete", "members": len(active), "date": _iso(end)})
+            return PASS, dues, evidence
+        return FAIL, dues, evidence
+
+    def _seat_terms(self, seat: str) -> list[dict]:
+        return sorted((t for t in self.by["seats"].get(self.mid, []) if t["seat"] == seat),
+                      key=lambda t: t["started_on"])
+
+    def _seat_check(self, rule: str, seat: str, holder_ok, wrong_kind: str, role: str):
+        """One seat over the year so far: vacant days and days held by someone who may not hold it."""
+        start, end = self._window()
+        terms = self._seat_terms(seat)
+        good, evidence = [], []
+        for t in terms:
+            member = self._member(t["member_id"]) or {}
+            t_start, t_end = max(t["started_on"], start), min(t["ended_on"] or end, end)
+            if t_end < start or t_start > end:
+                continue
+            if holder_ok(member):
+                good.append((t["started_on"], t["ended_on"]))
+                evidence.append({"kind": "seat_holder", "seat": seat, "name": member.get("full_name"),
+                                 "since": _iso(t["started_on"]), "until": _iso(t["ended_on"])})
+            else:
+                evidence.append({"kind": wrong_kind, "seat": seat, "name": member.get("full_name"),
+                                 "category": member.get("category"), "institution": member.get("institution_kind"),
+                                 "since": _iso(t["started_on"]), "from": _iso(t_start), "to": _iso(t_end)})
+        gaps = _gaps(good, start, end)
+        held = {(e.get("from"), e.get("to")) for e in evidence if e["kind"] == wrong_kind}
+        for g_start, g_end in gaps:
+            if not any(a and date.fromisoformat(a) <= g_start and date.fromisoformat(b) >= g_end for a, b in held):
+                evidence.append({"kind": "seat_gap", "seat": seat, "from": _iso(g_start), "to": _iso(g_end),
+                                 "date": _iso(g_end)})
+        dues = self._gap_dues(rule, f"seat:{seat}", gaps, role, "seat", {"seat": seat})
+        return (FAIL if gaps else PASS), dues, evidence
 
     def rule_chair(self):
-        term = self._seat("chair")
-        if term is None:
-            return FAIL, [{"kind": "seat_vacant", "seat": "chair", "date": _iso(self.as_of)}]
-        member = self._member(term["member_id"]) or {}
-        ref = {"seat": "chair", "name": member.get("full_name"), "category": member.get("category"),
-               "since": _iso(term["started_on"])}
-        if member.get("category") != "a":
-            return FAIL, [{"kind": "chair_not_mayor", **ref}]
-        return PASS, [{"kind": "seat_holder", **ref}]
+        """Art. 5.1: the Mayor chairs the council, on every day of the year so far."""
+        return self._seat_check("chair", "chair", lambda m: m.get("category") == "a", "chair_not_mayor",
+                                ROLE_CHAIR)
 
     def rule_coordination_secretariat(self):
-        evidence, ok, seen = [], True, {}
+        """Art. 9.3: one representative each of the municipality, the police and the prosecution,
+        each from that institution, on every day of the year so far, three different people."""
+        status, dues, evidence = PASS, [], []
         for seat in ("secretariat_municipality", "secretariat_police", "secretariat_prosecution"):
-            term = self._seat(seat)
-            if term is None:
-                ok = False
-                evidence.append({"kind": "seat_vacant", "seat": seat, "date": _iso(self.as_of)})
-                continue
-            member = self._member(term["member_id"]) or {}
-            if term["member_id"] in seen:
-                ok = False
-                evidence.append({"kind": "seat_shared", "seat": seat, "other_seat": seen[term["member_id"]],
-                                 "name": member.get("full_name")})
-            seen[term["member_id"]] = seat
-            evidence.append({"kind": "seat_holder", "seat": seat, "name": member.get("full_name"),
-                             "since": _iso(term["started_on"])})
-        return (PASS if ok else FAIL), evidence
+            kind = SEAT_INSTITUTION[seat]
+            s, d, e = self._seat_check("coordination-secretariat", seat,
+                                       lambda m, kind=kind: m.get("institution_kind") == kind,
+                                       "seat_wrong_institution", ROLE_CHAIR)
+            status = FAIL if s == FAIL else status
+            dues += d
+            evidence += e
+        today = {}
+        for seat in ("secretariat_municipality", "secretariat_police", "secretariat_prosecution"):
+            for t in self._seat_terms(seat):
+                if t["started_on"] <= self.last_day and (t["ended_on"] is None or t["ended_on"] >= self.last_day):
+                    if t["member_id"] in today:
+                        status = FAIL
+                        evidence.append({"kind": "seat_shared", "seat": seat, "other_seat": today[t["member_id"]],
+                                         "name": (self._member(t["member_id"]) or {}).get("full_name")})
+                    today[t["member_id"]] = seat
+        return status, dues, evidence
 
     def rule_technical_secretariat(self):
-        term = self._seat("technical_secretariat")
-        if term is None:
-            return FAIL, [{"kind": "seat_vacant", "seat": "technical_secretariat", "date": _iso(self.as_of)}]
-        member = self._member(term["member_id"]) or {}
-        return PASS, [{"kind": "seat_holder", "seat": "technical_secretariat", "name": member.get("full_name"),
-                       "since": _iso(term["started_on"])}]
+        """Art. 10.1: the Technical Secretariat is a municipal employee, on every day of the year so far."""
+        return self._seat_check("technical-secretariat", "technical_secretariat",
+                                lambda m: m.get("institution_kind") == SEAT_INSTITUTION["technical_secretariat"],
+                                "seat_wrong_institution", ROLE_CHAIR)
 
-    # meetings
+    # -- meetings
+    def _counting_kinds(self) -> tuple[str, ...]:
+        """Art. 7.2-7.3: a meeting with a smaller membership for an unexpected event does not count
+        towards the meetings a year, unless the model says it does."""
+        return COUNCIL_KINDS if self.model.param("ad_hoc_meetings_count") else ("council",)
+
     def rule_meetings_per_year(self):
+        """Art. 7.2: at least two council meetings a year; at risk when the rest of the year is unlikely
+        to fit the meetings still missing."""
         required = self.model.param("council_meetings_per_year")
-        held = self.held_council
+        kinds = self._counting_kinds()
+        held = [m for m in self.held_council if m["kind"] in kinds]
+        planned = [m for m in self.council_meetings if m["kind"] in kinds and m["status"] == "planned"
+                   and local_naive_to_aware(m["starts_at"]) > self.now]
+        done_at = local_naive_to_aware(held[required - 1]["starts_at"]) if required and len(held) >= required \
+            else None
+        missing = max(0, required - len(held))
+        days_left = (self.year_end - self.now.date()).days
+        at_risk = bool(missing) and not self.year_over and (
+            len(planned) < missing and days_left <= 62 * (missing - len(planned)))
+        facts = {"count": len(held), "required": required, "year": self.year, "at_risk": at_risk,
+                 "planned": len(planned)}
+        dues = [self.due("meetings-per-year", str(self.year), end_of_day(self.year_end), ROLE_CHAIR, "year",
+                         period_start=date(self.year, 1, 1), period_end=self.year_end, done_at=done_at,
+                         facts=facts)]
         evidence = [{"kind": "meetings_held", "count": len(held), "required": required, "year": self.year}]
         evidence += [{"kind": "meeting_held", **_meeting_ref(m)} for m in held]
-        if len(held) >= required:
-            return PASS, evidence
-        planned = [m for m in self.by["meetings"].get(self.mid, []) if m["kind"] in COUNCIL_KINDS
-                   and m["status"] == "planned" and m["starts_at"].date() > self.as_of]
         evidence += [{"kind": "meeting_planned", **_meeting_ref(m)} for m in planned]
-        return (FAIL if self.year_over else NOT_YET_DUE), evidence
+        if at_risk:
+            evidence.append({"kind": "at_risk_meetings", "missing": missing, "planned": len(planned),
+                             "days_left": days_left})
+        status, dues, _e = self.from_dues(dues)
+        return status, dues, evidence, at_risk and status != PASS
+
+    def _invited(self, m) -> tuple[datetime | None, dict]:
+        """When every member had been sent the invitation with the agenda and the materials (Art. 7.4),
+        and what is missing."""
+        facts: dict = {}
+        if not self.facts["agenda"].get(m["id"]):
+            facts["no_agenda"] = True
+        if not self.facts["materials"].get(m["id"]):
+            facts["no_materials"] = True
+        invitations = self.by["invitations"].get(m["id"], [])
+        if not invitations:
+            if m["invitation_sent_at"] is None:
+                facts["not_sent"] = True
+                return None, facts
+            facts["recorded_outside"] = True  # recorded as sent outside the platform: no list of who got it
+            sent = utc_naive_to_aware(m["invitation_sent_at"])
+        else:
+            day = m["starts_at"].date()
+            required = {x["id"]: x for x in self._active_members(day)}
+            by_member = {i["member_id"]: i for i in invitations}
+            not_sent = [x["full_name"] for mid_, x in required.items()
+                        if mid_ not in by_member or by_member[mid_]["status"] != "sent"
+                        or by_member[mid_]["sent_at"] is None]
+            if not_sent:
+                facts["not_sent_to"] = not_sent[:MAX_NAMES]
+                facts["not_sent_count"] = len(not_sent)
+                return None, facts
+            times = [by_member[x]["sent_at"] for x in required if x in by_member]
+            sent = utc_naive_to_aware(max(times)) if times else utc_naive_to_aware(m["invitation_sent_at"])
+            facts["members"] = len(required)
+            if sent is None:
+                facts["not_sent"] = True
+                return None, facts
+        if facts.get("no_agenda") or facts.get("no_materials"):
+            return None, facts
+        return sent, facts
 
     def rule_invitation_notice(self):
-        if not self.held_council:
-            return self._no_meetings()
+        """Art. 7.4: the invitation, with the agenda and the materials, reaches every member at least
+        5 working days before the meeting."""
         notice = self.model.param("notice_working_days")
         days_off = self.facts["days_off"]
-        evidence, ok = [], True
-        for m in self.held_council:
-            day = m["starts_at"].date()
-            deadline = workdays.invitation_deadline(day, notice, days_off)
-            ref = {**_meeting_ref(m), "deadline": _iso(deadline)}
-            if not self.facts["agenda"].get(m["id"]):
-                ok = False
-                evidence.append({"kind": "no_agenda", **ref})
-            if m["invitation_sent_at"] is None:
-                ok = False
-                evidence.append({"kind": "invitation_not_sent", **ref})
+        dues = []
+        for m in self.council_meetings:
+            if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) > self.now:
                 continue
-            sent = m["invitation_sent_at"].replace(tzinfo=UTC).astimezone(TIMEZONE).date()
-            late = workdays.working_days_late(sent, day, notice, days_off)
-            if late:
-                ok = False
-                evidence.append({"kind": "invitation_late", **ref, "sent": _iso(sent), "days_late": late})
-            else:
-                evidence.append({"kind": "invitation_on_time", **ref, "sent": _iso(sent)})
-        return (PASS if ok else FAIL), evidence
+            deadline = workdays.invitation_deadline(m["starts_at"].date(), notice, days_off)
+            done_at, facts = self._invited(m)
+            facts.update(_meeting_ref(m), deadline=_iso(deadline))
+            if done_at is not None:
+                facts["sent"] = _iso(done_at.date())
+                late = workdays.working_days_late(done_at.date(), m["starts_at"].date(), notice, days_off)
+                if late:
+                    facts["days_late"] = late  # working days
+            dues.append(self.due("invitation-notice", f"meeting:{m['id']}", end_of_day(deadline), ROLE_SECRETARY,
+                                 "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        if not self.held_council and not dues:
+            return self._no_meetings()
+        status, dues, evidence = self.from_dues(dues)
+        if status != FAIL and self.year_over and not self.held_council:
+            return FAIL, dues, evidence + [{"kind": "no_meetings_held", "year": self.year}]
+        return status, dues, evidence
 
     def rule_records(self):
+        """Art. 7.7-7.8, 10.2: members attended (the model's quorum), decisions adopted by consensus,
+        signed by the chair and a copy distributed to each member; minutes, the participants' list and
+        the audio recording archived — within the model's working days of the meeting."""
         if not self.held_council:
             return self._no_meetings()
-        evidence, ok = [], True
+        quorum = self.model.param("quorum_percent")
+        days = self.model.param("records_working_days")
+        dues = []
         for m in self.held_council:
+            day = m["starts_at"].date()
             ref = _meeting_ref(m)
-            problems = 0
-            if m["id"] not in self.facts["minutes"]:
-                problems += 1
-                evidence.append({"kind": "minutes_missing", **ref})
-            if not self.facts["present"].get(m["id"]):
-                problems += 1
-                evidence.append({"kind": "participants_missing", **ref})
+            problems, times = [], []
+            minutes_at = self.facts["minutes"].get(m["id"])
+            if minutes_at is None:
+                problems.append("minutes")
+            else:
+                times.append(utc_naive_to_aware(minutes_at))
+            active = {x["id"] for x in self._active_members(day)}
+            present = {a["member_id"] for a in self.by["attendance"].get(m["id"], []) if a["member_id"] in active}
+            needed = math.ceil(len(active) * quorum / 100) if active else 1
+            if not present:
+                problems.append("participants")
+            elif len(present) < needed:
+                problems.append("quorum")
+            if m["audio_document_id"] is None:
+                problems.append("audio")
             for d in self.by["decisions"].get(m["id"], []):
+                if not d["adopted_by_consensus"]:
+                    problems.append("consensus")
                 if d["signed_by_chair_on"] is None:
-                    problems += 1
-                    evidence.append({"kind": "decision_unsigned", **ref, "decision_id": d["id"],
-                                     "number": d["number"]})
-            if not problems:
-                evidence.append({"kind": "records_complete", **ref,
-                                 "decisions": len(self.by["decisions"].get(m["id"], []))})
-            ok = ok and not problems
-        return (PASS if ok else FAIL), evidence
+                    problems.append("signature")
+                else:
+                    times.append(day_done(d["signed_by_chair_on"]))
+                if d["distributed_at"] is None and d["id"] not in self.facts["distributed"]:
+                    problems.append("distribution")
+                elif d["distributed_at"] is not None:
+                    times.append(utc_naive_to_aware(d["distributed_at"]))
+            facts = {**ref, "present": len(present), "members": len(active), "quorum": needed,
+                     "decisions": len(self.by["decisions"].get(m["id"], []))}
+            if problems:
+                facts["missing"] = sorted(set(problems))
+            due_day = workdays.add_working_days(day, days, self.facts["days_off"])
+            done_at = None if problems else max(times, default=local_naive_to_aware(m["ends_at"]))
+            dues.append(self.due("records", f"meeting:{m['id']}", self.by_day(due_day), ROLE_SECRETARY, "meeting",
+                                 subject_id=m["id"], done_at=done_at, facts=facts))
+        return self.from_dues(dues)
 
     def rule_press_release(self):
+        """Art. 11: after each meeting, a press release with the time of the meeting, who took part,
+        the agenda items and the essence of the discussion, published within 24 hours."""
         if not self.held_council:
             return self._no_meetings()
-        limit = self.model.param("press_release_hours")
-        evidence, ok = [], True
+        hours = self.model.param("press_release_hours")
+        dues = []
         for m in self.held_council:
-            ref = _meeting_ref(m)
             release = self.by["releases"].get(m["id"])
-            if release is None or release["published_at"] is None:
-                ok = False
-                evidence.append({"kind": "press_release_missing", **ref})
-                continue
-            missing = [f for f in ("time_and_place", "participation", "agenda_summary", "discussion_essence")
-                       if not (release[f] or "").strip()]
-            ends_utc = m["ends_at"].replace(tzinfo=TIMEZONE).astimezone(UTC).replace(tzinfo=None)
-            hours = round((release["published_at"] - ends_utc).total_seconds() / 3600, 1)
-            if missing:
-                ok = False
-                evidence.append({"kind": "press_release_incomplete", **ref, "missing": missing})
-            if hours > limit:
-                ok = False
-                evidence.append({"kind": "press_release_late", **ref, "hours": hours, "limit": limit})
-            elif not missing:
-                evidence.append({"kind": "press_release_on_time", **ref, "hours": hours, "limit": limit})
-        return (PASS if ok else FAIL), evidence
+            facts = {**_meeting_ref(m), "limit": hours}
+            done_at = None
+            if release is not None and release["published_at"] is not None:
+                missing = release_missing_contents(release)
+                published = utc_naive_to_aware(release["published_at"])
+                facts["hours"] = round((published - local_naive_to_aware(m["ends_at"])).total_seconds() / 3600, 2)
+                if missing:
+                    facts["missing"] = missing
+                else:
+                    done_at = published
+            dues.append(self.due("press-release", f"meeting:{m['id']}", press_release_due(m["ends_at"], hours),
+                                 ROLE_SECRETARY, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        return self.from_dues(dues)
 
     def rule_open_consultations(self):
+        """Art. 8.5: an open consultation meeting in each half-year (the model's period)."""
         months = self.model.param("consultation_interval_months")
         consultations = [m for m in self.held if m["kind"] == "open_consultation"]
-        evidence, status = [], PASS
-        for start, end in periods(self.year, months):
+        dues = []
+        for start, end in months_of(self.year, months):
             inside = [m for m in consultations if start <= m["starts_at"].date() <= end]
-            if inside:
-                evidence += [{"kind": "consultation_held", **_meeting_ref(m), "period_start": _iso(start),
-                              "period_end": _iso(end)} for m in inside]
-            elif self._due(end):
-                status = FAIL
-                evidence.append({"kind": "consultation_missing", "period_start": _iso(start), "period_end": _iso(end)})
-            else:
-                if status == PASS:
-                    status = NOT_YET_DUE
-                evidence.append({"kind": "period_not_ended", "period_start": _iso(start), "period_end": _iso(end)})
-        return status, evidence
+            first = inside[0] if inside else None
+            dues.append(self.due("open-consultations", period_key(start, end), self.by_day(end), ROLE_CHAIR,
+                                 "half_year" if months == 6 else "period", period_start=start, period_end=end,
+                                 done_at=local_naive_to_aware(first["starts_at"]) if first else None,
+                                 done_record={"kind": "meeting", "id": first["id"]} if first else None,
+                                 facts=_meeting_ref(first) if first else {}))
+        return self.from_dues(dues)
 
-    # the plan
+    # -- the plan
+    def _plan_due(self) -> datetime:
+        """The plan of the year approved by the date the Ministry sets in the model (31 March)."""
+        month, day = self.model.param("plan_approval_due_month"), self.model.param("plan_approval_due_day")
+        while True:
+            try:
+                return self.by_day(date(self.year, month, day))
+            except ValueError:
+                day -= 1
+
     def rule_plan_approved(self):
+        """Art. 6.7, 8.4: the year's plan approved at a council meeting, by the model's date."""
         at_meeting = [v for v in self.approved if v["approved_meeting_id"]]
+        facts, done_at, record = {"year": self.year}, None, None
         if at_meeting:
             v = at_meeting[0]
-            return PASS, [{"kind": "plan_approved", "plan_id": v["plan_id"], "version": v["number"],
-                           "date": _iso(v["approved_on"]), "meeting_id": v["approved_meeting_id"],
-                           "decision_id": v["approved_decision_id"]}]
-        if self.approved:
+            done_at = day_done(v["approved_on"])
+            record = {"kind": "plan", "id": v["plan_id"]}
+            facts.update(plan_id=v["plan_id"], version=v["number"], date=_iso(v["approved_on"]),
+                         meeting_id=v["approved_meeting_id"], decision_id=v["approved_decision_id"])
+        elif self.approved:
             v = self.approved[0]
-            return FAIL, [{"kind": "plan_approved_without_meeting", "plan_id": v["plan_id"], "version": v["number"],
-                           "date": _iso(v["approved_on"])}]
-        versions = self.by["versions"].get(self.mid, [])
-        evidence = [{"kind": "plan_draft", "plan_id": versions[0]["plan_id"], "year": self.year}] if versions else \
-            [{"kind": "plan_missing", "year": self.year}]
-        return (FAIL if self.year_over else NOT_YET_DUE), evidence
+            facts.update(plan_id=v["plan_id"], version=v["number"], date=_iso(v["approved_on"]),
+                         without_meeting=True)
+        elif self.year_versions:
+            facts.update(plan_id=self.year_versions[0]["plan_id"], draft=True)
+        else:
+            facts["no_plan"] = True
+        dues = [self.due("plan-approved", str(self.year), self._plan_due(), ROLE_CHAIR, "plan",
+                         subject_id=facts.get("plan_id"), done_at=done_at, done_record=record, facts=facts)]
+        return self.from_dues(dues)
 
     def _version_in_force(self):
         return self.approved[-1] if self.approved else None
 
     def rule_plan_complete(self):
+        """Art. 8.2-8.3: every item of the plan in force has an intensity, activities, responsible
+        institutions, a deadline and a measurable indicator."""
         version = self._version_in_force()
         if version is None:
-            return (FAIL if self.year_over else NOT_YET_DUE), [{"kind": "no_approved_plan", "year": self.year}]
+            dues = [self.due("plan-complete", str(self.year), self._plan_due(), ROLE_COORDINATION, "plan",
+                             facts={"year": self.year, "no_plan": True})]
+            return self.from_dues(dues)
         items = self.by["items"].get(version["id"], [])
-        evidence, ok = [], True
         if not items:
-            return FAIL, [{"kind": "plan_empty", "plan_id": version["plan_id"], "version": version["number"]}]
+            return FAIL, [], [{"kind": "plan_empty", "plan_id": version["plan_id"], "version": version["number"]}]
+        evidence, ok = [], True
         for item in items:
             activities = self.by["activities"].get(item["id"], [])
             indicators = self.by["indicators"].get(item["id"], [])
@@ -593,99 +877,147 @@ class _Council:
         if ok:
             evidence.append({"kind": "plan_items_complete", "plan_id": version["plan_id"],
                              "version": version["number"], "items": len(items)})
-        return (PASS if ok else FAIL), evidence
-
-    def rule_plan_reviewed(self):
-        consultations = [m for m in self.held if m["kind"] == "open_consultation"]
-        if not consultations:
-            return NOT_YET_DUE, [{"kind": "no_consultations", "year": self.year}]
-        versions = self.by["versions"].get(self.mid, [])
-        evidence, status = [], PASS
-        for c in consultations:
-            after = [m for m in self.held_council if m["starts_at"] > c["starts_at"]]
-            ref = {"consultation_id": c["id"], "consultation_date": _iso(c["starts_at"].date()),
-                   "meeting_id": c["id"], "title": c["title"]}
-            if not after:
-                if status == PASS:
-                    status = NOT_YET_DUE
-                evidence.append({"kind": "review_pending", **ref})
-                continue
-            nxt = after[0]
-            reviewed = [v for v in versions if v["status"] in APPROVED and (
-                v["approved_meeting_id"] == nxt["id"] or v["consultation_meeting_id"] == c["id"]
-                and v["approved_meeting_id"] is not None)]
-            if reviewed:
-                evidence.append({"kind": "plan_reviewed", **ref, "review_meeting_id": nxt["id"],
-                                 "review_date": _iso(nxt["starts_at"].date()), "version": reviewed[0]["number"],
-                                 "plan_id": reviewed[0]["plan_id"]})
-            else:
-                status = FAIL
-                evidence.append({"kind": "plan_not_reviewed", **ref, "review_meeting_id": nxt["id"],
-                                 "review_date": _iso(nxt["starts_at"].date())})
-        return status, evidence
-
-    def rule_monthly_monitoring(self):
-        start = self._plan_start()
-        if start is None:
-            return (FAIL if self.year_over else NOT_YET_DUE), [{"kind": "no_plan_in_force", "year": self.year}]
-        months = self.model.param("monitoring_interval_months")
-        monitoring = [m for m in self.held if m["kind"] == "secretariat_monitoring"]
-        evidence, status, met = [], PASS, 0
-        for p_start, p_end in periods(self.year, months):
-            if p_end < start:
-                continue
-            inside = [m for m in monitoring if p_start <= m["starts_at"].date() <= p_end]
-            if inside:
-                met += 1
-                continue
-            if self._due(p_end):
-                status = FAIL
-                evidence.append({"kind": "monitoring_missing", "period_start": _iso(p_start),
-                                 "period_end": _iso(p_end)})
-            elif p_start <= self.as_of and status == PASS:
-                status = NOT_YET_DUE
-        evidence.insert(0, {"kind": "monitoring_held", "count": len(monitoring), "periods": met,
-                            "since": _iso(start)})
-        return status, evidence
-
-    def rule_monitoring_report(self):
-        start = self._plan_start()
-        if start is None:
-            return (FAIL if self.year_over else NOT_YET_DUE), [{"kind": "no_plan_in_force", "year": self.year}]
-        months = self.model.param("monitoring_report_interval_months")
-        reports = [r for r in self.by["reports"].get(self.mid, []) if r["kind"] == "monitoring"
-                   and r["status"] in REPORT_APPROVED]
-        evidence, status = [], PASS
-        for p_start, p_end in periods(self.year, months):
-            if p_end < start:
-                continue
-            inside = [r for r in reports if p_start <= r["period_end"] <= p_end]
-            if inside:
-                evidence += [{"kind": "report_approved", "report_id": r["id"], "period_start": _iso(r["period_start"]),
-                              "period_end": _iso(r["period_end"]), "date": _iso(r["approved_at"])} for r in inside]
-            elif self._due(p_end):
-                status = FAIL
-                evidence.append({"kind": "report_missing", "period_start": _iso(p_start), "period_end": _iso(p_end)})
-            elif status == PASS:
-                status = NOT_YET_DUE
-                evidence.append({"kind": "period_not_ended", "period_start": _iso(p_start), "period_end": _iso(p_end)})
-        return status, evidence
+        return (PASS if ok else FAIL), [], evidence
 
     def rule_plan_published(self):
-        version = self._version_in_force()
-        if version is None:
-            return (FAIL if self.year_over else NOT_YET_DUE), [{"kind": "no_approved_plan", "year": self.year}]
-        return PASS, [{"kind": "plan_public", "plan_id": version["plan_id"], "version": version["number"],
-                       "date": _iso(version["approved_on"]), "public": True}]
+        """Roadmap: the approved plan is published (on the municipality's official website; every
+        member institution publishes it on its own) within the model's days of its approval."""
+        first = self.approved[0] if self.approved else None
+        if first is None:
+            dues = [self.due("plan-published", str(self.year), self._plan_due()
+                             + timedelta(days=self.model.param("plan_publication_days")), ROLE_SECRETARY, "plan",
+                             facts={"year": self.year, "no_plan": True})]
+            return self.from_dues(dues)
+        published = [v for v in self.year_versions if v["published_on"] is not None]
+        done = published[0] if published else None
+        due_day = first["approved_on"] + timedelta(days=self.model.param("plan_publication_days"))
+        facts = {"plan_id": first["plan_id"], "version": first["number"], "date": _iso(first["approved_on"])}
+        if done:
+            facts.update(published=_iso(done["published_on"]), url=done["published_url"])
+        dues = [self.due("plan-published", str(self.year), self.by_day(due_day), ROLE_SECRETARY, "plan",
+                         subject_id=first["plan_id"], done_at=day_done(done["published_on"]) if done else None,
+                         facts=facts)]
+        return self.from_dues(dues)
+
+    def rule_plan_reviewed(self):
+        """Art. 8.5: after each open consultation, the next council meeting reviews the plan: a
+        revision approved there, or a decision of that meeting that reviewed (and may confirm) it."""
+        consultations = [m for m in self.held if m["kind"] == "open_consultation"]
+        if not consultations:
+            evidence = [{"kind": "no_consultations", "year": self.year}]
+            return (FAIL if self.year_over else NOT_YET_DUE), [], evidence
+        council_after = [m for m in self.meetings + self.later_meetings if m["kind"] in COUNCIL_KINDS
+                         and m["status"] != "cancelled"]
+        versions = self.by["versions"].get(self.mid, [])
+        months = self.model.param("consultation_interval_months")
+        dues = []
+        for c in consultations:
+            after = [m for m in council_after if m["starts_at"] > c["starts_at"]]
+            held_after = [m for m in after if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) <= self.now]
+            nxt = after[0] if after else None
+            if nxt is not None:
+                due_at = end_of_day(nxt["starts_at"].date())
+            else:  # no meeting scheduled yet: at the latest by the next consultation
+                d = c["starts_at"].date()
+                month = d.month - 1 + months
+                due_at = end_of_day(date(d.year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
+            reviewed_at, review_meeting, version_no = None, None, None
+            for m in held_after:
+                approving = [v for v in versions if v["status"] in APPROVED_VERSION
+                             and v["approved_meeting_id"] == m["id"]]
+                confirming = [d for d in self.by["decisions"].get(m["id"], []) if d["reviews_plan"]]
+                if approving or confirming:
+                    reviewed_at, review_meeting = local_naive_to_aware(m["starts_at"]), m
+                    version_no = approving[0]["number"] if approving else None
+                    break
+            facts = {"consultation_id": c["id"], "consultation_date": _iso(c["starts_at"].date()),
+                     "meeting_id": c["id"], "title": c["title"]}
+            if nxt is not None:
+                facts.update(next_meeting_id=nxt["id"], next_date=_iso(nxt["starts_at"].date()))
+            if review_meeting is not None:
+                facts.update(review_meeting_id=review_meeting["id"],
+                             review_date=_iso(review_meeting["starts_at"].date()), version=version_no)
+            dues.append(self.due("plan-reviewed", f"consultation:{c['id']}", due_at, ROLE_SECRETARY, "consultation",
+                                 subject_id=c["id"], done_at=reviewed_at,
+                                 done_record={"kind": "meeting", "id": review_meeting["id"]} if review_meeting
+                                 else None, facts=facts))
+        return self.from_dues(dues)
+
+    def rule_monthly_monitoring(self):
+        """Art. 9.2: the Coordination Secretariat meets at least every month (the model's period)."""
+        months = self.model.param("monitoring_interval_months")
+        monitoring = [m for m in self.held if m["kind"] == "secretariat_monitoring"]
+        dues = []
+        for start, end in months_of(self.year, months):
+            inside = [m for m in monitoring if start <= m["starts_at"].date() <= end]
+            first = inside[0] if inside else None
+            dues.append(self.due("monthly-monitoring", period_key(start, end), self.by_day(end), ROLE_COORDINATION,
+                                 "month" if months == 1 else "period", period_start=start, period_end=end,
+                                 done_at=local_naive_to_aware(first["starts_at"]) if first else None,
+                                 done_record={"kind": "meeting", "id": first["id"]} if first else None,
+                                 facts=_meeting_ref(first) if first else {}))
+        return self.from_dues(dues)
+
+    def rule_monitoring_report(self):
+        """Art. 8.6: a monitoring report in the standard format, approved by the chair, for each period,
+        within the model's days of the period's end."""
+        months = self.model.param("monitoring_report_interval_months")
+        days = self.model.param("report_due_days")
+        reports = [r for r in self.by["reports"].get(self.mid, []) if r["kind"] == "monitoring"
+                   and r["status"] in REPORT_APPROVED and r["approved_at"] is not None]
+        dues = []
+        for start, end in months_of(self.year, months):
+            inside = sorted((r for r in reports if start <= r["period_end"] <= end and r["period_start"] <= end),
+                            key=lambda r: r["approved_at"])
+            first = inside[0] if inside else None
+            facts = {}
+            if first:
+                facts = {"report_id": first["id"], "date": _iso(first["approved_at"].date()),
+                         "report_start": _iso(first["period_start"]), "report_end": _iso(first["period_end"])}
+            dues.append(self.due("monitoring-report", period_key(start, end), self.by_day(end + timedelta(days=days)),
+                                 ROLE_CHAIR, "report", period_start=start, period_end=end,
+                                 subject_id=first["id"] if first else None,
+                                 done_at=utc_naive_to_aware(first["approved_at"]) if first else None,
+                                 done_record={"kind": "report", "id": first["id"]} if first else None, facts=facts))
+        return self.from_dues(dues)
 
     def rule_council_informed(self):
+        """Art. 5.2.d: the chair informs the Municipal Council about the council's work at least once a
+        year: a session of the Municipal Council (its date and decision or minute number)."""
         required = self.model.param("council_informed_per_year")
-        yearly = [r for r in self.by["reports"].get(self.mid, []) if r["kind"] == "yearly"
-                  and r["status"] in REPORT_APPROVED and r["approved_at"] is not None
-                  and r["approved_at"].year == self.year and r["approved_at"].date() <= self.as_of]
-        evidence = [{"kind": "council_informed", "report_id": r["id"], "date": _iso(r["approved_at"].date()),
-                     "period_start": _iso(r["period_start"]), "period_end": _iso(r["period_end"])} for r in yearly]
-        if len(yearly) >= required:
-            return PASS, evidence
-        evidence.append({"kind": "council_not_informed", "year": self.year, "required": required})
-        return (FAIL if self.year_over else NOT_YET_DUE), evidence
+        sessions = sorted(self.by["sessions"].get(self.mid, []), key=lambda s: s["held_on"])
+        done_at = day_done(sessions[required - 1]["held_on"]) if required and len(sessions) >= required else None
+        if not required:
+            done_at = day_done(date(self.year, 1, 1))
+        days_left = (self.year_end - self.now.date()).days
+        at_risk = done_at is None and not self.year_over and days_left <= 31
+        facts = {"year": self.year, "required": required, "count": len(sessions), "at_risk": at_risk}
+        if sessions:
+            s = sessions[-1]
+            facts.update(session_id=s["id"], date=_iso(s["held_on"]), number=s["decision_number"])
+        dues = [self.due("council-informed", str(self.year), end_of_day(self.year_end), ROLE_CHAIR, "year",
+                         period_start=date(self.year, 1, 1), period_end=self.year_end, done_at=done_at,
+                         facts=facts)]
+        status, dues, evidence = self.from_dues(dues)
+        evidence += [{"kind": "council_session", "date": _iso(s["held_on"]), "number": s["decision_number"],
+                      "report": s["report_title"]} for s in sessions]
+        return status, dues, evidence, at_risk and status != PASS
+
+
+RELEASE_CONTENTS = ("time_and_place", "participation", "agenda_summary", "discussion_essence")
+
+
+def release_missing_contents(release) -> list[str]:
+    """Art. 11: the four contents a press release must have. The time of the meeting must name a
+    time (digits), the others must say something (a few words at least)."""
+    get = release.get if isinstance(release, dict) else lambda f: getattr(release, f)
+    missing = []
+    for f in RELEASE_CONTENTS:
+        text = (get(f) or "").strip()
+        if f == "time_and_place":
+            ok = any(ch.isdigit() for ch in text)
+        else:
+            ok = len(text) >= 3
+        if not ok:
+            missing.append(f)
+    return missing

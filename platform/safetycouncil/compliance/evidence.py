@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..council.services import category_label, seat_label
+from ..unified_model import SEAT_INSTITUTION
 
 VERDICT_LABELS = {"pass": _l("Complies"), "fail": _l("Does not comply"), "not_yet_due": _l("Not yet due")}
+# a council as a whole (engine.CouncilResult.status)
+COUNCIL_STATUS_LABELS = {"complies": _l("Complies with every rule"), "on_track": _l("On track: nothing missed so far"),
+                         "at_risk": _l("At risk before the year ends"), "fails": _l("Missed at least one obligation")}
 PLAN_FIELDS = {"intensity": _l("intensity"), "activities": _l("activities"),
                "institutions": _l("responsible institutions"), "deadline": _l("a deadline"),
                "indicator": _l("a measurable indicator")}
@@ -23,6 +27,10 @@ def verdict_label(status: str) -> str:
     return str(VERDICT_LABELS.get(status, status))
 
 
+def council_status_label(status: str) -> str:
+    return str(COUNCIL_STATUS_LABELS.get(status, status))
+
+
 def _d(value) -> str:
     if not value:
         return "—"
@@ -30,6 +38,166 @@ def _d(value) -> str:
         return format_date(date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value)
+
+
+RECORD_PARTS = {"minutes": _l("the minutes"), "participants": _l("the list of participants"),
+                "quorum": _l("the quorum of members present"), "audio": _l("the audio recording"),
+                "consensus": _l("decisions adopted by consensus"), "signature": _l("the chair's signature"),
+                "distribution": _l("a copy of each decision sent to every member")}
+INSTITUTION_KINDS = {"municipality": _l("the municipality"), "police": _l("the State Police"),
+                     "prosecution": _l("the prosecution office")}
+
+
+def _dt(value) -> str:
+    if not value:
+        return "—"
+    try:
+        return format_datetime(datetime.fromisoformat(str(value)), "short")
+    except ValueError:
+        return str(value)
+
+
+def _period_line(item: dict, meeting: str, period: str) -> str | None:
+    """A dated obligation of a rule (``periods.Due.as_evidence``): met, late, missing or pending."""
+    kind, rule = item.get("kind"), item.get("rule")
+    state = kind.removeprefix("period_")
+    due = _d(item.get("due"))
+    if rule == "invitation-notice":
+        if state in ("met", "late"):
+            text = (_("%(meeting)s: invitation with the agenda and materials sent to every member on %(sent)s, "
+                      "deadline %(deadline)s: on time.", meeting=meeting, sent=_d(item.get("sent")),
+                      deadline=_d(item.get("deadline"))) if state == "met" else
+                    _("%(meeting)s: invitation sent on %(sent)s, deadline %(deadline)s: %(days)d working day(s) "
+                      "late.", meeting=meeting, sent=_d(item.get("sent")), deadline=_d(item.get("deadline")),
+                      days=item.get("days_late", 0)))
+            if item.get("recorded_outside"):
+                text += " " + _("Recorded as sent outside the platform, without a list of who received it.")
+            return text
+        reasons = []
+        if item.get("no_agenda"):
+            reasons.append(_("there is no agenda"))
+        if item.get("no_materials"):
+            reasons.append(_("no materials are attached to the agenda"))
+        if item.get("not_sent"):
+            reasons.append(_("no invitation was sent"))
+        if item.get("not_sent_to"):
+            reasons.append(_("not sent to %(n)d member(s): %(names)s", n=item.get("not_sent_count", 0),
+                             names=", ".join(item["not_sent_to"])))
+        if state == "pending":
+            return _("%(meeting)s: the invitation with the agenda and materials is due by %(deadline)s.",
+                     meeting=meeting, deadline=_d(item.get("deadline")))
+        return _("%(meeting)s: deadline %(deadline)s: %(reasons)s.", meeting=meeting,
+                 deadline=_d(item.get("deadline")), reasons="; ".join(reasons) or _("not sent"))
+    if rule == "press-release":
+        if state == "met":
+            return _("%(meeting)s: press release published %(h)s hours after the meeting.", meeting=meeting,
+                     h=format_decimal(item.get("hours")))
+        if state == "late":
+            return _("%(meeting)s: press release published %(h)s hours after the meeting (limit %(limit)d).",
+                     meeting=meeting, h=format_decimal(item.get("hours")), limit=item.get("limit", 0))
+        if state == "pending":
+            return _("%(meeting)s: the press release is due by %(due)s.", meeting=meeting, due=_dt(item.get("due")))
+        if item.get("missing"):
+            return _("%(meeting)s: the press release does not say %(missing)s.", meeting=meeting, missing=", ".join(
+                str(RELEASE_FIELDS.get(f, f)) for f in item["missing"]))
+        return _("%(meeting)s: no press release was published.", meeting=meeting)
+    if rule == "records":
+        if state == "met":
+            return _("%(meeting)s: minutes, participants (%(p)d of %(m)d members), the audio recording and "
+                     "%(n)d decision(s) signed and distributed.", meeting=meeting, p=item.get("present", 0),
+                     m=item.get("members", 0), n=item.get("decisions", 0))
+        if state == "late":
+            return _("%(meeting)s: records completed after their due date, %(due)s.", meeting=meeting, due=due)
+        missing = ", ".join(str(RECORD_PARTS.get(f, f)) for f in item.get("missing", []))
+        if state == "pending":
+            return _("%(meeting)s: due by %(due)s: %(missing)s.", meeting=meeting, due=due, missing=missing)
+        return _("%(meeting)s: missing after %(due)s: %(missing)s.", meeting=meeting, due=due, missing=missing)
+    if rule == "open-consultations":
+        if state == "met":
+            return _("Open consultation %(meeting)s (period %(period)s).", meeting=meeting, period=period)
+        if state == "pending":
+            return _("The period %(period)s has not ended yet.", period=period)
+        return _("No open consultation meeting in %(period)s.", period=period)
+    if rule == "monthly-monitoring":
+        if state == "met":
+            return _("%(period)s: the Coordination Secretariat met (%(meeting)s).", period=period, meeting=meeting)
+        if state == "pending":
+            return _("The period %(period)s has not ended yet.", period=period)
+        return _("No Coordination Secretariat monitoring meeting in %(period)s.", period=period)
+    if rule == "monitoring-report":
+        if state == "met":
+            return _("Monitoring report for %(period)s approved on %(date)s.", period=period, date=_d(item.get("date")))
+        if state == "late":
+            return _("Monitoring report for %(period)s approved on %(date)s, after its due date %(due)s.",
+                     period=period, date=_d(item.get("date")), due=due)
+        if state == "pending":
+            return _("The monitoring report for %(period)s is due by %(due)s.", period=period, due=due)
+        return _("No approved monitoring report for %(period)s (due %(due)s).", period=period, due=due)
+    if rule in ("plan-approved", "plan-complete", "plan-published"):
+        year = item.get("year") or (item.get("date") or "")[:4]
+        if item.get("no_plan"):
+            return (_("No plan for %(year)s has been approved yet; it is due by %(due)s.", year=year, due=due)
+                    if state == "pending" else _("No plan for %(year)s was approved by %(due)s.", year=year, due=due))
+        if rule == "plan-published":
+            if state == "met":
+                return _("Plan approved on %(date)s, published on the official website on %(published)s.",
+                         date=_d(item.get("date")), published=_d(item.get("published")))
+            if state == "late":
+                return _("Plan approved on %(date)s, published on %(published)s, after its due date %(due)s.",
+                         date=_d(item.get("date")), published=_d(item.get("published")), due=due)
+            if state == "pending":
+                return _("The plan approved on %(date)s is to be published on the official website by %(due)s.",
+                         date=_d(item.get("date")), due=due)
+            return _("The plan approved on %(date)s was not recorded as published on the official website by "
+                     "%(due)s.", date=_d(item.get("date")), due=due)
+        if state == "met":
+            return _("Plan version %(v)s approved on %(date)s at a council meeting.", v=item.get("version"),
+                     date=_d(item.get("date")))
+        if state == "late":
+            return _("Plan version %(v)s approved on %(date)s at a council meeting, after its due date %(due)s.",
+                     v=item.get("version"), date=_d(item.get("date")), due=due)
+        if item.get("without_meeting"):
+            return _("Plan version %(v)s approved on %(date)s, but not at a council meeting.", v=item.get("version"),
+                     date=_d(item.get("date")))
+        if item.get("draft"):
+            return _("The plan for %(year)s is still a draft (due %(due)s).", year=year, due=due)
+        return _("The plan for %(year)s is due by %(due)s.", year=year, due=due)
+    if rule == "plan-reviewed":
+        c = _d(item.get("consultation_date"))
+        if state == "met":
+            return _("Open consultation of %(date)s: the plan was reviewed at the council meeting of %(review)s.",
+                     date=c, review=_d(item.get("review_date")))
+        if state == "late":
+            return _("Open consultation of %(date)s: the plan was reviewed only at the council meeting of "
+                     "%(review)s, not at the next one (%(next)s).", date=c, review=_d(item.get("review_date")),
+                     next=_d(item.get("next_date")))
+        if state == "pending":
+            return _("Open consultation of %(date)s: the plan is to be reviewed at the next council meeting "
+                     "(by %(due)s).", date=c, due=due)
+        if item.get("next_date"):
+            return _("Open consultation of %(date)s: the next council meeting, on %(review)s, did not review the "
+                     "plan.", date=c, review=_d(item.get("next_date")))
+        return _("Open consultation of %(date)s: no council meeting reviewed the plan by %(due)s.", date=c, due=due)
+    if rule == "council-informed":
+        if state in ("met", "late"):
+            return _("The Municipal Council was informed at its session of %(date)s (no. %(n)s).",
+                     date=_d(item.get("date")), n=item.get("number") or "—")
+        if state == "pending":
+            return _("The Municipal Council is to be informed by %(due)s.", due=due)
+        return _("The Municipal Council was not informed in %(year)s.", year=item.get("year"))
+    if rule == "meetings-per-year":
+        return _("%(n)d council meeting(s) held in %(year)s; at least %(r)d required.", n=item.get("count", 0),
+                 year=item.get("year"), r=item.get("required", 0))
+    if rule in ("composition", "chair", "coordination-secretariat", "technical-secretariat"):
+        if item.get("category"):
+            label = _("Category (%(c)s) %(label)s", c=item["category"], label=category_label(item["category"]))
+        else:
+            label = seat_label(item.get("seat", ""))
+        if item.get("name") and state == "pending":
+            return _("%(label)s: the mandate of %(name)s ends on %(date)s; nobody follows yet.", label=label,
+                     name=item["name"], date=_d(item.get("date")))
+        return _("%(label)s: empty from %(start)s.", label=label, start=_d(item.get("period_start")))
+    return None
 
 
 def describe(item: dict) -> str:
@@ -50,6 +218,23 @@ def describe(item: dict) -> str:
                                    _("Category (%(c)s) %(label)s has no active member on %(date)s.",
                                      c=item["category"], label=category_label(item["category"]),
                                      date=_d(item["date"]))),
+        "category_gap": lambda: (_("Category (%(c)s) %(label)s had no active member from %(start)s to %(end)s "
+                                   "(always required).", c=item["category"], label=category_label(item["category"]),
+                                   start=_d(item["from"]), end=_d(item["to"])) if item.get("always") else
+                                 _("Category (%(c)s) %(label)s had no active member from %(start)s to %(end)s.",
+                                   c=item["category"], label=category_label(item["category"]),
+                                   start=_d(item["from"]), end=_d(item["to"]))),
+        "seat_gap": lambda: _("%(seat)s: vacant from %(start)s to %(end)s.", seat=seat_label(item["seat"]),
+                              start=_d(item["from"]), end=_d(item["to"])),
+        "seat_wrong_institution": lambda: _("%(seat)s: held by %(name)s from %(start)s to %(end)s, who does not "
+                                            "come from %(institution)s.", seat=seat_label(item["seat"]),
+                                            name=item.get("name") or "—", start=_d(item["from"]), end=_d(item["to"]),
+                                            institution=INSTITUTION_KINDS.get(
+                                                SEAT_INSTITUTION.get(item["seat"], ""), "—")),
+        "at_risk_meetings": lambda: _("At risk: %(m)d council meeting(s) still missing, %(p)d planned, %(d)d days "
+                                      "left in the year.", m=item["missing"], p=item["planned"], d=item["days_left"]),
+        "council_session": lambda: _("Municipal Council session of %(date)s (no. %(n)s): %(report)s.",
+                                     date=_d(item["date"]), n=item.get("number") or "—", report=item.get("report") or ""),
         "composition_complete": lambda: _("Every mandatory category has an active member (%(n)d members on %(date)s).",
                                           n=item["members"], date=_d(item["date"])),
         "seat_vacant": lambda: _("%(seat)s: vacant on %(date)s.", seat=seat_label(item["seat"]),
@@ -128,7 +313,13 @@ def describe(item: dict) -> str:
         "council_not_informed": lambda: _("The Municipal Council was not informed in %(year)d.", year=item["year"]),
     }
     make = messages.get(k)
-    return make() if make else str(k)
+    if make:
+        return make()
+    if k and k.startswith("period_"):
+        line = _period_line(item, meeting, period)
+        if line:
+            return line
+    return str(k)
 
 
 def links(item: dict, slug: str) -> list[tuple[str, str]]:
@@ -136,6 +327,8 @@ def links(item: dict, slug: str) -> list[tuple[str, str]]:
     out = []
     if item.get("meeting_id"):
         out.append((_("Meeting"), url_for("meetings.detail", municipality=slug, meeting_id=item["meeting_id"])))
+    if item.get("review_meeting_id") or item.get("next_meeting_id"):
+        item = {**item, "review_meeting_id": item.get("review_meeting_id") or item.get("next_meeting_id")}
     if item.get("review_meeting_id"):
         out.append((_("Council meeting"), url_for("meetings.detail", municipality=slug,
                                                   meeting_id=item["review_meeting_id"])))
@@ -144,7 +337,8 @@ def links(item: dict, slug: str) -> list[tuple[str, str]]:
     if item.get("public"):
         out.append((_("Public page"), url_for("plans.public_plan", municipality=slug)))
     if item.get("kind") in ("category_empty", "composition_complete", "seat_vacant", "seat_holder",
-                            "chair_not_mayor", "seat_shared", "no_establishment", "establishment"):
+                            "chair_not_mayor", "seat_shared", "no_establishment", "establishment", "category_gap",
+                            "seat_gap", "seat_wrong_institution"):
         out.append((_("Council"), url_for("council.index", municipality=slug)))
     return out
 

@@ -37,6 +37,14 @@ DEFAULT_PARAMETERS = {
     "monitoring_interval_months": 1,       # Art. 9.2: the Coordination Secretariat meets in every such period
     "monitoring_report_interval_months": 6,  # Art. 8.6
     "council_informed_per_year": 1,        # Art. 5.2.d
+    "plan_approval_due_month": 3,          # Art. 6.7, 8.4: the year's plan approved by 31 March
+    "plan_approval_due_day": 31,
+    "plan_publication_days": 15,           # roadmap: published within this many days of approval
+    "records_working_days": 10,            # Art. 10.2: minutes, participants, decisions signed and sent
+    "report_due_days": 30,                 # Art. 8.6: the period's report approved within this many days
+    "quorum_percent": 50,                  # Art. 7.7: share of the members present for a valid meeting
+    "ad_hoc_meetings_count": 0,            # Art. 7.3: 1 = ad hoc meetings count towards Art. 7.2
+    "grace_days": 0,                       # days the Ministry allows after each period's deadline
 }
 PARAMETER_LABELS = {
     "council_meetings_per_year": _l("Council meetings a year (at least)"),
@@ -46,6 +54,14 @@ PARAMETER_LABELS = {
     "monitoring_interval_months": _l("A Coordination Secretariat meeting every ... months"),
     "monitoring_report_interval_months": _l("A monitoring report every ... months"),
     "council_informed_per_year": _l("Reports to the Municipal Council a year (at least)"),
+    "plan_approval_due_month": _l("The year's plan approved by: month"),
+    "plan_approval_due_day": _l("The year's plan approved by: day"),
+    "plan_publication_days": _l("Days to publish the plan after its approval"),
+    "records_working_days": _l("Working days to complete a meeting's records"),
+    "report_due_days": _l("Days after a period's end to approve its monitoring report"),
+    "quorum_percent": _l("Members present for a valid meeting (per cent)"),
+    "ad_hoc_meetings_count": _l("Ad hoc meetings count towards the meetings a year (1 yes, 0 no)"),
+    "grace_days": _l("Days of grace after each period's deadline"),
 }
 DEFAULT_RULES = [{"id": rule_id, "article": article} for rule_id, article, _label in RULES]
 

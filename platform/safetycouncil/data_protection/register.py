@@ -160,7 +160,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "plan_indicators": RECORDS, "plan_funding": RECORDS, "progress_entries": RECORDS, "progress_values": RECORDS,
     "progress_evidence": RECORDS, "monitoring_reports": RECORDS, "consultation_recommendations": RECORDS,
     "survey_waves": RECORDS, "survey_wave_areas": RECORDS, "survey_local_questions": RECORDS,
-    "survey_imports": RECORDS,
+    "survey_imports": RECORDS, "municipal_council_sessions": RECORDS,
     "survey_invitations": CODES,
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching

@@ -67,6 +67,9 @@ class PlanVersion(TenantOwned, Audited, db.Model):
     approved_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     approved_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
     approved_on: Mapped[date | None]
+    # roadmap: the approved plan published on the municipality's official website (day and address)
+    published_on: Mapped[date | None]
+    published_url: Mapped[str | None] = mapped_column(String(500))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

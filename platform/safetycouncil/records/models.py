@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -43,6 +43,9 @@ class Decision(TenantOwned, Audited, db.Model):
     # (the technical secretary recorded the date of the chair's signature on the paper original).
     signature_method: Mapped[str | None] = mapped_column(String(20))
     distributed_at: Mapped[datetime | None]
+    # Art. 8.5: the meeting reviewed the plan after an open consultation by this decision (a review
+    # that confirms the plan unchanged counts as much as a revision approved)
+    reviews_plan: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     versions: Mapped[list["DecisionVersion"]] = relationship(order_by="DecisionVersion.version", lazy="selectin")
