@@ -156,7 +156,7 @@ def test_a_declared_day_off_is_seen_by_the_cached_verdicts(app, in_tenant, munic
         db.session.commit()
         verdict = engine.evaluate_cached([fier], YEAR).results[fier].verdicts["invitation-notice"]
     assert verdict.status == "fail"
-    assert any(e["kind"] == "invitation_late" and e["days_late"] == 1 for e in verdict.evidence)
+    assert any(e["kind"] == "period_late" and e["days_late"] == 1 for e in verdict.evidence)
 
 
 def test_the_public_page_shows_a_change_at_the_next_request(app, in_tenant, client):
