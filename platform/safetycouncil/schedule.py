@@ -15,6 +15,11 @@ SCHEDULE = [
     # Every night: erase citizens' contact details past their retention period (set by the Ministry),
     # and delete municipalities' data archives past their time.
     ("safetycouncil.data_protection.services.nightly_erasure", "45 2 * * *"),
+    # Every morning (the job skips days that are not working days): one digest per person of the
+    # obligations at a lead time or missed yesterday; on Mondays the week's digest for the
+    # Prefectures and the Ministry. Both idempotent (a sent log).
+    ("safetycouncil.obligations.reminders.send_reminders_job", "30 7 * * *"),
+    ("safetycouncil.obligations.reminders.send_weekly_digest_job", "45 7 * * 1"),
 ]
 
 for path, when in SCHEDULE:

@@ -36,6 +36,9 @@ GLOBAL_TABLES = {
     "data_protection_settings",
     # "something changed" tokens per municipality for caching: no data of any municipality
     "data_stamps",
+    # obligations: the Ministry's reminder settings, and the sent log of reminders to people (accounts are
+    # global; a digest may cover several municipalities). Waivers and calendar feeds are tenant-owned.
+    "obligation_settings", "obligation_reminders_sent",
 }
 
 

@@ -21,6 +21,7 @@ def init_api(app) -> None:
     from ..crime_statistics.api import blp as crime_statistics_blp
     from ..documents.api import blp as documents_blp
     from ..meetings.api import blp as meetings_blp
+    from ..obligations.api import blp as obligations_blp
     from ..plans.api import blp as plans_blp
     from ..plans.api import reports_blp
     from ..public.api import blp as public_open_data_blp
@@ -42,7 +43,7 @@ def init_api(app) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blp in (auth_blp, public_blp, municipalities_blp, council_blp, meetings_blp, records_blp, areas_blp,
                 documents_blp, audit_blp, crime_statistics_blp, concerns_blp, risks_blp, plans_blp, reports_blp,
-                public_open_data_blp, compliance_blp, consultation_tables_blp, surveys_blp):
+                public_open_data_blp, compliance_blp, consultation_tables_blp, surveys_blp, obligations_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
     for endpoint, view in list(app.view_functions.items()):

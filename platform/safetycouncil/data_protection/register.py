@@ -135,6 +135,13 @@ REGISTER: tuple[Entry, ...] = (
     Entry("data_archives", _l("Data archives of a municipality"), ("requested_by_id", "storage_key"),
           NAMED, _l("Exporting all of a municipality's data, for a handover or a request to see one's data"),
           PLATFORM, ARCHIVE_RETENTION, ARCHIVE_READERS),
+    Entry("obligation_reminders_sent", _l("Reminders of obligations sent"), ("user_id", "sent_at"),
+          STAFF, _l("Sending each reminder of the council's obligations once, and no more"),
+          PLATFORM, WITH_ACCOUNT, ADMINISTRATORS),
+    Entry("obligation_calendar_feeds", _l("Private calendar addresses of obligations"),
+          ("user_id", "token_hash", "revoked_at"),
+          STAFF, _l("A person's private calendar of the council's obligations"),
+          PLATFORM, UNTIL_USED, NOBODY),
 )
 
 # Why a table holds no personal data.
@@ -164,6 +171,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "survey_invitations": CODES,
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching
+    "obligation_settings": NATIONAL, "obligation_waivers": RECORDS,
 }
 
 

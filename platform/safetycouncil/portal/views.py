@@ -3,6 +3,7 @@ from flask import Blueprint, g, render_template
 from sqlalchemy import func, select
 
 from ..accounts.models import RoleAssignment, User
+from ..accounts.roles import Permission
 from ..areas.models import Area
 from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
@@ -31,7 +32,12 @@ def home():
         "areas": db.session.execute(select(func.count()).select_from(Area)).scalar(),
         "documents": db.session.execute(select(func.count()).select_from(Document)).scalar(),
     }
-    return render_template("portal/home.html", counts=counts, people=people_of(g.municipality.id))
+    work = {}
+    if Permission.MANAGE_RECORDS in g.permissions:  # the secretary's and the chair's work queue
+        from ..obligations.views import work_queue_context
+
+        work = work_queue_context(g.municipality)
+    return render_template("portal/home.html", counts=counts, people=people_of(g.municipality.id), **work)
 
 
 @bp.route("/people")
