@@ -249,3 +249,15 @@ def test_the_ministry_settings_refuse_bad_input_and_keep_it(app, make_user, logi
     prefecture = app.test_client()
     login(prefecture, make_user("prefecture", county="elbasan"))
     assert prefecture.post("/national/obligations/settings", data={"reminder_days": "3"}).status_code == 403
+
+
+def test_the_evidence_of_a_waived_obligation_says_it_was_waived(app, make_user, login, planned_meeting, in_tenant):
+    from safetycouncil.obligations.models import Waiver
+
+    meeting = planned_meeting("elbasan", datetime(2025, 6, 13, 10, 0))
+    with in_tenant("elbasan") as s:
+        s.add(Waiver(rule="invitation-notice", key=f"meeting:{meeting}", reason="Mbledhja u shty pa datë"))
+    web = app.test_client()
+    login(web, make_user("prefecture", county="elbasan"))
+    page = web.get("/prefecture/elbasan/compliance/elbasan/invitation-notice?year=2025").get_data(as_text=True)
+    assert "U fal nga kryetari i këshillit: Mbledhja u shty pa datë" in page

@@ -151,6 +151,11 @@ def _waivers(municipality_ids) -> dict[tuple[int, str, str], Waiver]:
     return {(w.municipality_id, w.rule, w.key): w for w in rows}
 
 
+def waived_keys(municipality_id: int, rule: str) -> dict[str, str]:
+    """The council's active waivers of ``rule``: key -> reason (for the evidence of a verdict)."""
+    return {key: w.reason for (mid, r, key), w in _waivers([municipality_id]).items() if r == rule}
+
+
 def _years(now: datetime, start: date | None, end: date | None) -> list[int]:
     """The years whose dues are read: the ones ``start..end`` spans (at most 3), else the year before
     (its obligations that fall due this year: the second half's report...) and this one."""

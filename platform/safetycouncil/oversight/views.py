@@ -222,8 +222,11 @@ def evidence(slug: str, rule_id: str):
     verdict = evaluation.results[municipality.id].verdicts.get(rule_id)
     if verdict is None:
         abort(404, description=_("This rule is not part of the model in force that year."))
+    from ..obligations.services import waived_keys
+
     return render_template("oversight/evidence.html", municipality=municipality, verdict=verdict,
-                           evaluation=evaluation, describe=describe, links=links, **_common(year))
+                           evaluation=evaluation, describe=describe, links=links,
+                           waived=waived_keys(municipality.id, rule_id), **_common(year))
 
 
 # --- exports --------------------------------------------------------------------------------------
