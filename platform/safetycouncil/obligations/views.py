@@ -4,7 +4,7 @@
   /<municipality>/obligations/waive                tenant (POST, the chair): waive one open obligation
   /<municipality>/obligations/waivers/<id>/withdraw  tenant (POST, the chair): withdraw a waiver
   /<municipality>/obligations/calendar             tenant: the person's private calendar address (create, revoke)
-  /<municipality>/obligations/feed/<token>.ics     public, with the secret token: the council's obligations
+  /<municipality>/obligations/feed/<raw>.ics       public, with the secret token: the council's obligations
   /national/obligations, /prefecture/<county>/obligations   needs attention, at risk this year
   /national/obligations/settings                   national: reminder lead times, escalation (the Ministry)
 
@@ -107,16 +107,16 @@ def calendar_page():
             return redirect(url_for("obligations.calendar_page"))
         token = calendar.create(current_user.id)
         db.session.commit()
-        new_url = url_for("obligations.feed", token=token, _external=True)
+        new_url = url_for("obligations.feed", raw=token, _external=True)
     feed = calendar.active_feed(current_user.id)
     return render_template("obligations/calendar.html", feed=feed, new_url=new_url, own_role=own_role)
 
 
-@bp.route(f"{T}/feed/<token>.ics")
+@bp.route(f"{T}/feed/<raw>.ics")
 @scope("public")
-def feed(token: str):
+def feed(raw: str):
     """The council's obligations as iCalendar, for the holder of the secret address."""
-    row = calendar.feed_for_token(token)
+    row = calendar.feed_for_token(raw)
     if row is None or not calendar.still_allowed(row.user_id, g.municipality.id):
         abort(404)
     obligations = services.obligations_of(g.municipality.id)
