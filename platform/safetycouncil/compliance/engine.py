@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import and_, func, or_, select
 
 from .. import timeutil, workdays
-from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
+from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution, MunicipalCouncilSession
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting
 from ..plans.models import (
@@ -54,7 +54,7 @@ from ..unified_model import (
     REPORT_APPROVED,
     SEAT_INSTITUTION,
 )
-from .models import ComplianceModelVersion, MunicipalCouncilSession
+from .models import ComplianceModelVersion
 from .periods import (
     LATE,
     MET,
