@@ -53,6 +53,7 @@ from ..unified_model import (
     COUNCIL_KINDS,
     REPORT_APPROVED,
     SEAT_INSTITUTION,
+    press_release_missing,
 )
 from .models import ComplianceModelVersion
 from .periods import (
@@ -782,7 +783,7 @@ class _Council:
             facts = {**_meeting_ref(m), "limit": hours}
             done_at = None
             if release is not None and release["published_at"] is not None:
-                missing = release_missing_contents(release)
+                missing = press_release_missing(release)
                 published = utc_naive_to_aware(release["published_at"])
                 facts["hours"] = round((published - local_naive_to_aware(m["ends_at"])).total_seconds() / 3600, 2)
                 if missing:
@@ -1002,22 +1003,3 @@ class _Council:
         evidence += [{"kind": "council_session", "date": _iso(s["held_on"]), "number": s["decision_number"],
                       "report": s["report_title"]} for s in sessions]
         return status, dues, evidence, at_risk and status != PASS
-
-
-RELEASE_CONTENTS = ("time_and_place", "participation", "agenda_summary", "discussion_essence")
-
-
-def release_missing_contents(release) -> list[str]:
-    """Art. 11: the four contents a press release must have. The time of the meeting must name a
-    time (digits), the others must say something (a few words at least)."""
-    get = release.get if isinstance(release, dict) else lambda f: getattr(release, f)
-    missing = []
-    for f in RELEASE_CONTENTS:
-        text = (get(f) or "").strip()
-        if f == "time_and_place":
-            ok = any(ch.isdigit() for ch in text)
-        else:
-            ok = len(text) >= 3
-        if not ok:
-            missing.append(f)
-    return missing

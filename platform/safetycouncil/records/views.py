@@ -45,7 +45,6 @@ def _records_helpers():
     """For the meeting page's records section (records/_meeting_section.html) and these pages."""
     return {"records_summary": services.records_summary, "records_duration": services.format_duration,
             "records_meeting_time": services.format_meeting_time, "records_meeting_url": meeting_url,
-            "records_press_hours": services.PRESS_RELEASE_HOURS,
             "records_when": services.format_when, "records_hours": services.format_hours}
 
 
