@@ -307,7 +307,8 @@ def _check_text(text: str) -> str:
 
 
 def create_decision(meeting: Meeting, *, number: str | None, title: str, text: str,
-                    adopted_by_consensus: bool = True, user_id: int | None) -> Decision:
+                    adopted_by_consensus: bool = True, reviews_plan: bool = False,
+                    user_id: int | None) -> Decision:
     """Record a decision of a council meeting (Art. 7.7); its text is version 1.
 
     An empty ``number`` takes the suggested next number.
@@ -330,7 +331,7 @@ def create_decision(meeting: Meeting, *, number: str | None, title: str, text: s
     if errors:
         raise ValidationFailed(errors)
     decision = Decision(meeting_id=meeting.id, number=values["number"], title=values["title"],
-                        adopted_by_consensus=bool(adopted_by_consensus))
+                        adopted_by_consensus=bool(adopted_by_consensus), reviews_plan=bool(reviews_plan))
     db.session.add(decision)
     try:
         db.session.flush()
@@ -354,7 +355,7 @@ def _refuse_if_signed(decision: Decision, key: str = "text") -> None:
 
 def update_decision(decision: Decision, *, number: str | None = None, title: str | None = None,
                     text: str | None = None, adopted_by_consensus: bool | None = None,
-                    user_id: int | None) -> Decision:
+                    reviews_plan: bool | None = None, user_id: int | None) -> Decision:
     """Change an unsigned decision; a changed text is kept as a new version (earlier ones stay)."""
     _refuse_if_signed(decision)
     errors: dict[str, str] = {}
@@ -376,6 +377,8 @@ def update_decision(decision: Decision, *, number: str | None = None, title: str
         decision.title = values["title"]
     if adopted_by_consensus is not None:
         decision.adopted_by_consensus = bool(adopted_by_consensus)
+    if reviews_plan is not None:
+        decision.reviews_plan = bool(reviews_plan)
     if "text" in values and values["text"] != decision.current_text:
         latest = decision.versions[-1].version if decision.versions else 0
         db.session.add(DecisionVersion(decision_id=decision.id, version=latest + 1, text=values["text"],
