@@ -77,9 +77,14 @@ def create_model_version(valid_from, parameters: dict, rules: list[dict], *, not
         if not 0 <= value <= 366:
             errors[f"param_{name}"] = _("Enter a whole number from 0 to 366.")
         clean_params[name] = value
-    for name in ("consultation_interval_months", "monitoring_interval_months", "monitoring_report_interval_months"):
+    for name in ("consultation_interval_months", "monitoring_interval_months", "monitoring_report_interval_months",
+                 "plan_approval_due_month"):
         if not errors.get(f"param_{name}") and not 1 <= clean_params[name] <= 12:
             errors[f"param_{name}"] = _("Enter a number of months from 1 to 12.")
+    for name, low, high in (("plan_approval_due_day", 1, 31), ("quorum_percent", 0, 100),
+                            ("ad_hoc_meetings_count", 0, 1)):
+        if not errors.get(f"param_{name}") and not low <= clean_params[name] <= high:
+            errors[f"param_{name}"] = _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
     clean_rules = []
     for rule in rules:
         if rule.get("id") in RULE_IDS and rule["id"] not in {r["id"] for r in clean_rules}:

@@ -32,7 +32,7 @@ from ..accounts.models import RoleAssignment
 from ..areas.models import Area
 from ..compliance import charts, engine, services
 from ..compliance.evidence import council_status_label, describe, headline_sentence, links, verdict_label
-from ..compliance.rules import DEFAULT_ARTICLES, PARAMETER_LABELS, RULE_IDS, rule_label
+from ..compliance.rules import DEFAULT_ARTICLES, JUDGEMENT_NOTE, PARAMETER_LABELS, RULE_IDS, RULE_JUDGEMENT, rule_label
 from ..council.models import Institution
 from ..errors import ValidationFailed
 from ..exports import ExportDocument, Section, Table, build_pdf, safe_filename
@@ -448,6 +448,7 @@ def model():
     current = engine.model_for(this_year)
     return render_template("oversight/model.html", versions=versions, in_use=in_use, current=current,
                            errors=errors, parameter_labels=PARAMETER_LABELS, rule_ids=RULE_IDS,
+                           judgement=RULE_JUDGEMENT, judgement_note=JUDGEMENT_NOTE,
                            form=request.form if request.method == "POST" else None, **_common(this_year))
 
 
