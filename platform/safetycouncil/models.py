@@ -8,6 +8,7 @@ from .council.models import (  # noqa: F401
     CouncilMember,
     CouncilSeat,
     Institution,
+    MunicipalCouncilSession,
 )
 from .crime_statistics.models import CrimeCount, CrimeStatisticsSettings, CrimeStatisticsUpload, OffenceCategory  # noqa: F401
 from .documents.models import Document  # noqa: F401
@@ -30,7 +31,7 @@ from .plans.models import (  # noqa: F401
     ProgressEvidence,
     ProgressValue,
 )
-from .compliance.models import ComplianceModelVersion, ComplianceSnapshot, MunicipalCouncilSession  # noqa: F401
+from .compliance.models import ComplianceModelVersion, ComplianceSnapshot  # noqa: F401
 from .consultation_tables.models import (  # noqa: F401
     ConsultationParticipant,
     ConsultationRecommendation,

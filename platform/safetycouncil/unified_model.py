@@ -30,12 +30,38 @@ SEAT_INSTITUTION = {
 
 
 def parameters(year: int | None = None) -> dict:
-    """The numbers of the model version in force in ``year`` (default: this year in Albania)."""
+    """The numbers of the model version in force in ``year`` (default: this year in Albania); read
+    once per year and request (or application context)."""
+    from flask import g, has_app_context
+
     from .compliance.engine import model_for
     from .compliance.rules import DEFAULT_PARAMETERS
 
-    model = model_for(year or local_today().year)
-    return {**DEFAULT_PARAMETERS, **{k: v for k, v in model.parameters.items() if k in DEFAULT_PARAMETERS}}
+    year = year or local_today().year
+    memo = g.setdefault("_kvsp_model_parameters", {}) if has_app_context() else {}
+    if year not in memo:
+        model = model_for(year)
+        memo[year] = {**DEFAULT_PARAMETERS,
+                      **{k: v for k, v in model.parameters.items() if k in DEFAULT_PARAMETERS}}
+    return memo[year]
+
+
+# Art. 11: what a press release must say
+PRESS_RELEASE_CONTENTS = ("time_and_place", "participation", "agenda_summary", "discussion_essence")
+
+
+def press_release_missing(values) -> list[str]:
+    """Art. 11: the contents a press release lacks. The time of the meeting must name a time (digits);
+    the others must say something (a few characters at least). The publishing form, the API and the
+    compliance rule all read this."""
+    get = values.get if isinstance(values, dict) else (lambda f: getattr(values, f))
+    missing = []
+    for key in PRESS_RELEASE_CONTENTS:
+        text = (get(key) or "").strip()
+        ok = any(ch.isdigit() for ch in text) if key == "time_and_place" else len(text) >= 3
+        if not ok:
+            missing.append(key)
+    return missing
 
 
 def parameter(name: str, year: int | None = None) -> int:

@@ -40,7 +40,7 @@ def test_a_ministry_user_filters_opens_evidence_and_downloads_the_matrix(page, a
     cell.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Coordination Secretariat: municipality, police, "
                                                               "prosecution")
-    expect(page.get_by_text("Coordination Secretariat: police: vacant on")).to_be_visible()
+    expect(page.get_by_text("Coordination Secretariat: police: vacant from")).to_be_visible()
     expect(page.locator(".verdict-fail")).to_contain_text("Does not comply")
 
     page.go_back()

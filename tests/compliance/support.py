@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from safetycouncil.compliance.models import MunicipalCouncilSession
+from safetycouncil.council.models import MunicipalCouncilSession
 from safetycouncil.council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
 from safetycouncil.documents.models import Document
 from safetycouncil.meetings.models import AgendaItem, AgendaMaterial, Attendance, Meeting

@@ -1,4 +1,4 @@
-"""The demo councils: every municipality, quickly, once; shared institutions exist once per county;
+"""The demo councils: every municipality, once; shared institutions exist once per county;
 Elbasan is complete; the lagging councils show their gaps."""
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ def _load(app) -> float:
         return time.perf_counter() - started
 
 
-def test_the_demo_loads_every_council_quickly_and_only_once(app):
-    assert _load(app) < 5
+def test_the_demo_loads_every_council_once(app):
+    """Loading twice creates nothing the second time (its speed is measured by scripts/benchmark.py,
+    not asserted here: a loaded machine would make a timing assertion fail for no fault)."""
+    _load(app)
     with app.app_context(), read_across_tenants():
         members = db.session.execute(select(func.count()).select_from(CouncilMember)).scalar()
         institutions = db.session.execute(select(func.count()).select_from(Institution)).scalar()

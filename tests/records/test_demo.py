@@ -7,7 +7,7 @@ from safetycouncil.extensions import db
 from safetycouncil.municipalities.models import Municipality
 from safetycouncil.records import demo
 from safetycouncil.records.models import Decision, DecisionVersion, MinutesVersion, PressRelease
-from safetycouncil.records.services import PRESS_RELEASE_HOURS
+PRESS_RELEASE_HOURS = 24  # Art. 11, version 1 of the model
 from safetycouncil.tenancy import read_across_tenants
 from safetycouncil.timeutil import utcnow
 

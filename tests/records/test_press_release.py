@@ -6,7 +6,7 @@ import pytest
 
 from safetycouncil.extensions import db
 from safetycouncil.records.models import MinutesVersion, PressRelease
-from safetycouncil.records.services import PRESS_RELEASE_HOURS
+PRESS_RELEASE_HOURS = 24  # Art. 11, version 1 of the model
 from safetycouncil.tenancy import tenant
 
 from .support import add_agenda, add_attendance, add_meeting, add_member
@@ -96,11 +96,17 @@ def test_the_web_form_names_what_is_missing(app, client, make_user, login, in_te
     url = f"/elbasan/meetings/{meeting_id}/press-release"
     page = client.get(url).get_data(as_text=True)
     assert "Gazment Bardhi" in page and "Miratimi i planit vendor" in page
-    refused = client.post(url, data={"action": "publish", "title": "Njoftim", "time_and_place": "x",
-                                     "participation": "y", "agenda_summary": "z", "discussion_essence": ""})
+    refused = client.post(url, data={"action": "publish", "title": "Njoftim", "time_and_place": "10:00, bashkia",
+                                     "participation": "Anëtarët", "agenda_summary": "Plani vendor",
+                                     "discussion_essence": ""})
     assert refused.status_code == 422
     body = refused.get_data(as_text=True)
     assert "Missing: essence of the discussion" in body and "Write the essence of the discussion." in body
+    # Art. 11: "the time of the meeting": a place without a time is not one
+    no_time = client.post(url, data={"action": "publish", "title": "Njoftim", "time_and_place": "në bashki",
+                                     "participation": "Anëtarët", "agenda_summary": "Plani vendor",
+                                     "discussion_essence": "U diskutua plani"})
+    assert no_time.status_code == 422 and "with its time" in no_time.get_data(as_text=True)
     saved = client.post(url, data={"action": "save", "title": "Njoftim", "time_and_place": "x",
                                    "participation": "y", "agenda_summary": "z", "discussion_essence": ""})
     assert saved.status_code == 302

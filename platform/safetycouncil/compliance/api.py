@@ -56,7 +56,7 @@ def _year(value) -> int:
 def _verdicts(result, with_evidence: bool) -> dict:
     out = {}
     for rule_id, v in result.verdicts.items():
-        entry = {"verdict": v.status, "article": v.article}
+        entry = {"verdict": v.status, "article": v.article, "at_risk": v.at_risk}
         if with_evidence:
             entry["evidence"] = [{**item, "message": describe(item)} for item in v.evidence]
         out[rule_id] = entry
@@ -89,10 +89,12 @@ class ComplianceList(MethodView):
             if rule and result.verdicts[rule].status != "fail":
                 continue
             councils.append({"municipality": m.slug, "name": m.name, "county": m.county.slug, "score": result.score,
-                             "complies": result.complies, "rules": _verdicts(result, False)})
-        return {"year": year, "as_of": evaluation.as_of.isoformat(), "model_version": evaluation.model.number,
-                "councils": len(municipalities), "complying": sum(c["complies"] for c in councils) if not rule
-                else evaluation.complying, "pass_rates": evaluation.rule_pass_rates(), "items": councils}
+                             "complies": result.complies, "status": result.status,
+                             "rules": _verdicts(result, False)})
+        return {"year": year, "as_of": evaluation.as_of.isoformat(), "year_complete": evaluation.complete,
+                "model_version": evaluation.model.number, "councils": len(municipalities),
+                "complying": evaluation.complying, "on_track": evaluation.on_track, "at_risk": evaluation.at_risk,
+                "failing": evaluation.failing, "pass_rates": evaluation.rule_pass_rates(), "items": councils}
 
 
 @blp.route("/<slug>")
@@ -110,5 +112,6 @@ class ComplianceCouncil(MethodView):
         evaluation = engine.evaluate_cached([municipality.id], year)
         result = evaluation.results[municipality.id]
         return {"municipality": municipality.slug, "name": municipality.name, "county": municipality.county.slug,
-                "year": year, "as_of": evaluation.as_of.isoformat(), "model_version": evaluation.model.number,
-                "score": result.score, "complies": result.complies, "rules": _verdicts(result, True)}
+                "year": year, "as_of": evaluation.as_of.isoformat(), "year_complete": evaluation.complete,
+                "model_version": evaluation.model.number, "score": result.score, "complies": result.complies,
+                "status": result.status, "rules": _verdicts(result, True)}

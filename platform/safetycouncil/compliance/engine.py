@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import and_, func, or_, select
 
 from .. import timeutil, workdays
-from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
+from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution, MunicipalCouncilSession
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting
 from ..plans.models import (
@@ -53,8 +53,9 @@ from ..unified_model import (
     COUNCIL_KINDS,
     REPORT_APPROVED,
     SEAT_INSTITUTION,
+    press_release_missing,
 )
-from .models import ComplianceModelVersion, MunicipalCouncilSession
+from .models import ComplianceModelVersion
 from .periods import (
     LATE,
     MET,
@@ -261,15 +262,16 @@ def load_facts(municipality_ids, year: int) -> dict:
             select(AgendaItem.meeting_id, func.count(AgendaMaterial.id))
             .join(AgendaMaterial, AgendaMaterial.agenda_item_id == AgendaItem.id)
             .where(AgendaItem.meeting_id.in_(year_meetings)).group_by(AgendaItem.meeting_id)).all())
-        facts["invitations"] = _rows(select(
+        # the two largest: kept as rows (attribute access), not dicts
+        facts["invitations"] = db.session.execute(select(
             Invitation.meeting_id, Invitation.member_id, Invitation.status, Invitation.sent_at)
-            .where(Invitation.meeting_id.in_(year_meetings)))
+            .where(Invitation.meeting_id.in_(year_meetings))).all()
         facts["minutes"] = dict(db.session.execute(
             select(MinutesVersion.meeting_id, func.min(MinutesVersion.created_at))
             .where(MinutesVersion.meeting_id.in_(year_meetings)).group_by(MinutesVersion.meeting_id)).all())
-        facts["attendance"] = _rows(select(
-            Attendance.meeting_id, Attendance.member_id, Attendance.status)
-            .where(Attendance.meeting_id.in_(year_meetings), Attendance.status == "present"))
+        facts["attendance"] = db.session.execute(select(Attendance.meeting_id, Attendance.member_id)
+                                                 .where(Attendance.meeting_id.in_(year_meetings),
+                                                        Attendance.status == "present")).all()
         next_meetings = select(Meeting.id).where(Meeting.starts_at >= start,
                                                  Meeting.starts_at < datetime(year + 2, 1, 1))
         facts["decisions"] = _rows(select(
@@ -322,7 +324,7 @@ def load_facts(municipality_ids, year: int) -> dict:
 def _group(rows, key="municipality_id") -> dict:
     out = defaultdict(list)
     for row in rows:
-        out[row[key]].append(row)
+        out[row[key] if isinstance(row, dict) else getattr(row, key)].append(row)
     return out
 
 
@@ -464,10 +466,13 @@ class _Council:
         self.approved = [v for v in self.year_versions if v["status"] in APPROVED_VERSION and v["approved_on"]
                          and day_done(v["approved_on"]) <= now]
         self.grace = timedelta(days=model.param("grace_days"))
+        self._members_by_id = None
+        self.articles = {r["id"]: r.get("article", "") for r in model.rules}
+        self._active: dict[date, list[dict]] = {}
 
     # -- helpers
     def due(self, rule, key, due_at, role, kind, **kw) -> Due:
-        return Due(self.mid, rule, key, self.model.article(rule), due_at, role, kind, **kw)
+        return Due(self.mid, rule, key, self.articles[rule], due_at, role, kind, **kw)
 
     def by_day(self, day: date) -> datetime:
         """A deadline on ``day`` with the Ministry's grace."""
@@ -492,12 +497,16 @@ class _Council:
         return status, dues, evidence
 
     def _member(self, member_id):
-        return next((m for m in self.by["members"].get(self.mid, []) if m["id"] == member_id), None)
+        if self._members_by_id is None:
+            self._members_by_id = {m["id"]: m for m in self.by["members"].get(self.mid, [])}
+        return self._members_by_id.get(member_id)
 
     def _active_members(self, day: date) -> list[dict]:
-        return [m for m in self.by["members"].get(self.mid, []) if m["category"] in ALL_CATEGORIES
-                and not m["invited_kind"] and m["mandate_start"] <= day
-                and (m["mandate_end"] is None or m["mandate_end"] >= day)]
+        if day not in self._active:
+            self._active[day] = [m for m in self.by["members"].get(self.mid, []) if m["category"] in ALL_CATEGORIES
+                                 and not m["invited_kind"] and m["mandate_start"] <= day
+                                 and (m["mandate_end"] is None or m["mandate_end"] >= day)]
+        return self._active[day]
 
     def _no_meetings(self):
         """A rule about council meetings when none was held: failed once the year is over."""
@@ -678,15 +687,15 @@ class _Council:
         else:
             day = m["starts_at"].date()
             required = {x["id"]: x for x in self._active_members(day)}
-            by_member = {i["member_id"]: i for i in invitations}
+            by_member = {i.member_id: i for i in invitations}
             not_sent = [x["full_name"] for mid_, x in required.items()
-                        if mid_ not in by_member or by_member[mid_]["status"] != "sent"
-                        or by_member[mid_]["sent_at"] is None]
+                        if mid_ not in by_member or by_member[mid_].status != "sent"
+                        or by_member[mid_].sent_at is None]
             if not_sent:
                 facts["not_sent_to"] = not_sent[:MAX_NAMES]
                 facts["not_sent_count"] = len(not_sent)
                 return None, facts
-            times = [by_member[x]["sent_at"] for x in required if x in by_member]
+            times = [by_member[x].sent_at for x in required if x in by_member]
             sent = utc_naive_to_aware(max(times)) if times else utc_naive_to_aware(m["invitation_sent_at"])
             facts["members"] = len(required)
             if sent is None:
@@ -741,7 +750,7 @@ class _Council:
             else:
                 times.append(utc_naive_to_aware(minutes_at))
             active = {x["id"] for x in self._active_members(day)}
-            present = {a["member_id"] for a in self.by["attendance"].get(m["id"], []) if a["member_id"] in active}
+            present = {a.member_id for a in self.by["attendance"].get(m["id"], []) if a.member_id in active}
             needed = math.ceil(len(active) * quorum / 100) if active else 1
             if not present:
                 problems.append("participants")
@@ -782,7 +791,7 @@ class _Council:
             facts = {**_meeting_ref(m), "limit": hours}
             done_at = None
             if release is not None and release["published_at"] is not None:
-                missing = release_missing_contents(release)
+                missing = press_release_missing(release)
                 published = utc_naive_to_aware(release["published_at"])
                 facts["hours"] = round((published - local_naive_to_aware(m["ends_at"])).total_seconds() / 3600, 2)
                 if missing:
@@ -1002,22 +1011,3 @@ class _Council:
         evidence += [{"kind": "council_session", "date": _iso(s["held_on"]), "number": s["decision_number"],
                       "report": s["report_title"]} for s in sessions]
         return status, dues, evidence, at_risk and status != PASS
-
-
-RELEASE_CONTENTS = ("time_and_place", "participation", "agenda_summary", "discussion_essence")
-
-
-def release_missing_contents(release) -> list[str]:
-    """Art. 11: the four contents a press release must have. The time of the meeting must name a
-    time (digits), the others must say something (a few words at least)."""
-    get = release.get if isinstance(release, dict) else lambda f: getattr(release, f)
-    missing = []
-    for f in RELEASE_CONTENTS:
-        text = (get(f) or "").strip()
-        if f == "time_and_place":
-            ok = any(ch.isdigit() for ch in text)
-        else:
-            ok = len(text) >= 3
-        if not ok:
-            missing.append(f)
-    return missing

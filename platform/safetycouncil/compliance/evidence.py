@@ -31,6 +31,16 @@ def council_status_label(status: str) -> str:
     return str(COUNCIL_STATUS_LABELS.get(status, status))
 
 
+def headline_sentence(evaluation) -> str:
+    """The four kinds of council in one sentence: complying is never mixed with "nothing due yet"."""
+    text = _("%(ok)d comply with every rule, %(track)d are on track (nothing missed so far), %(risk)d are at "
+             "risk before the year ends and %(fail)d have missed at least one obligation.",
+             ok=evaluation.complying, track=evaluation.on_track, risk=evaluation.at_risk, fail=evaluation.failing)
+    if not evaluation.complete:
+        text += " " + _("The year is not over: figures so far, judged on %(day)s.", day=format_date(evaluation.as_of))
+    return text
+
+
 def _d(value) -> str:
     if not value:
         return "—"

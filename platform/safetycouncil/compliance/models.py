@@ -59,18 +59,3 @@ class ComplianceSnapshot(TenantOwned, db.Model):
     as_of: Mapped[date]
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-
-class MunicipalCouncilSession(TenantOwned, Audited, db.Model):
-    """Art. 5.2.d: a session of the Municipal Council at which the chair informed it about the
-    council's work. Recorded by the municipality's staff, and back-datable (a session of last year
-    entered today): the audit trail says who entered it and when."""
-
-    __tablename__ = "municipal_council_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    held_on: Mapped[date]
-    decision_number: Mapped[str] = mapped_column(String(60))  # the decision or minute number
-    report_title: Mapped[str] = mapped_column(String(300))    # the report presented
-    notes: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,6 +63,45 @@ PARAMETER_LABELS = {
     "ad_hoc_meetings_count": _l("Ad hoc meetings count towards the meetings a year (1 yes, 0 no)"),
     "grace_days": _l("Days of grace after each period's deadline"),
 }
+# How each rule is judged, for the model page (and README): what is checked, per which period, due when.
+RULE_JUDGEMENT = {
+    "established": _l("Checked every day: a Municipal Council decision (number and date) that established the "
+                      "council is recorded."),
+    "composition": _l("Every day of the year so far: each mandatory category has an active member; the empty days "
+                      "are named."),
+    "chair": _l("Every day of the year so far: the chair seat is held by the Mayor (category a)."),
+    "coordination-secretariat": _l("Every day of the year so far: three different people hold the municipality's, "
+                                   "the police's and the prosecution's seats, each from that institution."),
+    "technical-secretariat": _l("Every day of the year so far: the seat is held by a municipal employee."),
+    "meetings-per-year": _l("Judged at the end of 31 December; passed as soon as the required council meetings are "
+                            "held; at risk when the rest of the year is unlikely to fit the missing ones. Ad hoc "
+                            "meetings count only if the model says so."),
+    "invitation-notice": _l("Each council meeting: due at the end of the 5th working day before it (holidays, "
+                            "observed days and declared days off skipped); met when every member was sent the "
+                            "invitation with the agenda and materials."),
+    "records": _l("Each held council meeting: due the model's working days after it; minutes, participants with "
+                  "the quorum, the audio recording, decisions by consensus, signed and sent to every member."),
+    "press-release": _l("Each held council meeting: due exactly the model's hours after it ends; the release must "
+                        "state the time, who took part, the agenda and the essence of the discussion."),
+    "open-consultations": _l("Each half-year: due at the end of its last day; met by an open consultation held in it."),
+    "plan-approved": _l("Due on the date the model sets (31 March): the year's plan approved at a council meeting."),
+    "plan-complete": _l("The plan in force: every item with an intensity, activities, responsible institutions, a "
+                        "deadline and a measurable indicator."),
+    "plan-reviewed": _l("Each open consultation: due at the next council meeting after it, which approves a revision "
+                        "or records a decision that reviewed the plan; a later meeting is late."),
+    "monthly-monitoring": _l("Each month: due at the end of its last day; met by a Coordination Secretariat meeting "
+                             "held in it."),
+    "monitoring-report": _l("Each six-month period: due the model's days after it ends; met by a report approved by "
+                            "the chair by then."),
+    "plan-published": _l("Due the model's days after the plan's approval: its publication on the official website "
+                         "(day and address) recorded."),
+    "council-informed": _l("Judged at the end of 31 December; met by a session of the Municipal Council (date and "
+                           "number) at which the chair reported; at risk in the year's last month."),
+}
+JUDGEMENT_NOTE = _l("Late is not on time: an obligation met after its due date fails its period, with how late. "
+                    "A due date falls at the end of its day in Albanian time. A council complies when every rule "
+                    "has passed; it is on track when nothing has been missed but something is still to come.")
+
 DEFAULT_RULES = [{"id": rule_id, "article": article} for rule_id, article, _label in RULES]
 
 

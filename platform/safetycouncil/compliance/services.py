@@ -77,9 +77,14 @@ def create_model_version(valid_from, parameters: dict, rules: list[dict], *, not
         if not 0 <= value <= 366:
             errors[f"param_{name}"] = _("Enter a whole number from 0 to 366.")
         clean_params[name] = value
-    for name in ("consultation_interval_months", "monitoring_interval_months", "monitoring_report_interval_months"):
+    for name in ("consultation_interval_months", "monitoring_interval_months", "monitoring_report_interval_months",
+                 "plan_approval_due_month"):
         if not errors.get(f"param_{name}") and not 1 <= clean_params[name] <= 12:
             errors[f"param_{name}"] = _("Enter a number of months from 1 to 12.")
+    for name, low, high in (("plan_approval_due_day", 1, 31), ("quorum_percent", 0, 100),
+                            ("ad_hoc_meetings_count", 0, 1)):
+        if not errors.get(f"param_{name}") and not low <= clean_params[name] <= high:
+            errors[f"param_{name}"] = _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
     clean_rules = []
     for rule in rules:
         if rule.get("id") in RULE_IDS and rule["id"] not in {r["id"] for r in clean_rules}:
@@ -156,39 +161,48 @@ def nightly_snapshot(year: int | None = None) -> int:
 
 
 def trends(municipality_ids, years: list[int]) -> dict:
-    """From the snapshots: per year, the share of councils complying fully and each rule's pass rate,
-    nationally (all of ``municipality_ids``) and per county."""
+    """Per year, the share of councils complying fully and each rule's pass rate, nationally (all of
+    ``municipality_ids``) and per county. Closed years come from the snapshots; the current year from
+    the same judgement as the console (so the two never disagree), marked ``complete: False``: a
+    year so far is not compared with whole years as if it were one."""
     ids = sorted(municipality_ids)
+    this_year = engine.local_today().year
     with read_across_tenants(ids):
         rows = db.session.execute(select(
             ComplianceSnapshot.municipality_id, ComplianceSnapshot.year, ComplianceSnapshot.rule,
-            ComplianceSnapshot.verdict).where(ComplianceSnapshot.year.in_(years))).all()
+            ComplianceSnapshot.verdict).where(ComplianceSnapshot.year.in_([y for y in years if y != this_year]))).all()
+    rows = list(rows)
+    if this_year in years and ids:
+        current = engine.evaluate_cached(ids, this_year, evidence=False)
+        rows += [(mid, this_year, rule, v.status) for mid, r in current.results.items() for rule, v in r.verdicts.items()]
     county_of = dict(db.session.execute(select(Municipality.id, Municipality.county_id)
                                         .where(Municipality.id.in_(ids))).all())
-    fails = defaultdict(set)          # (year) -> municipalities with a fail
-    seen = defaultdict(set)           # (year) -> municipalities with snapshots
+    not_passed = defaultdict(set)     # (year) -> municipalities with a rule not passed
+    seen = defaultdict(set)           # (year) -> municipalities judged
     rule_counts = defaultdict(lambda: [0, 0])  # (year, rule) -> [pass, due]
     for mid, year, rule, verdict in rows:
         seen[year].add(mid)
-        if verdict == "fail":
-            fails[year].add(mid)
+        if verdict != "pass":
+            not_passed[year].add(mid)
         if verdict in ("pass", "fail"):
             rule_counts[(year, rule)][1] += 1
             rule_counts[(year, rule)][0] += verdict == "pass"
     national, by_county = [], defaultdict(list)
     for year in years:
-        complying = seen[year] - fails[year]
-        national.append({"year": year, "councils": len(seen[year]), "complying": len(complying),
+        complying = seen[year] - not_passed[year]
+        complete = year < this_year
+        national.append({"year": year, "councils": len(seen[year]), "complying": len(complying), "complete": complete,
                          "percent": round(100 * len(complying) / len(seen[year])) if seen[year] else None})
         per_county = defaultdict(lambda: [0, 0])
         for mid in seen[year]:
             per_county[county_of.get(mid)][1] += 1
             per_county[county_of.get(mid)][0] += mid in complying
         for county_id, (ok, total) in per_county.items():
-            by_county[county_id].append({"year": year, "complying": ok, "councils": total,
+            by_county[county_id].append({"year": year, "complying": ok, "councils": total, "complete": complete,
                                          "percent": round(100 * ok / total) if total else None})
-    rules = {rule: [{"year": y, "rate": (round(100 * rule_counts[(y, rule)][0] / rule_counts[(y, rule)][1])
-                                         if rule_counts[(y, rule)][1] else None)} for y in years] for rule in RULE_IDS}
+    rules = {rule: [{"year": y, "complete": y < this_year,
+                     "rate": (round(100 * rule_counts[(y, rule)][0] / rule_counts[(y, rule)][1])
+                              if rule_counts[(y, rule)][1] else None)} for y in years] for rule in RULE_IDS}
     return {"national": national, "by_county": dict(by_county), "rules": rules}
 
 

@@ -259,3 +259,25 @@ class InstitutionDetail(MethodView):
             abort(404, message=_("This institution is not linked to the council."))
         commit_or_fail(lambda: services.unlink_institution(institution_id))
         return ""
+
+
+# --- Art. 5.2.d: the Municipal Council informed ------------------------------------------------------
+
+from . import sessions as _sessions  # noqa: E402
+
+
+@blp.route("/council/municipal-council-sessions")
+@scope("tenant")
+class MunicipalCouncilSessions(MethodView):
+    @blp.response(200, _sessions.MunicipalCouncilSessionSchema(many=True))
+    def get(self):
+        """The sessions at which the chair informed the Municipal Council (Art. 5.2.d)"""
+        return _sessions.list_sessions()
+
+    @blp.arguments(_sessions.MunicipalCouncilSessionSchema)
+    @blp.response(201, _sessions.MunicipalCouncilSessionSchema)
+    def post(self, data):
+        """Record a session of the Municipal Council (may be a past one; audited)"""
+        from flask_login import current_user
+
+        return commit_or_fail(lambda: _sessions.record_session(data, user_id=current_user.id))

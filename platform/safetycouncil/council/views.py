@@ -12,7 +12,7 @@ from ..documents.services import list_documents
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
-from . import services
+from . import services, sessions
 from .models import INSTITUTION_KINDS, INVITED_KINDS, SEATS
 
 bp = Blueprint("council", __name__, url_prefix="/<municipality>/council", template_folder="templates")
@@ -193,3 +193,22 @@ def institutions():
     return _page("council/institutions.html", errors, form=form, query=query, kinds=INSTITUTION_KINDS,
                  linked=services.linked_institutions(), linked_ids=services.linked_institution_ids(),
                  results=services.search_institutions(query), county=g.municipality.county.name)
+
+
+@bp.route("/municipal-council", methods=["GET", "POST"])
+@scope("tenant")
+def municipal_council():
+    """Art. 5.2.d: the sessions at which the chair informed the Municipal Council."""
+    errors: dict = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            sessions.record_session(sessions.clean(request.form), user_id=current_user.id)
+            db.session.commit()
+            flash(_("The session of the Municipal Council was recorded."), "success")
+            return redirect(url_for("council.municipal_council"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return _page("council/municipal_council.html", errors, form=form, sessions=sessions.list_sessions(),
+                 today=services.today())

@@ -22,7 +22,8 @@ from ..council.models import INVITED, CouncilMember
 from ..extensions import db
 from ..tenancy import read_across_tenants, tenant
 from .models import AgendaItem, Attendance, ExtraDayOff, Invitation, Meeting
-from .services import NOTICE_WORKING_DAYS, local_now, local_to_utc
+from .. import unified_model
+from .services import local_now, local_to_utc
 
 YEARS = range(2021, 2027)
 EXEMPLARY = frozenset({"elbasan", "tirane", "fier", "shkoder", "korce", "durres", "vlore", "berat"})
@@ -154,7 +155,7 @@ def _load_one(municipality, members: list[CouncilMember], days_off, now: datetim
         hour = rng.choice([9, 10, 11]) if kind != "open_consultation" else rng.choice([16, 17])
         starts = datetime.combine(day, time(hour, 0))
         ends = starts + timedelta(hours=2 if kind != "secretariat_monitoring" else 1)
-        deadline = workdays.invitation_deadline(day, NOTICE_WORKING_DAYS, days_off)
+        deadline = workdays.invitation_deadline(day, unified_model.notice_working_days(day), days_off)
         row = {"municipality_id": municipality.id, "kind": kind, "starts_at": starts, "ends_at": ends,
                "title": f"{TITLES[kind]}, {month:02d}/{year}",
                "location": ("Salla e mbledhjeve, Bashkia " + municipality.name) if kind != "open_consultation"
@@ -174,7 +175,7 @@ def _load_one(municipality, members: list[CouncilMember], days_off, now: datetim
             else:
                 sent_on = workdays.add_working_days(deadline, rng.randint(1, 3), days_off)
             row["invitation_sent_at"] = local_to_utc(datetime.combine(sent_on, time(rng.randint(8, 15), 30)))
-            row["invitation_working_days_late"] = workdays.working_days_late(sent_on, day, NOTICE_WORKING_DAYS,
+            row["invitation_working_days_late"] = workdays.working_days_late(sent_on, day, unified_model.notice_working_days(day),
                                                                              days_off)
         elif deadline < now.date() and rng.random() < 0.8:
             sent_on = workdays.add_working_days(deadline, -1, days_off)

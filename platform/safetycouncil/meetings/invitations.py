@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from .. import mail
+from .. import mail, unified_model
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import Role
 from ..council import services as council_services
@@ -340,7 +340,7 @@ def send_deadline_reminders_job(today: str | None = None) -> int:
                 with force_locale(person.locale or "sq"):
                     subject = _("Reminder: invitations to send for the council of %(name)s", name=municipality.name)
                     text = render_template("meetings/mail/reminder.txt", person=person, municipality=municipality,
-                                           items=items, today=day, notice=services.NOTICE_WORKING_DAYS,
+                                           items=items, today=day, notice=unified_model.notice_working_days(day),
                                            kinds=services.KIND_LABELS)
                 try:
                     mail.send(mail.Mail(to=[person.email], subject=subject, text=text))

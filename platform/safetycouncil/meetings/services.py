@@ -19,7 +19,7 @@ from sqlalchemy import delete, extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import uploads, workdays
+from .. import unified_model, uploads, workdays
 from ..council.models import CouncilMember
 from ..documents.models import Document
 from ..documents.services import store_document
@@ -41,7 +41,6 @@ from .models import (
 
 # Art. 7.4: the invitation reaches members at least this many working days before the meeting.
 # A parameter of the unified model: the compliance work will make it editable by the Ministry.
-NOTICE_WORKING_DAYS = 5
 # The technical secretary is warned when the deadline is this many working days away (or less).
 REMINDER_WORKING_DAYS = 2
 MAX_MATERIAL_BYTES = uploads.DEFAULT_MAX_BYTES
@@ -164,14 +163,15 @@ def extra_days_off() -> frozenset[date]:
 
 
 def deadline_for(meeting_day: date, days_off=None) -> date:
-    """The last day the invitation to a meeting on ``meeting_day`` may be sent."""
-    return workdays.invitation_deadline(meeting_day, NOTICE_WORKING_DAYS,
+    """The last day the invitation to a meeting on ``meeting_day`` may be sent: the model's working
+    days of notice in force that year (Art. 7.4), the same computation as the compliance rule."""
+    return workdays.invitation_deadline(meeting_day, unified_model.notice_working_days(meeting_day),
                                         extra_days_off() if days_off is None else days_off)
 
 
 def lateness_for(sent_on: date, meeting_day: date, days_off=None) -> int:
     """By how many working days an invitation sent on ``sent_on`` is late (0: on time)."""
-    return workdays.working_days_late(sent_on, meeting_day, NOTICE_WORKING_DAYS,
+    return workdays.working_days_late(sent_on, meeting_day, unified_model.notice_working_days(meeting_day),
                                       extra_days_off() if days_off is None else days_off)
 
 

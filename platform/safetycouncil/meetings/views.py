@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import jobs
+from .. import jobs, unified_model
 from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
 from ..errors import ValidationFailed
@@ -125,7 +125,7 @@ def detail(meeting_id: int):
         invitees=invitations.invitees(meeting), invitation_labels=INVITATION_STATUS_LABELS,
         attendance=attendance, summary=services.attendance_summary(attendance),
         attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),
-        notice=services.NOTICE_WORKING_DAYS, today=services.local_today(), sent_day=services.sent_day(meeting),
+        notice=unified_model.notice_working_days(meeting.starts_at), today=services.local_today(), sent_day=services.sent_day(meeting),
         records=services.meeting_records(meeting))
 
 

@@ -24,15 +24,15 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..accounts.models import RoleAssignment
 from ..areas.models import Area
 from ..compliance import charts, engine, services
-from ..compliance.evidence import describe, links, verdict_label
-from ..compliance.rules import DEFAULT_ARTICLES, PARAMETER_LABELS, RULE_IDS, rule_label
+from ..compliance.evidence import council_status_label, describe, headline_sentence, links, verdict_label
+from ..compliance.rules import DEFAULT_ARTICLES, JUDGEMENT_NOTE, PARAMETER_LABELS, RULE_IDS, RULE_JUDGEMENT, rule_label
 from ..council.models import Institution
 from ..errors import ValidationFailed
 from ..exports import ExportDocument, Section, Table, build_pdf, safe_filename
@@ -133,7 +133,7 @@ def _rows(municipalities, evaluation, rule=None, sort="county"):
         result = evaluation.results[m.id]
         # plain values read once here: a page of 2,000 councils reads each many times
         rows.append({"municipality": m, "result": result, "county": m.county.name, "name": m.name, "slug": m.slug,
-                     "score": result.score, "failed": result.failed})
+                     "score": result.score, "failed": result.failed, "status": result.status})
     if rule:
         rows = [r for r in rows if r["result"].verdicts.get(rule) and r["result"].verdicts[rule].status == "fail"]
     if sort == "score":
@@ -157,7 +157,8 @@ def _common(year: int, municipalities=None) -> dict:
     return {"county": county, "counties": counties, "year": year, "ep": _ep,
             "years": list(range(engine.local_today().year, services.FIRST_YEAR - 1, -1)),
             "this_year": engine.local_today().year, "rule_label": rule_label, "symbols": SYMBOLS,
-            "verdict_label": verdict_label, "chosen_county": request.args.get("county") or "",
+            "verdict_label": verdict_label, "council_status_label": council_status_label,
+            "headline_sentence": headline_sentence, "chosen_county": request.args.get("county") or "",
             "chosen_rule": _rule_filter() or "", "sort": request.args.get("sort") or "county",
             "filters": _filters(year), "filters_no_rule": _filters(year, rule=False)}
 
@@ -236,9 +237,9 @@ def _matrix_table(year):
     evaluation = _evaluation(municipalities, year)
     rows = _rows(municipalities, evaluation, _rule_filter(), request.args.get("sort") or "county")
     rules = evaluation.model.rule_ids
-    header = [_("County"), _("Municipality"), _("Score (%)")] + rules
-    body = [[r["municipality"].county.name, r["municipality"].name, r["result"].score]
-            + [r["result"].verdicts[rule].status for rule in rules] for r in rows]
+    header = [_("County"), _("Municipality"), _("Status"), _("Score (%)")] + rules
+    body = [[r["municipality"].county.name, r["municipality"].name, council_status_label(r["status"]),
+             r["result"].score] + [r["result"].verdicts[rule].status for rule in rules] for r in rows]
     return header, body
 
 
@@ -335,16 +336,23 @@ def report_pdf():
     sections = [
         Section(_("Summary"), paragraphs=[_("%(ok)d of %(n)d councils comply fully with the unified model in %(y)d "
                                             "(judged on %(day)s).", ok=evaluation.complying, n=len(municipalities),
-                                            y=year, day=evaluation.as_of.isoformat())]),
+                                            y=year, day=format_date(evaluation.as_of)),
+                                          headline_sentence(evaluation)]),
         Section(_("Pass rate of each rule"), table=Table(
             [_("Rule"), _("Article"), _("Pass"), _("Fail"), _("Not yet due"), _("Pass rate")],
             [[rule_label(r), evaluation.model.article(r), str(v["pass"]), str(v["fail"]), str(v["not_yet_due"]),
               "—" if v["rate"] is None else f"{v['rate']}%"] for r, v in rates.items()], widths=[5, 2, 1, 1, 1, 1])),
+        Section(_("How each rule is judged"), paragraphs=[_(
+            "Each rule is judged for every period it sets (a meeting, a month, a half-year, the year), each with "
+            "its own due date from the model in force. A council complies only when every rule has passed; "
+            "\"on track\" means nothing has been missed so far while something is still to come; late is not on "
+            "time.")]),
         Section(_("Councils"), table=Table(
-            [_("County"), _("Municipality"), _("Score"), _("Rules not met")],
-            [[m.county.name, m.name, f"{evaluation.results[m.id].score}%",
+            [_("County"), _("Municipality"), _("Status"), _("Score"), _("Rules not met")],
+            [[m.county.name, m.name, council_status_label(evaluation.results[m.id].status),
+              f"{evaluation.results[m.id].score}%",
               ", ".join(r for r, v in evaluation.results[m.id].verdicts.items() if v.status == "fail")]
-             for m in municipalities], widths=[2, 2, 1, 6])),
+             for m in municipalities], widths=[2, 2, 2, 1, 5])),
     ]
     document = ExportDocument(title=_("Compliance with the unified model, %(y)d", y=year), sections=sections,
                               subtitle=[_("Ministry of Interior"), where], language=str(get_locale() or "sq"))
@@ -357,14 +365,15 @@ def report_pdf():
 def trends():
     municipalities = _scope_municipalities()
     ids = [m.id for m in municipalities]
-    years = services.snapshot_years(ids) or [engine.local_today().year]
+    years = sorted(set(services.snapshot_years(ids)) | {engine.local_today().year})
     data = services.trends(ids, years)
     county_names = {c.id: c.name for c in db.session.execute(select(County)).scalars()}
     national_chart = charts.percent_columns(
-        [(str(p["year"]), p["percent"]) for p in data["national"]],
+        [(str(p["year"]) + ("" if p["complete"] else " *"), p["percent"]) for p in data["national"]],
         title=_("Councils complying fully, by year"), description=_("The same figures are in the table below."))
     county_charts = [(county_names.get(cid, "?"), charts.percent_columns(
-        [(str(p["year"]), p["percent"]) for p in points], title=_("%(c)s: councils complying fully, by year",
+        [(str(p["year"]) + ("" if p["complete"] else " *"), p["percent"]) for p in points],
+        title=_("%(c)s: councils complying fully, by year",
                                                                   c=county_names.get(cid, "?")),
         description=_("The same figures are in the table below."))) for cid, points in
         sorted(data["by_county"].items(), key=lambda kv: county_names.get(kv[0], ""))]
@@ -442,6 +451,7 @@ def model():
     current = engine.model_for(this_year)
     return render_template("oversight/model.html", versions=versions, in_use=in_use, current=current,
                            errors=errors, parameter_labels=PARAMETER_LABELS, rule_ids=RULE_IDS,
+                           judgement=RULE_JUDGEMENT, judgement_note=JUDGEMENT_NOTE,
                            form=request.form if request.method == "POST" else None, **_common(this_year))
 
 

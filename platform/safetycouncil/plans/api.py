@@ -18,7 +18,7 @@ from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
-from . import monitoring, reports, services, spreadsheet
+from . import monitoring, publication, reports, services, spreadsheet
 from .models import (
     FUNDING_SOURCES,
     INTENSITIES,
@@ -146,6 +146,8 @@ class VersionSummarySchema(Schema):
     approved_meeting_id = fields.Integer(allow_none=True)
     approved_decision_id = fields.Integer(allow_none=True)
     approved_on = fields.Date(allow_none=True)
+    published_on = fields.Date(allow_none=True, dump_only=True)
+    published_url = fields.String(allow_none=True, dump_only=True)
     created_at = fields.DateTime()
 
 
@@ -502,6 +504,17 @@ class VersionApproval(MethodView):
         """Approve a draft by the decision of a council meeting; it becomes the version in force"""
         version = _version(plan_version_id)
         return commit_or_fail(lambda: services.approve_version(version, data["decision_id"], user_id=current_user.id))
+
+
+@blp.route("/versions/<int:plan_version_id>/publication")
+@scope("tenant")
+class VersionPublication(MethodView):
+    @blp.arguments(publication.PlanPublicationSchema)
+    @blp.response(200, VersionSchema)
+    def post(self, data, plan_version_id):
+        """Record the approved plan's publication on the official website (day and address; roadmap)"""
+        version = _version(plan_version_id)
+        return commit_or_fail(lambda: publication.record_publication(version, data))
 
 
 @blp.route("/versions/<int:plan_version_id>/items")

@@ -42,7 +42,7 @@ from ..exports import safe_filename, send_export
 from ..extensions import db
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
 from ..tenancy.web import scope
-from . import monitoring, reports, services, spreadsheet
+from . import monitoring, publication, reports, services, spreadsheet
 from .documents import plan_document, version_line
 from .models import (
     InstitutionOfficer,
@@ -186,6 +186,9 @@ def version(plan_version_id: int):
             if action == "approve":
                 services.approve_version(version_row, form.get("decision_id"), user_id=current_user.id)
                 message = _("Version %(n)s was approved and is now the plan in force.", n=version_row.number)
+            elif action == "publication":
+                publication.record_publication(version_row, publication.clean(form))
+                message = _("The plan's publication on the official website was recorded.")
             elif action == "discard":
                 plan_id = version_row.plan_id
                 services.delete_draft(version_row)

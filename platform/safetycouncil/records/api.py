@@ -93,6 +93,8 @@ class DecisionSchema(Schema):
     text = fields.String(attribute="current_text")
     version = fields.Function(lambda d: d.versions[-1].version if d.versions else 0)
     adopted_by_consensus = fields.Boolean()
+    reviews_plan = fields.Boolean(metadata={"description": "the meeting reviewed the local plan by this decision "
+                                                           "after an open consultation (Art. 8.5)"})
     signed_by_chair_on = fields.Date(allow_none=True)
     signature_method = fields.String(allow_none=True, metadata={
         "description": "chair: signed by the chair in the platform; paper: recorded by the technical "
@@ -119,6 +121,8 @@ class DecisionCreateSchema(Schema):
     title = fields.String(load_default="")
     text = fields.String(load_default="")
     adopted_by_consensus = fields.Boolean(load_default=True)
+    reviews_plan = fields.Boolean(load_default=False, metadata={
+        "description": "the meeting reviewed the local plan by this decision (Art. 8.5)"})
 
 
 class DecisionPatchSchema(Schema):
@@ -126,6 +130,7 @@ class DecisionPatchSchema(Schema):
     title = fields.String()
     text = fields.String(metadata={"description": "a changed text becomes a new version"})
     adopted_by_consensus = fields.Boolean()
+    reviews_plan = fields.Boolean()
 
 
 class DecisionSignSchema(Schema):
@@ -272,7 +277,8 @@ class DecisionList(MethodView):
             validation_failed({"meeting_id": _("Choose a meeting of this municipality.")})
         return commit_or_fail(lambda: services.create_decision(
             meeting, number=data["number"], title=data["title"], text=data["text"],
-            adopted_by_consensus=data["adopted_by_consensus"], user_id=current_user.id))
+            adopted_by_consensus=data["adopted_by_consensus"], reviews_plan=data["reviews_plan"],
+            user_id=current_user.id))
 
 
 @blp.route("/decisions/<int:decision_id>")
@@ -290,7 +296,8 @@ class DecisionDetail(MethodView):
         decision = _decision(decision_id)
         return commit_or_fail(lambda: services.update_decision(
             decision, number=data.get("number"), title=data.get("title"), text=data.get("text"),
-            adopted_by_consensus=data.get("adopted_by_consensus"), user_id=current_user.id))
+            adopted_by_consensus=data.get("adopted_by_consensus"), reviews_plan=data.get("reviews_plan"),
+            user_id=current_user.id))
 
 
 @blp.route("/decisions/<int:decision_id>/sign")

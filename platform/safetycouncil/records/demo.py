@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale
 from sqlalchemy import insert, select
 
+from .. import unified_model
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, AgendaItem, Attendance, Meeting
 from ..tenancy import read_across_tenants, tenant
@@ -151,7 +152,7 @@ def _load_one(municipality, now: datetime) -> None:
                 decision_texts.append(texts)
         if meeting.kind in RELEASE_KINDS:
             ended_hours_ago = (now - end_utc).total_seconds() / 3600
-            if ended_hours_ago < services.PRESS_RELEASE_HOURS:
+            if ended_hours_ago < unified_model.press_release_hours(meeting.starts_at):
                 continue  # still within its 24 hours: left for the secretary (the page shows the clock)
             draw = rng.random()
             if exemplary:
@@ -170,7 +171,7 @@ def _load_one(municipality, now: datetime) -> None:
                 continue
             releases.append({"municipality_id": mid, "meeting_id": meeting.id, **values,
                              "published_at": published_at, "hours_after_meeting": round(hours, 2),
-                             "published_late": hours > services.PRESS_RELEASE_HOURS,
+                             "published_late": hours > unified_model.press_release_hours(meeting.starts_at),
                              "created_at": published_at - timedelta(hours=1)})
     if minutes:
         db.session.execute(insert(MinutesVersion), minutes)

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import unified_model
 from ..accounts.models import User
 from ..accounts.roles import Role
 from ..council.models import INVITED, CouncilMember
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 # Art. 11: the press release is published within this many hours of the meeting's end.
 # A parameter of the unified model (the Ministry may revise it); the compliance work will
 # make it editable, until then it lives here.
-PRESS_RELEASE_HOURS = 24
 LOCAL_TZ = ZoneInfo("Europe/Tirane")
 
 # The four contents Art. 11 requires, in the order the release presents them.
@@ -46,7 +46,7 @@ PRESS_CONTENT_HEADINGS = {
     "discussion_essence": _l("Essence of the discussion"),
 }
 PRESS_CONTENT_MISSING = {
-    "time_and_place": _l("Say when (and where) the meeting took place."),
+    "time_and_place": _l("Say when the meeting took place, with its time (and where)."),
     "participation": _l("Say who took part in the meeting."),
     "agenda_summary": _l("List the items on the agenda."),
     "discussion_essence": _l("Write the essence of the discussion."),
@@ -307,7 +307,8 @@ def _check_text(text: str) -> str:
 
 
 def create_decision(meeting: Meeting, *, number: str | None, title: str, text: str,
-                    adopted_by_consensus: bool = True, user_id: int | None) -> Decision:
+                    adopted_by_consensus: bool = True, reviews_plan: bool = False,
+                    user_id: int | None) -> Decision:
     """Record a decision of a council meeting (Art. 7.7); its text is version 1.
 
     An empty ``number`` takes the suggested next number.
@@ -330,7 +331,7 @@ def create_decision(meeting: Meeting, *, number: str | None, title: str, text: s
     if errors:
         raise ValidationFailed(errors)
     decision = Decision(meeting_id=meeting.id, number=values["number"], title=values["title"],
-                        adopted_by_consensus=bool(adopted_by_consensus))
+                        adopted_by_consensus=bool(adopted_by_consensus), reviews_plan=bool(reviews_plan))
     db.session.add(decision)
     try:
         db.session.flush()
@@ -354,7 +355,7 @@ def _refuse_if_signed(decision: Decision, key: str = "text") -> None:
 
 def update_decision(decision: Decision, *, number: str | None = None, title: str | None = None,
                     text: str | None = None, adopted_by_consensus: bool | None = None,
-                    user_id: int | None) -> Decision:
+                    reviews_plan: bool | None = None, user_id: int | None) -> Decision:
     """Change an unsigned decision; a changed text is kept as a new version (earlier ones stay)."""
     _refuse_if_signed(decision)
     errors: dict[str, str] = {}
@@ -376,6 +377,8 @@ def update_decision(decision: Decision, *, number: str | None = None, title: str
         decision.title = values["title"]
     if adopted_by_consensus is not None:
         decision.adopted_by_consensus = bool(adopted_by_consensus)
+    if reviews_plan is not None:
+        decision.reviews_plan = bool(reviews_plan)
     if "text" in values and values["text"] != decision.current_text:
         latest = decision.versions[-1].version if decision.versions else 0
         db.session.add(DecisionVersion(decision_id=decision.id, version=latest + 1, text=values["text"],
@@ -527,7 +530,7 @@ def release_values(meeting: Meeting, release: PressRelease | None = None) -> dic
 
 
 def missing_contents(values: dict) -> list[str]:
-    return [key for key in PRESS_CONTENTS if not (values.get(key) or "").strip()]
+    return unified_model.press_release_missing(values)
 
 
 def _clean_release_values(meeting: Meeting, values: dict, base: dict) -> dict:
@@ -599,7 +602,8 @@ def publish_press_release(meeting: Meeting, values: dict | None = None, *,
     hours = max(0.0, (published_at - meeting_end).total_seconds() / 3600)
     release.published_at = published_at.replace(microsecond=0)
     release.hours_after_meeting = round(hours, 2)
-    release.published_late = hours > PRESS_RELEASE_HOURS
+    release.published_late = published_at > meeting_end + timedelta(
+        hours=unified_model.press_release_hours(meeting.starts_at))  # exact, as the rule (Art. 11)
     db.session.flush()
     return release
 
@@ -614,26 +618,27 @@ class PressClock:
     overdue_by: timedelta | None = None
     hours_after: float | None = None
     published_at: datetime | None = None  # local time
-    hours: int = PRESS_RELEASE_HOURS
+    hours: int = 24
 
 
 def press_clock(meeting: Meeting, release: PressRelease | None, now: datetime | None = None) -> PressClock:
     now = now or utcnow()
     end_utc = to_utc(meeting.ends_at)
-    deadline_utc = end_utc + timedelta(hours=PRESS_RELEASE_HOURS)
+    hours = unified_model.press_release_hours(meeting.starts_at)
+    deadline_utc = end_utc + timedelta(hours=hours)
     deadline = to_local(deadline_utc)
     if release is not None and release.published_at is not None:
         late = bool(release.published_late)
-        return PressClock(state="late" if late else "on_time", deadline=deadline,
+        return PressClock(state="late" if late else "on_time", deadline=deadline, hours=hours,
                           hours_after=release.hours_after_meeting, published_at=to_local(release.published_at),
                           overdue_by=(release.published_at - deadline_utc) if late else None)
     if meeting.status == "cancelled":
-        return PressClock(state="cancelled", deadline=deadline)
+        return PressClock(state="cancelled", deadline=deadline, hours=hours)
     if now < end_utc:
-        return PressClock(state="upcoming", deadline=deadline)
+        return PressClock(state="upcoming", deadline=deadline, hours=hours)
     if now <= deadline_utc:
-        return PressClock(state="open", deadline=deadline, remaining=deadline_utc - now)
-    return PressClock(state="overdue", deadline=deadline, overdue_by=now - deadline_utc)
+        return PressClock(state="open", deadline=deadline, hours=hours, remaining=deadline_utc - now)
+    return PressClock(state="overdue", deadline=deadline, hours=hours, overdue_by=now - deadline_utc)
 
 
 def published_press_releases(limit: int | None = None) -> list[tuple[PressRelease, Meeting]]:

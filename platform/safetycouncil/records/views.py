@@ -45,7 +45,6 @@ def _records_helpers():
     """For the meeting page's records section (records/_meeting_section.html) and these pages."""
     return {"records_summary": services.records_summary, "records_duration": services.format_duration,
             "records_meeting_time": services.format_meeting_time, "records_meeting_url": meeting_url,
-            "records_press_hours": services.PRESS_RELEASE_HOURS,
             "records_when": services.format_when, "records_hours": services.format_hours}
 
 
@@ -159,13 +158,15 @@ def decisions():
 def decision_new(meeting_id: int):
     meeting = _meeting(meeting_id)
     errors = {}
-    form = {"number": services.suggest_number(meeting), "title": "", "text": "", "adopted_by_consensus": "1"}
+    form = {"number": services.suggest_number(meeting), "title": "", "text": "", "adopted_by_consensus": "1",
+            "reviews_plan": ""}
     if request.method == "POST":
         form = request.form
         try:
             decision = services.create_decision(
                 meeting, number=form.get("number", ""), title=form.get("title", ""), text=form.get("text", ""),
-                adopted_by_consensus=bool(form.get("adopted_by_consensus")), user_id=current_user.id)
+                adopted_by_consensus=bool(form.get("adopted_by_consensus")),
+                reviews_plan=bool(form.get("reviews_plan")), user_id=current_user.id)
             db.session.commit()
             flash(_("Decision no. %(number)s was recorded.", number=decision.number), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
@@ -185,7 +186,8 @@ def _decision_page(decision, errors=None, form=None, status=200):
             404, description=_("There is no such version of this decision."))
     roles = access.municipality_roles(current_user, g.municipality.id)
     form = form or {"number": decision.number, "title": decision.title, "text": decision.current_text,
-                    "adopted_by_consensus": "1" if decision.adopted_by_consensus else ""}
+                    "adopted_by_consensus": "1" if decision.adopted_by_consensus else "",
+                    "reviews_plan": "1" if decision.reviews_plan else ""}
     return render_template(
         "records/decision.html", decision=decision, meeting=meeting, shown=shown,
         authors=services.version_authors(decision.versions), distributions=services.distributions(decision),
@@ -203,7 +205,7 @@ def decision(decision_id: int):
             services.update_decision(decision, number=form.get("number"), title=form.get("title"),
                                      text=form.get("text"),
                                      adopted_by_consensus=bool(form.get("adopted_by_consensus")),
-                                     user_id=current_user.id)
+                                     reviews_plan=bool(form.get("reviews_plan")), user_id=current_user.id)
             db.session.commit()
             flash(_("The decision was saved."), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
