@@ -324,13 +324,28 @@ def _validate_meeting(kind, title, starts_at, ends_at, location) -> dict:
 
 
 def create_meeting(kind: str, title: str, starts_at, ends_at, location: str | None = None, *,
-                   created_by_id: int | None = None) -> Meeting:
-    meeting = Meeting(**_validate_meeting(kind, title, starts_at, ends_at, location), status="planned",
-                      created_by_id=created_by_id)
+                   created_by_id: int | None = None, now: datetime | None = None) -> Meeting:
+    """Plan a meeting. One whose start is already past is recorded as entered after the fact, with
+    who entered it: its invitations cannot be proven by the platform (the compliance rules read
+    ``entered_after_the_fact`` and ``recorded_by_id``)."""
+    values = _validate_meeting(kind, title, starts_at, ends_at, location)
+    after_the_fact = values["starts_at"] < (now or local_now())
+    meeting = Meeting(**values, status="planned", created_by_id=created_by_id,
+                      entered_after_the_fact=after_the_fact, recorded_by_id=created_by_id if after_the_fact else None)
     refresh_deadline(meeting)
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def recorded_by_name(meeting: Meeting) -> str | None:
+    """The name of the account that entered a meeting after the fact."""
+    from ..accounts.models import User
+
+    if not meeting.entered_after_the_fact or meeting.recorded_by_id is None:
+        return None
+    user = db.session.get(User, meeting.recorded_by_id)
+    return (user.name or user.email) if user is not None else None
 
 
 def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, ends_at=None,

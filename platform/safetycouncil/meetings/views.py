@@ -1,7 +1,7 @@
 """Web pages: meetings, their agenda and materials, invitations, attendance and the audio recording;
 and the Ministry's national page of extra days off."""
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,9 +12,11 @@ from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
-from . import calendar, invitations, services
+from ..documents.download import send_document
+from ..tenancy import tenant
+from . import calendar, invitations, materials, services
 from .invitations import send_invitations_job
-from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff
+from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff, Invitation
 
 bp = Blueprint("meetings", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
 national_bp = Blueprint("meetings_national", __name__, url_prefix="/national", template_folder="templates")
@@ -126,7 +128,8 @@ def detail(meeting_id: int):
         attendance=attendance, summary=services.attendance_summary(attendance),
         attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),
         notice=services.NOTICE_WORKING_DAYS, today=services.local_today(), sent_day=services.sent_day(meeting),
-        records=services.meeting_records(meeting))
+        records=services.meeting_records(meeting), links=materials.links_by_invitation(meeting),
+        recorded_by_name=services.recorded_by_name(meeting))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -350,6 +353,62 @@ def record_invitations(meeting_id: int):
     except ValidationFailed as exc:
         _fail(exc)
     return _to_detail(meeting_id, "invitations")
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke-link", methods=["POST"])
+@scope("tenant")
+def revoke_material_link(invitation_id: int):
+    """Withdraw an invitee's personal link to the materials (a forwarded or mistaken address)."""
+    row = db.session.get(Invitation, invitation_id) or abort(404)
+    count = materials.revoke_links(row, current_user.id)
+    db.session.commit()
+    if count:
+        flash(_("The personal link to the materials was withdrawn."), "success")
+    else:
+        flash(_("This invitee has no personal link to withdraw."), "error")
+    return _to_detail(row.meeting_id, "invitations")
+
+
+# --- materials through a personal link that needs no account ------------------------------------
+
+def _open_link(token: str):
+    try:
+        return materials.open_link(token), None
+    except materials.LinkRefused as exc:
+        return None, str(exc)
+
+
+@bp.route("/materials/<token>")
+@scope("public")
+def material_link(token: str):
+    link, refusal = _open_link(token)
+    if link is None:
+        return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
+    meeting = _meeting(link.invitation.meeting_id)
+    with tenant(g.municipality.id):  # the opening is logged (the reader's scope is read-only)
+        materials.record_opening(link.id)
+        db.session.commit()
+    link, _refusal = _open_link(token)
+    meeting = _meeting(link.invitation.meeting_id)
+    return render_template("meetings/material_link.html", refusal=None, link=link, meeting=meeting,
+                           municipality=g.municipality, documents=materials.meeting_documents(meeting),
+                           token=token, kinds=services.KIND_LABELS, format_decimal=format_decimal,
+                           link_expires_on=services.utc_to_local(link.expires_at).date())
+
+
+@bp.route("/materials/<token>/<int:document_id>")
+@scope("public")
+def material_link_download(token: str, document_id: int):
+    link, refusal = _open_link(token)
+    if link is None:
+        return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
+    meeting = _meeting(link.invitation.meeting_id)
+    document = next((d for d in materials.meeting_documents(meeting) if d.id == document_id), None) or abort(404)
+    with tenant(g.municipality.id):
+        materials.record_opening(link.id, document_id)
+        db.session.commit()
+    document = db.session.get(Document, document_id)
+    return send_document(document)
 
 
 # --- attendance and the recording --------------------------------------------------------------
