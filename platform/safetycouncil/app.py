@@ -100,6 +100,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(compliance_group)
     check_every_endpoint_is_scoped(app)
+    from . import inprocess_schedule
+
+    inprocess_schedule.install(app)  # the schedule without Redis: started by the first request served
     return app
 
 
