@@ -3,6 +3,7 @@ and the Ministry's national page of extra days off."""
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -97,6 +98,21 @@ def new():
 
 def _format_date(day, format="full"):
     return format_date(day, format)
+
+
+@bp.route("/month")
+@scope("tenant")
+def month():
+    """A month calendar of the council's meetings (?month=2026-12), weeks from Monday."""
+    try:
+        shown = services.parse_month(request.args.get("month"))
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+        shown = services.local_today().replace(day=1)
+    grid = services.month_grid(shown)
+    return render_template("meetings/month.html", grid=grid, month=shown, kinds=services.KIND_LABELS,
+                           statuses=services.STATUS_LABELS, today=services.local_today(),
+                           day_names=services.weekday_names())
 
 
 @bp.route("/calendar.ics")
@@ -429,6 +445,11 @@ def attendance(meeting_id: int):
             elif action == "remove":
                 services.remove_attendance(meeting, request.form.get("attendance_id"))
                 message = _("The entry was removed.")
+            elif action == "all_present":
+                count = services.mark_all_present(meeting, [m.id for m in _attendance_people(meeting)])
+                message = ngettext("%(num)d person marked present; those already recorded keep their status.",
+                                   "%(num)d people marked present; those already recorded keep their status.",
+                                   count)
             else:
                 member_ids = request.form.getlist("member_id")
                 statuses = request.form.getlist("status")
@@ -445,16 +466,24 @@ def attendance(meeting_id: int):
             meeting = _meeting(meeting_id)
     rows = services.list_attendance(meeting)
     recorded = {a.member_id: a for a in rows if a.member_id is not None}
-    people = {m.id: m for m in invitations.invitees(meeting)}
-    for row in recorded.values():
-        people.setdefault(row.member_id, row.member)
-    if not people:
-        people = {m.id: m for m in invitations.choosable_members(meeting)}
     return render_template(
-        "meetings/attendance.html", meeting=meeting, people=sorted(people.values(), key=lambda m: m.full_name.lower()),
+        "meetings/attendance.html", meeting=meeting, people=_attendance_people(meeting, rows),
         recorded=recorded, guests=[a for a in rows if a.member_id is None], statuses=ATTENDANCE_STATUSES,
         labels=services.ATTENDANCE_LABELS, errors=errors, guest_form=guest_form,
         started=services.started(meeting)), (422 if errors else 200)
+
+
+def _attendance_people(meeting, rows=None):
+    """Whom the attendance form lists: the invitees and anyone already recorded (or, when nobody
+    was invited, the members active on the day)."""
+    rows = services.list_attendance(meeting) if rows is None else rows
+    people = {m.id: m for m in invitations.invitees(meeting)}
+    for row in rows:
+        if row.member_id is not None:
+            people.setdefault(row.member_id, row.member)
+    if not people:
+        people = {m.id: m for m in invitations.choosable_members(meeting)}
+    return sorted(people.values(), key=lambda m: m.full_name.lower())
 
 
 @bp.route("/<int:meeting_id>/audio", methods=["POST"])
