@@ -1,6 +1,7 @@
 """A clerk's daily work on meetings: a month calendar of the council's meetings, "mark all present"
 on the attendance list (Art. 10.2: the list of participants), and buttons only for what one's role
 may do."""
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -70,3 +71,62 @@ def test_mark_all_present_waits_for_the_meeting_and_the_role(app, secretary_clie
     page = reader.get(f"/elbasan/meetings/{held_id}/attendance").get_data(as_text=True)
     assert "all_present" not in page
     assert reader.post(f"/elbasan/meetings/{held_id}/attendance", data={"action": "all_present"}).status_code == 403
+
+
+# --- buttons only for what one's role may do ------------------------------------------------------
+
+FORM = re.compile(r"(<form\b[^>]*>)(.*?)</form>", re.S)
+HARMLESS = ("/language/", "/logout", "/account/")  # the layout's own forms (language, signing out)
+
+
+def _change_forms(html: str) -> list[str]:
+    """The forms that would change something: posted, with a button to press."""
+    forms = []
+    for tag, inside in FORM.findall(html):
+        if 'method="post"' not in tag.lower() or ("<button" not in inside and 'type="submit"' not in inside):
+            continue
+        action = re.search(r'action="([^"]*)"', tag)
+        if action and any(part in action.group(1) for part in HARMLESS):
+            continue
+        forms.append(tag)
+    return forms
+
+
+def test_readers_see_no_button_for_a_change_they_cannot_make(app, make_user, login, in_tenant):
+    """Council members, the Prefecture and institution officers read meetings, records and council
+    pages; none of them sees a form that would change something (it would only be refused)."""
+    from tests.records.sweep_factories import _make_decision
+
+    from safetycouncil.records.models import MinutesVersion
+
+    with in_tenant("elbasan") as session:
+        member_id = add_member(session, "Anëtari Lexues", email="lexues@elbasan.example")
+        held = add_meeting(session, starts_at=past(2), agenda=["Plani"], status="held")
+        planned = add_meeting(session, starts_at=datetime.now() + timedelta(days=20), agenda=["Plani"])
+        session.add(MinutesVersion(meeting_id=held, version=1, text="Procesverbali"))
+        session.add(Attendance(meeting_id=held, member_id=member_id, status="present"))
+        session.flush()
+        decision_id = _make_decision(session, "77")
+    pages = ["/elbasan/meetings/", f"/elbasan/meetings/{held}", f"/elbasan/meetings/{planned}",
+             f"/elbasan/meetings/{held}/attendance", "/elbasan/meetings/month",
+             f"/elbasan/meetings/{held}/minutes", f"/elbasan/meetings/{held}/press-release",
+             "/elbasan/meetings/decisions/", f"/elbasan/meetings/decisions/{decision_id}",
+             "/elbasan/council/", "/elbasan/council/seats", "/elbasan/council/institutions",
+             f"/elbasan/council/members/{member_id}"]
+    readers = [make_user("member", municipality="elbasan"), make_user("prefecture", county="elbasan"),
+               make_user("institution_officer", municipality="elbasan")]
+    for person in readers:
+        client = app.test_client()
+        login(client, person)
+        for page in pages:
+            response = client.get(page)
+            if response.status_code == 404:  # a page this role does not see at all
+                continue
+            assert response.status_code == 200, (page, response.status_code)
+            assert _change_forms(response.get_data(as_text=True)) == [], (person.email, page)
+    # The secretary does see them (the test would catch nothing otherwise).
+    secretary = make_user("technical_secretary", municipality="elbasan")
+    client = app.test_client()
+    login(client, secretary)
+    assert _change_forms(client.get(f"/elbasan/meetings/{planned}").get_data(as_text=True))
+    assert _change_forms(client.get(f"/elbasan/meetings/{held}/attendance").get_data(as_text=True))
