@@ -1,5 +1,6 @@
 """meetings, a clerk's daily work: what each invitation carried of the materials, personal links to
-the materials that need no account, meetings entered after the fact
+the materials that need no account, meetings entered after the fact, the dated follow-up of Prefecture
+recommendations
 
 Revision ID: 0019_meetings_clerk
 Revises: 0013_rls_settings_once
@@ -50,9 +51,41 @@ def upgrade():
     op.create_index(op.f("ix_material_links_invitation_id"), "material_links", ["invitation_id"], unique=False)
     op.create_index(op.f("ix_material_links_municipality_id"), "material_links", ["municipality_id"], unique=False)
     enable_tenant_rls(op, "material_links")
+    # Each step of a Prefecture recommendation's follow-up, with its date.
+    op.create_table(
+        "recommendation_follow_ups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("recommendation_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("risk_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["municipality_id"], ["municipalities.id"],
+                                name=op.f("fk_recommendation_follow_ups_municipality_id_municipalities"),
+                                ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["recommendation_id"], ["consultation_recommendations.id"],
+                                name="fk_recommendation_follow_ups_recommendation",
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
+                                name=op.f("fk_recommendation_follow_ups_recorded_by_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["risk_id"], ["risks.id"],
+                                name=op.f("fk_recommendation_follow_ups_risk_id_risks"), ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendation_follow_ups")),
+    )
+    op.create_index(op.f("ix_recommendation_follow_ups_municipality_id"), "recommendation_follow_ups",
+                    ["municipality_id"], unique=False)
+    op.create_index(op.f("ix_recommendation_follow_ups_recommendation_id"), "recommendation_follow_ups",
+                    ["recommendation_id"], unique=False)
+    enable_tenant_rls(op, "recommendation_follow_ups")
 
 
 def downgrade():
+    disable_tenant_rls(op, "recommendation_follow_ups")
+    op.drop_index(op.f("ix_recommendation_follow_ups_recommendation_id"), table_name="recommendation_follow_ups")
+    op.drop_index(op.f("ix_recommendation_follow_ups_municipality_id"), table_name="recommendation_follow_ups")
+    op.drop_table("recommendation_follow_ups")
     disable_tenant_rls(op, "material_links")
     op.drop_index(op.f("ix_material_links_municipality_id"), table_name="material_links")
     op.drop_index(op.f("ix_material_links_invitation_id"), table_name="material_links")

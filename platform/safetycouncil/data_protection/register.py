@@ -163,6 +163,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "plan_items": RECORDS, "plan_activities": RECORDS, "plan_activity_institutions": RECORDS,
     "plan_indicators": RECORDS, "plan_funding": RECORDS, "progress_entries": RECORDS, "progress_values": RECORDS,
     "progress_evidence": RECORDS, "monitoring_reports": RECORDS, "consultation_recommendations": RECORDS,
+    "recommendation_follow_ups": RECORDS,
     "survey_waves": RECORDS, "survey_wave_areas": RECORDS, "survey_local_questions": RECORDS,
     "survey_imports": RECORDS,
     "survey_invitations": CODES,
