@@ -53,8 +53,11 @@ def test_the_first_request_starts_one_thread_that_sends_reminders(app, in_tenant
     _people(make_user)
     with in_tenant("elbasan") as session:
         add_meeting(session, starts_at=future(3), title="Mbledhja e harruar")
-    before = {key: app.config.get(key) for key in ("SCHEDULE_IN_PROCESS", "INSTANCE_PATH", "SCHEDULE_TICK_SECONDS")}
-    app.config.update(SCHEDULE_IN_PROCESS=True, INSTANCE_PATH=str(tmp_path), SCHEDULE_TICK_SECONDS=0.2)
+    before = {key: app.config.get(key)
+              for key in ("SCHEDULE_IN_PROCESS", "INSTANCE_PATH", "SCHEDULE_TICK_SECONDS", "REDIS_URL")}
+    # The embedded default: no Redis (with Redis, RQ's cron scheduler runs the schedule instead).
+    app.config.update(SCHEDULE_IN_PROCESS=True, INSTANCE_PATH=str(tmp_path), SCHEDULE_TICK_SECONDS=0.2,
+                      REDIS_URL=None)
     try:
         # Only the reminders here (the nightly jobs have their own tests).
         prepared = app.extensions["kvsp_schedule"] = InProcessScheduler(app, schedule=[(REMINDERS, "* * * * *")])
