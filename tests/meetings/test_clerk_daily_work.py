@@ -25,7 +25,8 @@ def test_the_month_calendar_shows_the_councils_meetings_by_day(app, secretary_cl
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "dhjetor 2026" in text.lower()
-    assert "10:00 Mbledhja e dhjetorit" in text and "14:00 Tryeza e hapur" in text
+    assert "10:00 <span class=\"mtg-month-title\">Mbledhja e dhjetorit</span>" in text
+    assert "14:00 <span class=\"mtg-month-title\">Tryeza e hapur</span>" in text
     assert "Mbledhja e janarit" not in text and "Mbledhja e Fierit" not in text
     assert "month=2027-01" in text and "month=2026-11" in text
     # The week starts on Monday: 1 December 2026 is a Tuesday, so the first cell is 30 November.
