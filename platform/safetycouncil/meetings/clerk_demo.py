@@ -19,7 +19,6 @@ from ..documents.services import store_document
 from ..extensions import db
 from ..municipalities.models import County
 from ..tenancy import tenant
-from ..timeutil import utcnow
 from .materials import link_expiry
 from .models import AgendaItem, AgendaMaterial, Attendance, Invitation, MaterialLink, Meeting
 from .services import deadline_for, local_now, local_to_utc
@@ -84,7 +83,7 @@ def _meetings(secretary_id: int | None) -> None:
     document = store_document("Projekt-plani vendor 2027", "projekt-plani-2027.pdf", PDF, uploaded_by_id=secretary_id,
                               kind="materials")
     db.session.add(AgendaMaterial(agenda_item_id=item.id, document_id=document.id))
-    sent_at = local_to_utc(datetime.combine(now.date(), time(9, 30)))
+    sent_at = local_to_utc(datetime.combine(now.date() - timedelta(days=1), time(9, 30)))  # yesterday
     upcoming.invitation_sent_at, upcoming.invitation_working_days_late = sent_at, 0
     for number, member in enumerate(_members(day)):
         mode = "link" if number % 4 == 3 else "attached"
@@ -95,7 +94,7 @@ def _meetings(secretary_id: int | None) -> None:
         db.session.add(row)
         db.session.flush()
         if member.email and mode == "link":
-            opened = utcnow() - timedelta(hours=2)
+            opened = sent_at + timedelta(hours=3)
             db.session.add(MaterialLink(invitation_id=row.id, token_hash=token_hash(secrets.token_urlsafe(32)),
                                         expires_at=link_expiry(upcoming), open_count=number % 3,
                                         first_opened_at=opened if number % 3 else None,

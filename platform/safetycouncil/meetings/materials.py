@@ -27,7 +27,6 @@ from ..timeutil import utcnow
 from .models import AgendaItem, AgendaMaterial, Invitation, MaterialLink, Meeting
 
 ATTACHED, LINK, NONE = "attached", "link", "none"
-MATERIALS_LABELS = {ATTACHED: "attached", LINK: "link", NONE: "none"}
 
 
 class LinkRefused(Exception):
