@@ -85,11 +85,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .risks.views import bp as risks_bp
     from .surveys.views import bp as surveys_bp
     from .obligations.views import bp as obligations_bp
+    from .search.views import bp as search_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
                concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp,
-               obligations_bp):
+               obligations_bp, search_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)
@@ -102,6 +103,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(compliance_group)
     check_every_endpoint_is_scoped(app)
+    from . import inprocess_schedule
+
+    inprocess_schedule.install(app)  # the schedule without Redis: started by the first request served
     return app
 
 

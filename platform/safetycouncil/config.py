@@ -40,6 +40,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
     production = env.get("KVSP_ENV", "").lower() == "production"
     if production and not env.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (KVSP_ENV=production).")
+    # The public address links in e-mails are built from (never the address the server binds to).
+    public_base_url = (env.get("PUBLIC_BASE_URL") or env.get("BASE_URL") or "").strip().rstrip("/")
+    if production and not public_base_url:
+        raise RuntimeError("PUBLIC_BASE_URL must be set in production (the address people open, "
+                           "e.g. https://kvsp.example.al): links in e-mails are built from it.")
+    public_base_url = public_base_url or f"http://127.0.0.1:{env.get('PORT') or 5000}"
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'kvsp.sqlite3'}"
     redis_url = env.get("REDIS_URL") or None
     # Two-factor sign-in: required of these roles. Production requires it of the Ministry and the
@@ -76,7 +82,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
         "MAIL_SENDER": env.get("MAIL_SENDER") or "KVSP <no-reply@kvsp.example>",
-        "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "BASE_URL": public_base_url,  # from PUBLIC_BASE_URL (BASE_URL is its older name)
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -98,6 +104,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "API_TOKEN_VALID_HOURS": _int(env.get("API_TOKEN_VALID_HOURS"), 12),
         "LOGIN_FAILURES_BEFORE_LOCK": _int(env.get("LOGIN_FAILURES_BEFORE_LOCK"), 5),
         "LOGIN_LOCK_MINUTES": _int(env.get("LOGIN_LOCK_MINUTES"), 15),
+        # Agenda materials in invitations: attached up to this many bytes in all, otherwise a
+        # personal link that needs no account, valid until this many days after the meeting.
+        "MATERIALS_ATTACH_MAX_BYTES": _int(env.get("MATERIALS_ATTACH_MAX_BYTES"), 5 * 1024 * 1024),
+        "MATERIAL_LINK_DAYS_AFTER_MEETING": _int(env.get("MATERIAL_LINK_DAYS_AFTER_MEETING"), 30),
+        # The schedule (schedule.py) also runs in-process on the embedded default (no Redis).
+        "SCHEDULE_IN_PROCESS": _bool(env.get("SCHEDULE_IN_PROCESS", "1")) and redis_url is None,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "TWO_FACTOR_ROLES": two_factor_roles,
         "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER") or "KVSP",

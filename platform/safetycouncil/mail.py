@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
+from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,28 @@ class Mail:
     text: str
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+
+
+MAIL_LOCALES = ("sq", "en")  # every e-mail: Albanian first, English second
+LANGUAGE_SEPARATOR = "\n\n----- English -----\n\n"
+
+
+def bilingual(render) -> tuple[str, str]:
+    """``render()`` returns (subject, text) in the current locale; the e-mail carries Albanian first
+    and English second: subjects joined with " / ", texts one after the other."""
+    parts = []
+    for locale in MAIL_LOCALES:
+        with force_locale(locale):
+            subject, text = render()
+            parts.append((str(subject), str(text).strip()))
+    (sq_subject, sq_text), (en_subject, en_text) = parts
+    subject = sq_subject if sq_subject == en_subject else f"{sq_subject} / {en_subject}"
+    return subject, f"{sq_text}{LANGUAGE_SEPARATOR}{en_text}\n"
+
+
+def public_url(path: str) -> str:
+    """An absolute link for an e-mail, from the configured public address (PUBLIC_BASE_URL)."""
+    return f"{current_app.config['BASE_URL']}/{path.lstrip('/')}"
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:

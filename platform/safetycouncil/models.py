@@ -13,6 +13,8 @@ from .council.models import (  # noqa: F401
 from .crime_statistics.models import CrimeCount, CrimeStatisticsSettings, CrimeStatisticsUpload, OffenceCategory  # noqa: F401
 from .documents.models import Document  # noqa: F401
 from .meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting  # noqa: F401
+from .meetings.models import MaterialLink  # noqa: F401
+from .consultation_tables.models import RecommendationFollowUp  # noqa: F401
 from .municipalities.models import County, Municipality  # noqa: F401
 from .records.models import Decision, DecisionVersion, MinutesVersion, PressRelease  # noqa: F401
 from .concerns.models import Concern, RiskCategory  # noqa: F401

@@ -46,4 +46,19 @@ def _material(session, tag):
     return material.id
 
 
-ID_FACTORIES = {"meeting_id": _meeting, "item_id": _item, "material_id": _material}
+def _invitation(session, tag):
+    from safetycouncil.council.models import CouncilMember
+    from safetycouncil.meetings.models import Invitation
+
+    meeting = make_meeting(session, f"{tag} (ftesa)", days_ago=-20, status="planned")
+    member = CouncilMember(full_name=f"Anëtar {tag}", category="a", email=f"anetar-{tag}@example.al".lower().replace(" ", ""),
+                           mandate_start=meeting.starts_at.date() - timedelta(days=400))
+    session.add(member)
+    session.flush()
+    invitation = Invitation(meeting_id=meeting.id, member_id=member.id, email=member.email, status="sent")
+    session.add(invitation)
+    session.flush()
+    return invitation.id
+
+
+ID_FACTORIES = {"meeting_id": _meeting, "item_id": _item, "material_id": _material, "invitation_id": _invitation}

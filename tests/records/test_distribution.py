@@ -105,7 +105,10 @@ def test_the_recipient_reads_it_in_their_language(app, in_tenant, make_user, out
         jobs.enqueue(distribute_decision, decision_id)
     run_jobs()
     (message,) = outbox
-    assert message["Subject"].startswith("Decision no. 2025/4")
+    # The e-mail: Albanian first, English second; the copy (PDF) in the member's language.
+    assert message["Subject"].startswith("Vendimi nr. 2025/4") and " / Decision no. 2025/4" in message["Subject"]
+    pdfs = [p.get_filename() for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert pdfs == ["decision-2025-4.pdf"]
 
 
 def test_an_unsigned_decision_is_not_distributed(app, make_user, api_token, in_tenant, outbox, run_jobs,

@@ -13,7 +13,6 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -175,18 +174,20 @@ def redeem_link(raw: str, purpose: str, *, consume: bool) -> AccountToken:
 def send_account_mail(user_id: int, purpose: str, raw_token: str) -> None:
     """Job: e-mail a one-time link in the person's language."""
     user = db.session.get(User, user_id)
-    base = current_app.config["BASE_URL"]
     if purpose == AccountToken.INVITATION:
-        link, template = f"{base}/account/invitation/{raw_token}", "accounts/mail/invitation.txt"
+        link, template = mail.public_url(f"account/invitation/{raw_token}"), "accounts/mail/invitation.txt"
     else:
-        link, template = f"{base}/account/reset/{raw_token}", "accounts/mail/password_reset.txt"
-    with force_locale(user.locale or "sq"):
+        link, template = mail.public_url(f"account/reset/{raw_token}"), "accounts/mail/password_reset.txt"
+    def render():  # Albanian first, English second (mail.bilingual)
         subject = (_("Invitation to the Local Public Safety Council platform")
                    if purpose == AccountToken.INVITATION else _("Reset your password"))
         text = render_template(template, user=user, link=link,
                                hours=current_app.config["INVITATION_VALID_HOURS"
                                                         if purpose == AccountToken.INVITATION
                                                         else "PASSWORD_RESET_VALID_HOURS"])
+        return subject, text
+
+    subject, text = mail.bilingual(render)
     mail.send(mail.Mail(to=[user.email], subject=subject, text=text))
 
 

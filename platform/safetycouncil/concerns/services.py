@@ -229,6 +229,25 @@ def submit_public_concern(text_value: str, area_id, category_id, contact: str | 
     return concern
 
 
+def moderate_many(concern_ids, decision: str, note: str | None, *, user_id: int | None) -> int:
+    """Bulk moderation: the chosen concerns all accepted, or all rejected with the same note. All or
+    nothing: one that cannot be moderated refuses the lot (the caller rolls back)."""
+    ids = []
+    for raw in concern_ids or []:
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            continue
+    if not ids:
+        raise ValidationFailed({"concern_ids": _("Choose the concerns to moderate.")})
+    for concern_id in dict.fromkeys(ids):
+        concern = get_concern(concern_id)
+        if concern is None:
+            raise ValidationFailed({"concern_ids": _("Choose the concerns to moderate.")})
+        moderate_concern(concern, decision, note, user_id=user_id)
+    return len(dict.fromkeys(ids))
+
+
 def moderate_concern(concern: Concern, decision: str, note: str | None, *, user_id: int | None) -> Concern:
     """Accept or reject a concern sent online; a rejection says why."""
     if concern.status != "pending_moderation":

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.roles import Permission
@@ -66,14 +67,30 @@ def index():
     concerns = services.list_concerns(status=status if status in services.STATUS_LABELS else None,
                                       category_id=_int(request.args.get("category")),
                                       area_id=_int(request.args.get("area")))
+    text_filter = (request.args.get("q") or "").strip()
+    if text_filter:  # Albanian-aware: "Korce" also finds "Korçë"
+        from ..search.services import matches_text
+
+        concerns = [c for c in concerns if matches_text(f"{c.text} {c.source_name or ''}", text_filter)]
     return render_template("concerns/index.html", concerns=concerns, errors=errors, form=form, status=status,
                            pending=services.count_pending(),
                            **_form_context()), (422 if errors else 200)
 
 
-@bp.route("/<municipality>/concerns/moderation")
+@bp.route("/<municipality>/concerns/moderation", methods=["GET", "POST"])
 @scope("tenant")
 def moderation():
+    if request.method == "POST":  # bulk moderation: the chosen concerns accepted, or rejected with one note
+        try:
+            count = services.moderate_many(request.form.getlist("concern_ids"), request.form.get("decision", ""),
+                                           request.form.get("note"), user_id=current_user.id)
+            db.session.commit()
+            flash(ngettext("%(num)d concern moderated.", "%(num)d concerns moderated.", count), "success")
+            return redirect(url_for(".moderation"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for message in exc.errors.values():
+                flash(message, "error")
     concerns = services.list_concerns(status="pending_moderation")
     if Permission.MANAGE_RECORDS in g.permissions:
         log_personal_data_viewed("Concern", [c.id for c in concerns if c.contact], ["contact"])

@@ -71,3 +71,20 @@ class ConsultationRecommendation(TenantOwned, Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     table: Mapped[ConsultationTable] = relationship(lazy="joined")
+
+
+class RecommendationFollowUp(TenantOwned, Audited, db.Model):
+    """One step of a recommendation's follow-up in the municipality, with its date: the history the
+    Prefecture and the council read ("received on ..., in progress on ..., done on ...")."""
+
+    __tablename__ = "recommendation_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_recommendations.id", ondelete="CASCADE",
+                   name="fk_recommendation_follow_ups_recommendation"), index=True)  # within 63 characters
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    risk_id: Mapped[int | None] = mapped_column(ForeignKey("risks.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,13 +17,21 @@ from ..extensions import db
 from ..municipalities.models import Municipality
 from ..tenancy import read_across_tenants, tenant
 from ..timeutil import utcnow
-from .models import FOLLOW_UP_STATUSES, ConsultationParticipant, ConsultationRecommendation, ConsultationTable
+from .models import (
+    FOLLOW_UP_STATUSES,
+    ConsultationParticipant,
+    ConsultationRecommendation,
+    ConsultationTable,
+    RecommendationFollowUp,
+)
 
 STATUS_LABELS = {"received": _l("Received"), "in_progress": _l("In progress"), "done": _l("Done"),
                  "not_applicable": _l("Not applicable")}
 
 
 def status_label(status: str) -> str:
+    if status == "received":  # the status, not "received on <date>" (concerns' column)
+        return pgettext("follow-up status", "Received")
     return str(STATUS_LABELS.get(status, status))
 
 
@@ -115,9 +124,12 @@ def add_participant(table: ConsultationTable, data: dict) -> ConsultationPartici
     return row
 
 
-def add_recommendation(table: ConsultationTable, text: str, municipality_ids) -> list[int]:
+def add_recommendation(table: ConsultationTable, text: str, municipality_ids,
+                       addressed: list | None = None) -> list[int]:
     """One recommendation addressed to each named municipality of the county: written inside each
-    municipality's scope, where it arrives in its portal."""
+    municipality's scope, where it arrives in its portal. ``addressed`` collects (municipality id,
+    recommendation id) pairs, for the e-mails sent after the commit."""
+    addressed = [] if addressed is None else addressed
     text = (text or "").strip()
     errors: dict = {}
     if not text:
@@ -133,7 +145,11 @@ def add_recommendation(table: ConsultationTable, text: str, municipality_ids) ->
             row = ConsultationRecommendation(table_id=table.id, text=text, status="received")
             db.session.add(row)
             db.session.flush()
+            db.session.add(RecommendationFollowUp(recommendation_id=row.id, status="received",
+                                                  recorded_at=row.created_at))  # the date of receipt
+            db.session.flush()
             ids.append(row.id)
+            addressed.append((municipality.id, row.id))
     return ids
 
 
@@ -160,7 +176,26 @@ def get_recommendation(recommendation_id) -> ConsultationRecommendation | None:
         return None
 
 
-def record_follow_up(recommendation: ConsultationRecommendation, data: dict) -> None:
+def follow_ups_of(recommendation_ids) -> dict[int, list[RecommendationFollowUp]]:
+    """Each recommendation's dated follow-up steps, oldest first (in the current scope)."""
+    ids = list(recommendation_ids)
+    found: dict[int, list[RecommendationFollowUp]] = {i: [] for i in ids}
+    if ids:
+        for step in db.session.execute(select(RecommendationFollowUp).where(
+                RecommendationFollowUp.recommendation_id.in_(ids))
+                .order_by(RecommendationFollowUp.recorded_at, RecommendationFollowUp.id)).scalars():
+            found[step.recommendation_id].append(step)
+    return found
+
+
+def awaiting_follow_up() -> list[ConsultationRecommendation]:
+    """Inside a municipality's scope: recommendations not yet done or set aside, oldest first."""
+    return list(db.session.execute(select(ConsultationRecommendation).where(
+        ConsultationRecommendation.status.in_(("received", "in_progress")))
+        .order_by(ConsultationRecommendation.created_at, ConsultationRecommendation.id)).scalars())
+
+
+def record_follow_up(recommendation: ConsultationRecommendation, data: dict, *, user_id: int | None = None) -> None:
     errors: dict = {}
     status = data.get("status") or recommendation.status
     if status not in FOLLOW_UP_STATUSES:
@@ -180,4 +215,7 @@ def record_follow_up(recommendation: ConsultationRecommendation, data: dict) -> 
     recommendation.follow_up = (data.get("follow_up") or "").strip() or None
     recommendation.risk_id = risk_id
     recommendation.updated_at = utcnow()
+    db.session.add(RecommendationFollowUp(recommendation_id=recommendation.id, status=status,
+                                          text=recommendation.follow_up, risk_id=risk_id,
+                                          recorded_at=recommendation.updated_at, recorded_by_id=user_id))
     db.session.flush()

@@ -16,7 +16,9 @@ from ..accounts import access
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
+from .. import jobs
 from . import services
+from .notify import notify_recommendation_job
 from .models import FOLLOW_UP_STATUSES
 
 bp = Blueprint("consultation_tables", __name__, template_folder="templates")
@@ -57,14 +59,18 @@ def detail(table_id: int):
     if request.method == "POST":
         _refuse_unless_prefect()
         action = request.form.get("action")
+        addressed: list = []
         try:
             if action == "participant":
                 services.add_participant(table, request.form)
             elif action == "recommendation":
-                services.add_recommendation(table, request.form.get("text"), request.form.getlist("municipality_ids"))
+                services.add_recommendation(table, request.form.get("text"), request.form.getlist("municipality_ids"),
+                                            addressed)
             else:
                 services.update_table(table, request.form)
             db.session.commit()
+            for municipality_id, recommendation_id in addressed:  # it reaches the clerk by e-mail
+                jobs.enqueue(notify_recommendation_job, recommendation_id, municipality_id=municipality_id)
             flash(_("Saved."), "success")
             return redirect(url_for("consultation_tables.detail", table_id=table.id))
         except ValidationFailed as exc:
@@ -82,9 +88,21 @@ def detail(table_id: int):
 def municipality_list():
     from ..risks.services import list_risks
 
+    rows = services.municipality_recommendations()
     return render_template("consultation_tables/recommendations.html", municipality=g.municipality,
-                           rows=services.municipality_recommendations(), risks=list_risks(),
+                           rows=rows, risks=list_risks(), steps=services.follow_ups_of(r.id for r in rows),
                            statuses=FOLLOW_UP_STATUSES, status_label=services.status_label)
+
+
+@bp.app_template_global()
+def recommendations_awaiting_follow_up():
+    """For the municipality's home page (consultation_tables/_home_block.html)."""
+    return services.awaiting_follow_up()
+
+
+@bp.app_template_global()
+def recommendation_status_label(status: str) -> str:
+    return services.status_label(status)
 
 
 @bp.route("/<municipality>/recommendations/<int:recommendation_id>", methods=["POST"])
@@ -92,7 +110,7 @@ def municipality_list():
 def follow_up(recommendation_id: int):
     row = services.get_recommendation(recommendation_id) or abort(404)
     try:
-        services.record_follow_up(row, request.form)
+        services.record_follow_up(row, request.form, user_id=current_user.id)
         db.session.commit()
         flash(_("The follow-up was saved."), "success")
     except ValidationFailed as exc:

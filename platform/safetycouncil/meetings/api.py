@@ -105,6 +105,10 @@ class MeetingSchema(Schema):
         "description": "0 on time, otherwise the working days short; null until sent"})
     audio_document_id = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
+    entered_after_the_fact = fields.Boolean(metadata={
+        "description": "Created with a start already past: recorded after the fact (see recorded_by_id)"})
+    recorded_by_id = fields.Integer(allow_none=True, metadata={
+        "description": "The account that entered the meeting after the fact"})
 
     def _late(self, meeting: Meeting):
         if meeting.invitation_sent_at is None or meeting.invitation_working_days_late is None:

@@ -144,6 +144,9 @@ def load_demo(municipalities) -> None:
         with tenant(municipality.id):
             _load_one(municipality, members_of.get(municipality.id, []), days_off, now)
         db.session.commit()
+    from .clerk_demo import load_demo as load_clerk_demo  # a clerk's daily work, in Elbasan
+
+    load_clerk_demo(municipalities)
 
 
 def _load_one(municipality, members: list[CouncilMember], days_off, now: datetime) -> None:

@@ -11,7 +11,7 @@ import smtplib
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
@@ -26,12 +26,11 @@ from ..municipalities.models import Municipality
 from ..tenancy import tenant
 from ..timeutil import utcnow
 from .. import workdays
-from . import calendar, services
+from . import calendar, materials, services
 from .models import Invitation, Meeting
 
 log = logging.getLogger(__name__)
 
-INVITATION_LOCALE = "sq"  # invitations go out in Albanian
 UNSENT = ("pending", "failed", "no_email")
 INVITATION_STATUSES = ("pending", "sending", "sent", "failed", "no_email")
 
@@ -157,18 +156,27 @@ def _when(meeting: Meeting) -> str:
     return f"{format_date(start.date(), 'full')} {start:%H:%M} – {format_date(end.date(), 'full')} {end:%H:%M}"
 
 
-def invitation_mail(meeting: Meeting, invitation: Invitation, municipality: Municipality,
-                    ics: bytes) -> mail.Mail:
-    with force_locale(INVITATION_LOCALE):
+def invitation_mail(meeting: Meeting, invitation: Invitation, municipality: Municipality, ics: bytes, *,
+                    mode: str = "none", files: list | None = None, link: str | None = None,
+                    link_expires=None) -> mail.Mail:
+    """The invitation, Albanian first and English second; the materials attached (``files``) or
+    behind a personal ``link`` that needs no account (materials.py decides which)."""
+    expires_on = services.utc_to_local(link_expires).date() if link_expires else None
+
+    def render():
         subject = _("Invitation: %(title)s, %(date)s", title=meeting.title,
                     date=format_date(meeting.starts_at.date(), "long"))
         text = render_template(
             "meetings/mail/invitation.txt", meeting=meeting, member=invitation.member, municipality=municipality,
-            when=_when(meeting), kind=services.KIND_LABELS[meeting.kind],
-            materials_url=lambda document_id: calendar.material_url(document_id, municipality),
+            when=_when(meeting), kind=services.KIND_LABELS[meeting.kind], mode=mode, link=link,
+            link_expires=format_date(expires_on, "long") if expires_on else None,
             meeting_url=calendar.meeting_url(meeting, municipality))
+        return subject, text
+
+    subject, text = mail.bilingual(render)
     return mail.Mail(to=[invitation.email], subject=subject, text=text,
-                     attachments=[mail.Attachment(f"kvsp-meeting-{meeting.id}.ics", ics, "text/calendar")])
+                     attachments=[mail.Attachment(f"kvsp-meeting-{meeting.id}.ics", ics, "text/calendar"),
+                                  *(files or [])])
 
 
 def _claim(invitation_id: int) -> bool:
@@ -215,18 +223,28 @@ def send_invitations_job(meeting_id: int) -> int:
     db.session.commit()
     municipality = db.session.get(Municipality, meeting.municipality_id)
     ics = calendar.calendar_bytes([meeting], municipality, method="PUBLISH")
+    documents = materials.meeting_documents(meeting)
+    mode = materials.delivery_mode(documents)
+    files = materials.attachments(documents) if mode == materials.ATTACHED else []
     sent = 0
     for invitation_id in sorted(r.id for r in rows if r.status in ("pending", "failed") and r.email):
         if not _claim(invitation_id):
             continue  # another run has it
         invitation = db.session.get(Invitation, invitation_id)
+        link = expires = None
+        if mode == materials.LINK:
+            link = materials.link_url(municipality, materials.issue_link(invitation, meeting))
+            expires = materials.link_expiry(meeting)
+            db.session.commit()
         try:
-            mail.send(invitation_mail(meeting, invitation, municipality, ics))
+            mail.send(invitation_mail(meeting, invitation, municipality, ics, mode=mode, files=files, link=link,
+                                      link_expires=expires))
         except (smtplib.SMTPException, OSError) as exc:
             log.warning("invitation %s to meeting %s not sent: %s", invitation_id, meeting_id, exc)
             invitation.status, invitation.error = "failed", str(exc)[:300]
         else:
             invitation.status, invitation.sent_at, invitation.error = "sent", utcnow(), None
+            invitation.materials, invitation.material_document_ids = mode, [d.id for d in documents]
             sent += 1
             if meeting.invitation_sent_at is None:
                 services.set_invitation_sent(meeting, invitation.sent_at)
@@ -276,6 +294,7 @@ def record_invitations_sent(meeting: Meeting, sent_on, today: date | None = None
     for row in rows.values():
         if row.status != "sent":
             row.status, row.sent_at, row.error = "sent", sent_at, None
+            row.materials = row.material_document_ids = None  # sent outside the platform: not known
     db.session.flush()
     return meeting
 
@@ -337,11 +356,14 @@ def send_deadline_reminders_job(today: str | None = None) -> int:
                       "remaining": workdays.working_days_between(day, m.invitation_deadline, days_off)
                       if m.invitation_deadline >= day else None} for m in meetings]
             for person in people:
-                with force_locale(person.locale or "sq"):
+                def render(person=person):
                     subject = _("Reminder: invitations to send for the council of %(name)s", name=municipality.name)
                     text = render_template("meetings/mail/reminder.txt", person=person, municipality=municipality,
                                            items=items, today=day, notice=unified_model.notice_working_days(day),
                                            kinds=services.KIND_LABELS)
+                    return subject, text
+
+                subject, text = mail.bilingual(render)
                 try:
                     mail.send(mail.Mail(to=[person.email], subject=subject, text=text))
                     sent += 1

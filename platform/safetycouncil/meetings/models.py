@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -56,6 +56,10 @@ class Meeting(TenantOwned, Audited, db.Model):
     reminder_sent_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A meeting created with a start already past: recorded after the fact, by whom (the compliance
+    # rules read it: such a meeting's invitations cannot be proven on time by the platform).
+    entered_after_the_fact: Mapped[bool] = mapped_column(default=False, server_default=false())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")
@@ -105,8 +109,33 @@ class Invitation(TenantOwned, db.Model):
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(300))
     claimed_at: Mapped[datetime | None]  # when a job set it 'sending' (a stuck row is reset after a while)
+    # What the invitation carried of the agenda materials: 'attached' (files in the e-mail), 'link'
+    # (a personal link that needs no account), 'none' (the agenda had no materials); empty when the
+    # invitation was recorded as sent outside the platform (unknown).
+    materials: Mapped[str | None] = mapped_column(String(20))
+    material_document_ids: Mapped[list | None] = mapped_column(JSON)
 
     member: Mapped[CouncilMember] = relationship(lazy="joined")
+
+
+class MaterialLink(TenantOwned, Audited, db.Model):
+    """A personal, expiring, revocable link to a meeting's agenda materials for one invitee; it
+    needs no account. Only the token's hash is kept; every opening is counted and audited."""
+
+    __tablename__ = "material_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    first_opened_at: Mapped[datetime | None]
+    last_opened_at: Mapped[datetime | None]
+    open_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    invitation: Mapped[Invitation] = relationship(lazy="joined")
 
 
 class Attendance(TenantOwned, Audited, db.Model):

@@ -10,7 +10,7 @@ Times: ``Meeting.starts_at``/``ends_at`` are local times in Europe/Tirane (naive
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -290,6 +290,43 @@ def split_upcoming(meetings: list[Meeting], now: datetime | None = None) -> tupl
     return upcoming, past
 
 
+def parse_month(raw) -> date:
+    """The first day of a month from "2026-12" (today's month when empty)."""
+    text = (raw or "").strip()
+    if not text:
+        return local_today().replace(day=1)
+    try:
+        year, month = (int(part) for part in text.split("-", 1))
+        return _check_year(date(year, month, 1), "month")
+    except ValueError:
+        raise ValidationFailed({"month": _("Enter a month as year and month, for example 2026-12.")}) from None
+
+
+def month_grid(first: date) -> dict:
+    """The weeks (Monday first) of the month of ``first``, each day with its meetings."""
+    import calendar as pycalendar
+
+    next_first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    meetings = db.session.execute(select(Meeting).where(
+        Meeting.starts_at >= datetime.combine(first, time()), Meeting.starts_at < datetime.combine(next_first, time()))
+        .order_by(Meeting.starts_at, Meeting.id)).scalars().all()
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.starts_at.date(), []).append(meeting)
+    weeks = [[(d, by_day.get(d, [])) if d.month == first.month else (d, None) for d in week]
+             for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return {"weeks": weeks, "meetings": meetings, "previous": previous, "next": next_first}
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, in the reader's language."""
+    from flask_babel import get_locale
+
+    names = get_locale().days["format"]["abbreviated"]
+    return [names[i] for i in range(7)]
+
+
 def meeting_years() -> list[int]:
     years = db.session.execute(select(extract("year", Meeting.starts_at)).distinct()).scalars()
     return sorted({int(y) for y in years if y is not None}, reverse=True)
@@ -324,13 +361,28 @@ def _validate_meeting(kind, title, starts_at, ends_at, location) -> dict:
 
 
 def create_meeting(kind: str, title: str, starts_at, ends_at, location: str | None = None, *,
-                   created_by_id: int | None = None) -> Meeting:
-    meeting = Meeting(**_validate_meeting(kind, title, starts_at, ends_at, location), status="planned",
-                      created_by_id=created_by_id)
+                   created_by_id: int | None = None, now: datetime | None = None) -> Meeting:
+    """Plan a meeting. One whose start is already past is recorded as entered after the fact, with
+    who entered it: its invitations cannot be proven by the platform (the compliance rules read
+    ``entered_after_the_fact`` and ``recorded_by_id``)."""
+    values = _validate_meeting(kind, title, starts_at, ends_at, location)
+    after_the_fact = values["starts_at"] < (now or local_now())
+    meeting = Meeting(**values, status="planned", created_by_id=created_by_id,
+                      entered_after_the_fact=after_the_fact, recorded_by_id=created_by_id if after_the_fact else None)
     refresh_deadline(meeting)
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def recorded_by_name(meeting: Meeting) -> str | None:
+    """The name of the account that entered a meeting after the fact."""
+    from ..accounts.models import User
+
+    if not meeting.entered_after_the_fact or meeting.recorded_by_id is None:
+        return None
+    user = db.session.get(User, meeting.recorded_by_id)
+    return (user.name or user.email) if user is not None else None
 
 
 def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, ends_at=None,
@@ -629,6 +681,22 @@ def set_member_attendance(meeting: Meeting, entries: list[tuple[int, str | None]
         elif row.status != status:
             row.status = status
     db.session.flush()
+
+
+def mark_all_present(meeting: Meeting, member_ids: list[int]) -> int:
+    """"Mark all present": every listed member without an attendance record is recorded present;
+    those already recorded (absent, excused) keep their status. Returns how many were marked."""
+    _check_attendance_open(meeting)
+    recorded = set(db.session.execute(select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id.is_not(None))).scalars())
+    marked = 0
+    for member_id in dict.fromkeys(member_ids):
+        if member_id not in recorded:
+            member = _member(member_id)
+            db.session.add(Attendance(meeting_id=meeting.id, member_id=member.id, status="present"))
+            marked += 1
+    db.session.flush()
+    return marked
 
 
 def _validate_guest(name, institution) -> dict:

@@ -1,8 +1,9 @@
 """Web pages: meetings, their agenda and materials, invitations, attendance and the audio recording;
 and the Ministry's national page of extra days off."""
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,9 +13,11 @@ from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
-from . import calendar, invitations, services
+from ..documents.download import send_document
+from ..tenancy import tenant
+from . import calendar, invitations, materials, services
 from .invitations import send_invitations_job
-from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff
+from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff, Invitation
 
 bp = Blueprint("meetings", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
 national_bp = Blueprint("meetings_national", __name__, url_prefix="/national", template_folder="templates")
@@ -97,6 +100,21 @@ def _format_date(day, format="full"):
     return format_date(day, format)
 
 
+@bp.route("/month")
+@scope("tenant")
+def month():
+    """A month calendar of the council's meetings (?month=2026-12), weeks from Monday."""
+    try:
+        shown = services.parse_month(request.args.get("month"))
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+        shown = services.local_today().replace(day=1)
+    grid = services.month_grid(shown)
+    return render_template("meetings/month.html", grid=grid, month=shown, kinds=services.KIND_LABELS,
+                           statuses=services.STATUS_LABELS, today=services.local_today(),
+                           day_names=services.weekday_names())
+
+
 @bp.route("/calendar.ics")
 @scope("tenant")
 def calendar_feed():
@@ -125,8 +143,9 @@ def detail(meeting_id: int):
         invitees=invitations.invitees(meeting), invitation_labels=INVITATION_STATUS_LABELS,
         attendance=attendance, summary=services.attendance_summary(attendance),
         attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),
-        notice=unified_model.notice_working_days(meeting.starts_at), today=services.local_today(), sent_day=services.sent_day(meeting),
-        records=services.meeting_records(meeting))
+        notice=unified_model.notice_working_days(meeting.starts_at), today=services.local_today(),
+        sent_day=services.sent_day(meeting), records=services.meeting_records(meeting),
+        links=materials.links_by_invitation(meeting), recorded_by_name=services.recorded_by_name(meeting))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -352,6 +371,62 @@ def record_invitations(meeting_id: int):
     return _to_detail(meeting_id, "invitations")
 
 
+@bp.route("/invitations/<int:invitation_id>/revoke-link", methods=["POST"])
+@scope("tenant")
+def revoke_material_link(invitation_id: int):
+    """Withdraw an invitee's personal link to the materials (a forwarded or mistaken address)."""
+    row = db.session.get(Invitation, invitation_id) or abort(404)
+    count = materials.revoke_links(row, current_user.id)
+    db.session.commit()
+    if count:
+        flash(_("The personal link to the materials was withdrawn."), "success")
+    else:
+        flash(_("This invitee has no personal link to withdraw."), "error")
+    return _to_detail(row.meeting_id, "invitations")
+
+
+# --- materials through a personal link that needs no account ------------------------------------
+
+def _open_link(token: str):
+    try:
+        return materials.open_link(token), None
+    except materials.LinkRefused as exc:
+        return None, str(exc)
+
+
+@bp.route("/materials/<token>")
+@scope("public")
+def material_link(token: str):
+    link, refusal = _open_link(token)
+    if link is None:
+        return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
+    meeting = _meeting(link.invitation.meeting_id)
+    with tenant(g.municipality.id):  # the opening is logged (the reader's scope is read-only)
+        materials.record_opening(link.id)
+        db.session.commit()
+    link, _refusal = _open_link(token)
+    meeting = _meeting(link.invitation.meeting_id)
+    return render_template("meetings/material_link.html", refusal=None, link=link, meeting=meeting,
+                           municipality=g.municipality, documents=materials.meeting_documents(meeting),
+                           token=token, kinds=services.KIND_LABELS, format_decimal=format_decimal,
+                           link_expires_on=services.utc_to_local(link.expires_at).date())
+
+
+@bp.route("/materials/<token>/<int:document_id>")
+@scope("public")
+def material_link_download(token: str, document_id: int):
+    link, refusal = _open_link(token)
+    if link is None:
+        return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
+    meeting = _meeting(link.invitation.meeting_id)
+    document = next((d for d in materials.meeting_documents(meeting) if d.id == document_id), None) or abort(404)
+    with tenant(g.municipality.id):
+        materials.record_opening(link.id, document_id)
+        db.session.commit()
+    document = db.session.get(Document, document_id)
+    return send_document(document)
+
+
 # --- attendance and the recording --------------------------------------------------------------
 
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -370,6 +445,11 @@ def attendance(meeting_id: int):
             elif action == "remove":
                 services.remove_attendance(meeting, request.form.get("attendance_id"))
                 message = _("The entry was removed.")
+            elif action == "all_present":
+                count = services.mark_all_present(meeting, [m.id for m in _attendance_people(meeting)])
+                message = ngettext("%(num)d person marked present; those already recorded keep their status.",
+                                   "%(num)d people marked present; those already recorded keep their status.",
+                                   count)
             else:
                 member_ids = request.form.getlist("member_id")
                 statuses = request.form.getlist("status")
@@ -386,16 +466,24 @@ def attendance(meeting_id: int):
             meeting = _meeting(meeting_id)
     rows = services.list_attendance(meeting)
     recorded = {a.member_id: a for a in rows if a.member_id is not None}
-    people = {m.id: m for m in invitations.invitees(meeting)}
-    for row in recorded.values():
-        people.setdefault(row.member_id, row.member)
-    if not people:
-        people = {m.id: m for m in invitations.choosable_members(meeting)}
     return render_template(
-        "meetings/attendance.html", meeting=meeting, people=sorted(people.values(), key=lambda m: m.full_name.lower()),
+        "meetings/attendance.html", meeting=meeting, people=_attendance_people(meeting, rows),
         recorded=recorded, guests=[a for a in rows if a.member_id is None], statuses=ATTENDANCE_STATUSES,
         labels=services.ATTENDANCE_LABELS, errors=errors, guest_form=guest_form,
         started=services.started(meeting)), (422 if errors else 200)
+
+
+def _attendance_people(meeting, rows=None):
+    """Whom the attendance form lists: the invitees and anyone already recorded (or, when nobody
+    was invited, the members active on the day)."""
+    rows = services.list_attendance(meeting) if rows is None else rows
+    people = {m.id: m for m in invitations.invitees(meeting)}
+    for row in rows:
+        if row.member_id is not None:
+            people.setdefault(row.member_id, row.member)
+    if not people:
+        people = {m.id: m for m in invitations.choosable_members(meeting)}
+    return sorted(people.values(), key=lambda m: m.full_name.lower())
 
 
 @bp.route("/<int:meeting_id>/audio", methods=["POST"])

@@ -249,7 +249,7 @@ def export_docx(plan_version_id: int):
 
 def _activity_data(form) -> dict:
     data = form.to_dict()
-    data["institution_ids"] = form_ids("institution_ids")
+    data["institution_ids"] = form_ids("institution_ids") + _institutions_named(form.getlist("institution_names"))
     kind = data.get("timing_kind") or ""
     data["timing_value"] = data.get(f"timing_{kind}") if kind else None
     return data
@@ -289,6 +289,26 @@ def item(plan_item_id: int):
     return render_template("plans/item.html", item=item_row, version=version_row, errors=errors, form=form,
                            action=action, risks=list_risks(), institutions=_institutions(),
                            **_context()), (422 if errors else 200)
+
+
+def _institutions_named(names) -> list[int]:
+    """The institution picker's typed names (with or without ë and ç), matched to the institutions
+    offered; a name that matches none gives an id no institution has, so the activity is refused
+    with "Choose existing institutions." and nothing is lost."""
+    from ..search.services import fold
+
+    wanted = [fold(n).strip() for n in names if (n or "").strip()]
+    if not wanted:
+        return []
+    offered = {fold(i.name).strip(): i.id for i in _institutions()}
+    found = []
+    for name in wanted:
+        if name in offered:
+            found.append(offered[name])
+            continue
+        partial = [i for text, i in offered.items() if name in text]  # part of one name only
+        found.append(partial[0] if len(partial) == 1 else -1)
+    return found
 
 
 def _institutions() -> list[Institution]:

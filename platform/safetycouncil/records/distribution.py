@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -51,7 +51,7 @@ def distribute_decision(decision_id: int) -> int:
     locales = dict(db.session.execute(
         select(User.id, User.locale).where(User.id.in_({m.user_id for m in members if m.user_id}))).all()) \
         if any(m.user_id for m in members) else {}
-    link = f"{current_app.config['BASE_URL']}/{municipality.slug}/meetings/decisions/{decision.id}"
+    link = mail.public_url(f"{municipality.slug}/meetings/decisions/{decision.id}")
     rendered: dict[str, tuple[str, str, bytes]] = {}
     sent, failed = 0, False
     for member in members:
@@ -68,13 +68,17 @@ def distribute_decision(decision_id: int) -> int:
             continue
         locale = locales.get(member.user_id) or "sq"
         if locale not in rendered:
-            with force_locale(locale):
+            def render():  # the e-mail: Albanian first, English second (mail.bilingual)
                 subject = _("Decision no. %(number)s of the Local Public Safety Council of %(municipality)s",
                             number=decision.number, municipality=municipality.name)
                 text = render_template("records/mail/decision.txt", decision=decision, meeting=meeting,
                                        municipality=municipality, link=link,
                                        meeting_time=services.format_meeting_time(meeting),
                                        signed_on=services.format_date(decision.signed_by_chair_on, "long"))
+                return subject, text
+
+            subject, text = mail.bilingual(render)
+            with force_locale(locale):  # the copy itself in the member's language
                 pdf = build_pdf(decision_document(decision))
             rendered[locale] = (subject, text, pdf)
         subject, text, pdf = rendered[locale]
