@@ -172,30 +172,38 @@ def redeem_link(raw: str, purpose: str, *, consume: bool) -> AccountToken:
     return row
 
 
-def send_account_mail(user_id: int, purpose: str, raw_token: str) -> None:
-    """Job: e-mail a one-time link in the person's language."""
+def send_account_mail(user_id: int, purpose: str) -> None:
+    """Job: issue a one-time link and e-mail it in the person's language.
+
+    The job carries only the person's id and the link's purpose: the raw token is made here, kept
+    hashed in the database and written nowhere but the e-mail (never in the queue, whose job
+    arguments stay in Redis and are shown on /admin/jobs). A retried job issues a new link, which
+    replaces the one an earlier attempt may have made."""
     user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return
+    invitation = purpose == AccountToken.INVITATION
+    hours = current_app.config["INVITATION_VALID_HOURS" if invitation else "PASSWORD_RESET_VALID_HOURS"]
+    raw_token = _issue_link(user, AccountToken.INVITATION if invitation else AccountToken.PASSWORD_RESET, hours)
+    db.session.commit()
     base = current_app.config["BASE_URL"]
-    if purpose == AccountToken.INVITATION:
+    if invitation:
         link, template = f"{base}/account/invitation/{raw_token}", "accounts/mail/invitation.txt"
     else:
         link, template = f"{base}/account/reset/{raw_token}", "accounts/mail/password_reset.txt"
     with force_locale(user.locale or "sq"):
         subject = (_("Invitation to the Local Public Safety Council platform")
-                   if purpose == AccountToken.INVITATION else _("Reset your password"))
-        text = render_template(template, user=user, link=link,
-                               hours=current_app.config["INVITATION_VALID_HOURS"
-                                                        if purpose == AccountToken.INVITATION
-                                                        else "PASSWORD_RESET_VALID_HOURS"])
+                   if invitation else _("Reset your password"))
+        text = render_template(template, user=user, link=link, hours=hours)
     mail.send(mail.Mail(to=[user.email], subject=subject, text=text))
 
 
 def invite(user: User) -> None:
-    """Issue an invitation link and e-mail it (commits first, then sends in the background)."""
-    raw = _issue_link(user, AccountToken.INVITATION, current_app.config["INVITATION_VALID_HOURS"])
+    """Record the invitation and e-mail a new link in the background (commits first; the job
+    issues the link, so no raw token ever sits in the queue)."""
     record(db.session, "invitation_sent", "User", user.id)
     db.session.commit()
-    jobs.enqueue(send_account_mail, user.id, AccountToken.INVITATION, raw, municipality_id=None)
+    jobs.enqueue(send_account_mail, user.id, AccountToken.INVITATION, municipality_id=None)
 
 
 def request_password_reset(email: str) -> None:
@@ -203,10 +211,9 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
-    raw = _issue_link(user, AccountToken.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_HOURS"])
     record(db.session, "password_reset_requested", "User", user.id)
     db.session.commit()
-    jobs.enqueue(send_account_mail, user.id, AccountToken.PASSWORD_RESET, raw, municipality_id=None)
+    jobs.enqueue(send_account_mail, user.id, AccountToken.PASSWORD_RESET, municipality_id=None)
 
 
 def complete_link(raw: str, purpose: str, password: str) -> User:
