@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.instance_path = app.config["INSTANCE_PATH"]
+    _trust_proxies(app)
     from .observability import configure_logging, init_sentry
 
     configure_logging(app)
@@ -101,6 +102,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(compliance_group)
     check_every_endpoint_is_scoped(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, the client is the address the nearest trusted
+    proxies saw (the right-most entries of X-Forwarded-For): what a client writes in the header
+    itself is ignored. With 0, the connection's own address."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # X-Forwarded-For grows by one entry per proxy; X-Forwarded-Proto is written (not appended)
+        # by the nearest one; X-Forwarded-Host is never trusted (infra/nginx.conf passes Host).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=1, x_host=0, x_port=0, x_prefix=0)
 
 
 def _migrations_dir():

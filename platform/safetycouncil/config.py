@@ -63,6 +63,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "JOBS_IN_PROCESS": redis_url is None or _bool(env.get("JOBS_IN_PROCESS")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies stand in front of the web processes and are trusted to say who
+        # the client is (X-Forwarded-For, -Proto, -Host): 1 behind infra/nginx.conf or the
+        # Kubernetes ingress, 2 with a load balancer in front of nginx, 0 when clients connect
+        # directly. Rate limits and sign-in throttling key on the client address found this way;
+        # too high a number lets a client choose its own address (see infra/README.md).
+        "TRUSTED_PROXY_COUNT": _int(env.get("TRUSTED_PROXY_COUNT"), 0),
         "STORAGE_BACKEND": "s3" if env.get("S3_BUCKET") else "disk",
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
         "S3_BUCKET": env.get("S3_BUCKET"),
