@@ -104,6 +104,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "API_TOKEN_VALID_HOURS": _int(env.get("API_TOKEN_VALID_HOURS"), 12),
         "LOGIN_FAILURES_BEFORE_LOCK": _int(env.get("LOGIN_FAILURES_BEFORE_LOCK"), 5),
         "LOGIN_LOCK_MINUTES": _int(env.get("LOGIN_LOCK_MINUTES"), 15),
+        # Wrong passwords at one address from all clients together within LOGIN_LOCK_MINUTES before
+        # every attempt at it is refused (accounts/throttle.py); one client gets
+        # LOGIN_FAILURES_BEFORE_LOCK.
+        "LOGIN_ACCOUNT_FAILURES": _int(env.get("LOGIN_ACCOUNT_FAILURES"), 100),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "TWO_FACTOR_ROLES": two_factor_roles,
         "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER") or "KVSP",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -12,9 +11,7 @@ from markupsafe import Markup
 
 from ..extensions import db, limiter
 from ..tenancy.web import scope
-from . import access, services, two_factor
-from ..audit.trail import record
-from ..timeutil import utcnow
+from . import access, services, throttle, two_factor
 from .models import AccountToken, User
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -82,17 +79,11 @@ def _pending_user():
 
 
 def _refuse_code(user, message: str) -> str:
-    """Count a wrong code like a wrong password (the same lock after repeated failures)."""
-    cfg = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-        user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
+    """Count a wrong code (the same counter and lock as the API's, services.second_factor_failed)."""
+    locked = services.second_factor_failed(user)
+    if locked:
         session.pop("pending_2fa", None)
-        record(db.session, "account_locked", "User", user.id)
-        message = _("Too many failed attempts: this account is locked for %(minutes)d minutes. "
-                    "You can also reset your password.", minutes=cfg["LOGIN_LOCK_MINUTES"])
-    db.session.commit()
+        return locked
     return message
 
 
@@ -116,7 +107,7 @@ def two_factor_code():
             if "pending_2fa" not in session:
                 return render_template("accounts/login.html", error=error, email=user.email), 401
         else:
-            user.failed_logins = 0
+            services.second_factor_passed(user)
             _sign_in(user, second_factor=True)
             db.session.commit()
             return redirect(next_url or landing_url(user))
@@ -143,7 +134,7 @@ def two_factor_setup():
             if "pending_2fa" not in session:
                 return render_template("accounts/login.html", error=error, email=user.email), 401
         else:
-            user.failed_logins = 0
+            services.second_factor_passed(user)
             _sign_in(user, second_factor=True)
             db.session.commit()
             return render_template("accounts/two_factor_recovery.html", codes=codes,
@@ -163,7 +154,7 @@ def login():
     error, email = None, ""
     if request.method == "POST":
         email = request.form.get("email", "")
-        result = services.authenticate(email, request.form.get("password", ""))
+        result = services.authenticate(email, request.form.get("password", ""), request.remote_addr)
         if result.user:
             response = _after_password(result.user, _safe_next(request.args.get("next")))
             db.session.commit()
@@ -231,6 +222,7 @@ def _link_page(raw: str, purpose: str, template: str):
         else:
             try:
                 user = services.complete_link(raw, purpose, password)
+                throttle.cleared(user.email, request.remote_addr)
                 response = _after_password(user, None)
                 db.session.commit()
                 flash(_("Your password is set. Welcome."), "success")
