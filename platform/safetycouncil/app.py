@@ -185,7 +185,7 @@ def _install_request_context(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
@@ -221,12 +221,19 @@ def _install_error_handlers(app: Flask) -> None:
         if code == 429:
             description = default_message(429)
         if request.path.startswith("/api/"):
-            return api_error_response(exc, code, description)
+            return _with_allow(exc, api_error_response(exc, code, description))
         from flask_wtf.csrf import CSRFError
 
         if isinstance(exc, CSRFError):
             description = _("The form expired. Reload the page and try again.")
-        return render_template("error.html", code=code, message=description), code
+        return _with_allow(exc, app.make_response((render_template("error.html", code=code, message=description), code)))
+
+    def _with_allow(exc: HTTPException, response):
+        """A 405 says which methods the address takes (RFC 9110, 15.5.6)."""
+        methods = getattr(exc, "valid_methods", None)
+        if exc.code == 405 and methods:
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):

@@ -53,17 +53,25 @@ def _sign_in(user, *, second_factor: bool = False) -> None:
 PENDING_SECONDS = 10 * 60  # between the password and the code
 
 
-def _after_password(user, next_url: str | None):
-    """The password was right: sign in, or first ask for the second factor (enrolling if needed).
-    The caller commits."""
+def _after_password(user, next_url: str | None, *, via_link: bool = False):
+    """The password was right: sign in, or first ask for the second factor. Setting up a second
+    factor needs more than the password: the invitation's (or a reset) link just used, or an
+    administrator's leave; otherwise the sign-in is refused with a clear message. The caller commits."""
     if not two_factor.required(user):
         _sign_in(user)
         return redirect(next_url or landing_url(user))
     locale = user.locale
+    enrolled = two_factor.enrolled(user)
+    if not enrolled and not (via_link or two_factor.enrolment_allowed(user)):
+        session.clear()
+        session["locale"] = locale
+        message = _("Two-factor sign-in is required for your role and is not set up yet. Open the link in your "
+                    "invitation e-mail, or ask an administrator to let you set it up.")
+        return render_template("accounts/login.html", error=message, email=user.email), 401
     session.clear()
     session["locale"] = locale
-    session["pending_2fa"] = {"uid": user.id, "next": next_url, "at": int(time.time())}
-    if two_factor.enrolled(user):
+    session["pending_2fa"] = {"uid": user.id, "next": next_url, "at": int(time.time()), "enrol": not enrolled}
+    if enrolled:
         return redirect(url_for("accounts.two_factor_code"))
     return redirect(url_for("accounts.two_factor_setup"))
 
@@ -124,6 +132,9 @@ def two_factor_setup():
         return redirect(url_for(".login"))
     if two_factor.enrolled(user):
         return redirect(url_for(".two_factor_code"))
+    if not (session.get("pending_2fa") or {}).get("enrol"):
+        flash(_("Sign in again: the sign-in expired."), "error")
+        return redirect(url_for(".login"))
     error = None
     if request.method == "POST":
         try:
@@ -223,7 +234,7 @@ def _link_page(raw: str, purpose: str, template: str):
             try:
                 user = services.complete_link(raw, purpose, password)
                 throttle.cleared(user.email, request.remote_addr)
-                response = _after_password(user, None)
+                response = _after_password(user, None, via_link=True)
                 db.session.commit()
                 flash(_("Your password is set. Welcome."), "success")
                 return response
