@@ -57,6 +57,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # that neither owns them nor bypasses row-level security (PostgreSQL only).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The key that signs the row-level security scope (tenancy/rls.py); derived from SECRET_KEY
+        # when unset. The migration stores it in the database; after changing it (or SECRET_KEY)
+        # run `flask tenants rls-key` as the owner, or every tenant read comes back empty.
+        "RLS_SCOPE_KEY": env.get("RLS_SCOPE_KEY") or None,
         # Backups and restores (PostgreSQL): a role that bypasses row-level security.
         "BACKUP_DATABASE_URL": env.get("BACKUP_DATABASE_URL") or None,
         "REDIS_URL": redis_url,
