@@ -232,6 +232,8 @@ def floor(owner_dsn: str, name: str, params: dict, runs: int = 30) -> dict:
 
 def start_gunicorn(app_url: str, redis_url: str, port: int, instance: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": app_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret",
+           # the row-level security key stored when generate_dataset.py migrated the database
+           "RLS_SCOPE_KEY": os.environ.get("RLS_SCOPE_KEY") or "kvsp-dataset",
            "INSTANCE_PATH": str(instance), "KVSP_ENV": "development", "PYTHONPATH": str(ROOT / "platform")}
     env.pop("MIGRATION_DATABASE_URL", None)
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "--threads", "4",

@@ -95,6 +95,8 @@ def make_app(database_url: str, owner_url: str | None):
     return create_app({
         "SQLALCHEMY_DATABASE_URI": database_url, "MIGRATION_DATABASE_URL": owner_url or database_url,
         "SECRET_KEY": "generate-dataset", "JOBS_IN_PROCESS": True, "MAIL_BACKEND": "log",
+        # the key that signs the row-level security scope, shared with scripts/benchmark.py's gunicorn
+        "RLS_SCOPE_KEY": os.environ.get("RLS_SCOPE_KEY") or "kvsp-dataset",
         "STORAGE_DIR": str(instance / "files"), "TESTING": False,
     })
 

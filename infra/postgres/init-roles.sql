@@ -1,5 +1,8 @@
 -- Two roles: the owner runs migrations; the application connects as kvsp_app, which owns
 -- nothing and cannot bypass row-level security. Change the passwords in production.
+-- Migration 0015 narrows kvsp_app further: audit_entries is INSERT/SELECT only (append-only),
+-- alembic_version is read-only, and the row-level security scope must be signed with a key kept
+-- in the schema kvsp_private, which kvsp_app cannot read (see README, "Security").
 CREATE ROLE kvsp_owner LOGIN PASSWORD 'owner';
 CREATE ROLE kvsp_app LOGIN PASSWORD 'app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
 ALTER DATABASE kvsp OWNER TO kvsp_owner;

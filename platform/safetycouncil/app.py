@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.instance_path = app.config["INSTANCE_PATH"]
+    _trust_proxies(app)
     from .observability import configure_logging, init_sentry
 
     configure_logging(app)
@@ -109,6 +110,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, the client is the address the nearest trusted
+    proxies saw (the right-most entries of X-Forwarded-For): what a client writes in the header
+    itself is ignored. With 0, the connection's own address."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # X-Forwarded-For grows by one entry per proxy; X-Forwarded-Proto is written (not appended)
+        # by the nearest one; X-Forwarded-Host is never trusted (infra/nginx.conf passes Host).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=1, x_host=0, x_port=0, x_prefix=0)
+
+
 def _migrations_dir():
     from .config import PROJECT_ROOT
 
@@ -177,7 +191,7 @@ def _install_request_context(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
@@ -213,12 +227,19 @@ def _install_error_handlers(app: Flask) -> None:
         if code == 429:
             description = default_message(429)
         if request.path.startswith("/api/"):
-            return api_error_response(exc, code, description)
+            return _with_allow(exc, api_error_response(exc, code, description))
         from flask_wtf.csrf import CSRFError
 
         if isinstance(exc, CSRFError):
             description = _("The form expired. Reload the page and try again.")
-        return render_template("error.html", code=code, message=description), code
+        return _with_allow(exc, app.make_response((render_template("error.html", code=code, message=description), code)))
+
+    def _with_allow(exc: HTTPException, response):
+        """A 405 says which methods the address takes (RFC 9110, 15.5.6)."""
+        methods = getattr(exc, "valid_methods", None)
+        if exc.code == 405 and methods:
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):

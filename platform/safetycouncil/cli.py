@@ -98,6 +98,27 @@ def provision_command():
                f"{report.municipalities_created}; updated: {report.updated}.")
 
 
+@tenants_group.command("rls-key")
+def rls_key_command():
+    """Store the key that signs the row-level security scope (after SECRET_KEY or RLS_SCOPE_KEY
+    changed), as the owner of the tables (MIGRATION_DATABASE_URL). PostgreSQL only."""
+    from sqlalchemy import create_engine
+
+    from .tenancy.rls import scope_key, store_scope_key
+
+    url = current_app.config["MIGRATION_DATABASE_URL"]
+    if not url.startswith("postgresql"):
+        click.echo("Nothing to do: row-level security is PostgreSQL's.")
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            store_scope_key(conn, scope_key())
+    finally:
+        engine.dispose()
+    click.echo("The row-level security key is stored.")
+
+
 @click.group("demo", cls=AppGroup, help="Demo data for the embedded default.")
 def demo_group():
     pass

@@ -63,12 +63,22 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # that neither owns them nor bypasses row-level security (PostgreSQL only).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The key that signs the row-level security scope (tenancy/rls.py); derived from SECRET_KEY
+        # when unset. The migration stores it in the database; after changing it (or SECRET_KEY)
+        # run `flask tenants rls-key` as the owner, or every tenant read comes back empty.
+        "RLS_SCOPE_KEY": env.get("RLS_SCOPE_KEY") or None,
         # Backups and restores (PostgreSQL): a role that bypasses row-level security.
         "BACKUP_DATABASE_URL": env.get("BACKUP_DATABASE_URL") or None,
         "REDIS_URL": redis_url,
         "JOBS_IN_PROCESS": redis_url is None or _bool(env.get("JOBS_IN_PROCESS")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies stand in front of the web processes and are trusted to say who
+        # the client is (X-Forwarded-For, -Proto, -Host): 1 behind infra/nginx.conf or the
+        # Kubernetes ingress, 2 with a load balancer in front of nginx, 0 when clients connect
+        # directly. Rate limits and sign-in throttling key on the client address found this way;
+        # too high a number lets a client choose its own address (see infra/README.md).
+        "TRUSTED_PROXY_COUNT": _int(env.get("TRUSTED_PROXY_COUNT"), 0),
         "STORAGE_BACKEND": "s3" if env.get("S3_BUCKET") else "disk",
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
         "S3_BUCKET": env.get("S3_BUCKET"),
@@ -110,6 +120,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "MATERIAL_LINK_DAYS_AFTER_MEETING": _int(env.get("MATERIAL_LINK_DAYS_AFTER_MEETING"), 30),
         # The schedule (schedule.py) also runs in-process on the embedded default (no Redis).
         "SCHEDULE_IN_PROCESS": _bool(env.get("SCHEDULE_IN_PROCESS", "1")) and redis_url is None,
+        # Wrong passwords at one address from all clients together within LOGIN_LOCK_MINUTES before
+        # every attempt at it is refused (accounts/throttle.py); one client gets
+        # LOGIN_FAILURES_BEFORE_LOCK.
+        "LOGIN_ACCOUNT_FAILURES": _int(env.get("LOGIN_ACCOUNT_FAILURES"), 100),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "TWO_FACTOR_ROLES": two_factor_roles,
         "TWO_FACTOR_ISSUER": env.get("TWO_FACTOR_ISSUER") or "KVSP",

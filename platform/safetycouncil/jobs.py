@@ -1,7 +1,8 @@
 """Background jobs: RQ on Redis in production, in-process on the embedded default.
 
 A job is a module-level function called by its dotted path with plain arguments
-(ids, never objects or personal data). It carries the municipality and the
+(ids, never objects, personal data or secrets: job arguments stay in Redis for days and are
+shown, redacted, on /admin/jobs). It carries the municipality and the
 acting user, and both are restored before it runs. Enqueue after committing.
 """
 from __future__ import annotations
@@ -116,7 +117,17 @@ def describe(job) -> dict:
     lines = [line for line in error.strip().splitlines() if line.strip()]
     return {"id": job.id, "path": path, "municipality_id": municipality_id, "error": error,
             "summary": lines[-1] if lines else "", "ended_at": job.ended_at, "enqueued_at": job.enqueued_at,
-            "args": job.args[3] if job.args and len(job.args) >= 4 else []}
+            "args": redact(job.args[3] if job.args and len(job.args) >= 4 else [])}
+
+
+REDACTED = "…"
+
+
+def redact(args) -> list:
+    """Job arguments as an administrator may see them: ids (whole numbers) and nothing else.
+    Jobs carry only ids by rule; anything else (a string that could be a token, an address) is
+    replaced, so a job enqueued against the rule still shows no secret."""
+    return [a if isinstance(a, int) and not isinstance(a, bool) else REDACTED for a in (args or [])]
 
 
 def failed_jobs(app=None, limit: int = 200) -> list[dict]:

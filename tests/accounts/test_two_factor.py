@@ -30,7 +30,18 @@ def _code(secret, steps=0):
     return totp.at(time.time() + steps * totp.interval)
 
 
+def _allow(app, user):
+    """An administrator's leave to set up the second factor (issue 22, finding 8: the password
+    alone does not enrol)."""
+    from safetycouncil.accounts import two_factor
+
+    with app.app_context():
+        two_factor.allow_enrolment(db.session.get(User, user.id))
+        db.session.commit()
+
+
 def _enrol(client, app, user):
+    _allow(app, user)
     response = _password(client, user)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/two-factor/setup")
     page = client.get("/login/two-factor/setup")
@@ -46,6 +57,7 @@ def _enrol(client, app, user):
 
 def test_a_ministry_user_cannot_reach_the_national_pages_without_the_second_factor(app, client, make_user, policy):
     ministry = make_user("ministry")
+    _allow(app, ministry)
     response = _password(client, ministry)
     assert response.status_code == 302 and "/login/two-factor/setup" in response.headers["Location"]
     # The password alone opens nothing.
@@ -94,6 +106,7 @@ def test_a_wrong_code_is_refused_with_a_clear_message(app, make_user, policy):
 
 def test_a_wrong_code_at_enrolment_is_refused(app, client, make_user, policy):
     ministry = make_user("ministry", locale="en")
+    _allow(app, ministry)
     _password(client, ministry)
     client.get("/login/two-factor/setup")
     response = client.post("/login/two-factor/setup", data={"code": "12345"})
@@ -176,3 +189,25 @@ def test_a_session_without_the_second_factor_is_refused_once_the_policy_applies(
     assert client.get("/national/").status_code == 200
     monkeypatch.setitem(app.config, "TWO_FACTOR_ROLES", frozenset({"ministry"}))
     assert client.get("/national/").status_code == 302
+
+
+def test_the_password_alone_does_not_set_up_the_second_factor(app, client, make_user, policy, outbox, run_jobs):
+    """Issue 22, finding 8: the first person with the password cannot enrol their own phone;
+    the invitation's link (or an administrator's leave) is needed."""
+    ministry = make_user("ministry", locale="en")
+    response = _password(client, ministry)
+    assert response.status_code == 401
+    assert "Hapni lidhjen në e-mailin e ftesës ose kërkojini një administratori" in response.get_data(as_text=True)
+    assert client.get("/login/two-factor/setup").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, ministry.id).totp_secret is None
+    # Through the invitation's link: set the password, then set up the second factor.
+    with app.app_context():
+        from safetycouncil.accounts import services
+
+        services.invite(db.session.get(User, ministry.id))
+    run_jobs()
+    link = re.search(r"http://localhost(/account/invitation/[A-Za-z0-9_\-]+)", outbox[-1].get_content()).group(1)
+    response = client.post(link, data={"password": "a-brand-new-password", "password_repeat": "a-brand-new-password"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/two-factor/setup")
+    assert client.get("/login/two-factor/setup").status_code == 200

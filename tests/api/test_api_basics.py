@@ -99,12 +99,13 @@ def test_wrong_password_is_a_401_json_error_in_the_callers_language(client, make
     assert assert_error(unknown, 401)["message"] == payload["message"]
 
 
-def test_a_locked_account_gets_no_token(app, client, make_user):
+def test_a_throttled_client_gets_no_token_and_the_same_answer_as_a_wrong_password(app, client, make_user):
+    """Issue 22, finding 7: the throttle's refusal does not say the account exists or is locked."""
     user = make_user("technical_secretary", municipality="elbasan")
     for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
         client.post("/api/v1/auth/token", json={"email": user.email, "password": "not-the-password"})
-    assert_error(token_for(client, user), 401, "bllokuar")
-    assert_error(token_for(client, user, **{"Accept-Language": "en"}), 401, "locked")
+    assert_error(token_for(client, user), 401, "E-mail-i ose fjalëkalimi është i gabuar.")
+    assert_error(token_for(client, user, **{"Accept-Language": "en"}), 401, "The e-mail or the password is wrong.")
 
 
 def test_a_disabled_account_gets_no_token(client, make_user):

@@ -1,12 +1,12 @@
 """PostgreSQL row-level security: the database itself keeps municipalities apart."""
 import os
+import re
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from safetycouncil.extensions import db
 from safetycouncil.tenancy.orm import TenantOwned
-from safetycouncil.tenancy.rls import settings_for
 from safetycouncil.tenancy.context import CrossTenantRead, TenantScope
 
 pytestmark = pytest.mark.postgres
@@ -60,10 +60,20 @@ def seeded(app, in_tenant, municipality_id):
     return municipality_id("elbasan"), municipality_id("fier")
 
 
+_APP = {}
+
+
+@pytest.fixture(autouse=True)
+def _the_app(app):
+    _APP["app"] = app
+
+
 def _scoped(conn, scope):
-    conn.execute(text("SELECT set_config('app.municipality_id', :tenant, true), "
-                      "set_config('app.read_ids', :read_ids, true), set_config('app.read_all', :read_all, true)"),
-                 settings_for(scope))
+    """The scope as the application writes it: signed (tenancy/rls.py)."""
+    from safetycouncil.tenancy import rls
+
+    with _APP["app"].app_context():
+        rls.apply(conn, scope)
 
 
 def test_plain_sql_as_the_application_role_sees_only_the_current_tenant(seeded, app_engine):
@@ -140,18 +150,21 @@ def test_every_table_is_tenant_scoped_with_forced_rls_or_reviewed_as_global(app)
         assert has_tenant and rls and forced and policies == 2, f"{name}: rls={rls} forced={forced} policies={policies}"
 
 
-def test_policies_read_the_scope_once_per_query(app, app_engine):
-    """Every policy reads the scope's settings in a sub-select (an InitPlan, evaluated once per
+def test_policies_read_the_signed_scope_once_per_query(app, app_engine):
+    """Every policy reads the scope through the functions that verify its signature (never a plain
+    setting, which any session can write), each in a sub-select (an InitPlan, evaluated once per
     query): a per-row parse of the list of readable ids made reads across many councils slow."""
     with app.app_context():
         rows = db.session.execute(text(
-            "SELECT tablename, policyname, qual FROM pg_policies WHERE schemaname = 'public'")).all()
+            "SELECT tablename, policyname, coalesce(qual, with_check) FROM pg_policies "
+            "WHERE schemaname = 'public'")).all()
     assert rows
     for table, policy, qual in rows:
-        # as PostgreSQL prints it back: each current_setting(...) inside its own "( SELECT ..."
-        assert qual.count("current_setting(") == qual.count("( SELECT ") >= 1, (table, policy, qual)
+        assert "current_setting(" not in qual, (table, policy, qual)
+        # as PostgreSQL prints it back: each kvsp_scope_*() inside its own "( SELECT ..."
+        assert len(re.findall(r"kvsp_scope_\w+\(\)", qual)) == qual.count("( SELECT ") >= 1, (table, policy, qual)
     with app_engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.read_ids', '1,2,3', true)"))
+        _scoped(conn, CrossTenantRead(frozenset({1, 2, 3})))
         plan = "\n".join(conn.execute(text("EXPLAIN SELECT count(*) FROM areas")).scalars())
     assert "InitPlan" in plan
 

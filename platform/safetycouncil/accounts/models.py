@@ -105,6 +105,10 @@ class AccountToken(db.Model):
 
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"
+    # Not a link: an administrator's leave to set up two-factor sign-in at the next sign-in
+    # (its token_hash is random, never sent). Without it, or an invitation or reset link,
+    # the password alone does not enrol a second factor.
+    TWO_FACTOR_ENROLMENT = "two_factor_enrol"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -67,41 +67,63 @@ class SignInResult:
     error: str | None = None
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check e-mail and password, with a lock after repeated failures."""
-    cfg = current_app.config
+def authenticate(email: str, password: str, client: str | None = None) -> SignInResult:
+    """Check e-mail and password, throttled per client and per account (accounts/throttle.py).
+
+    Every refusal of a password (wrong, unknown address, throttled, account locked by wrong
+    second-factor codes) is the same answer at the same cost, so none tells whether the account
+    exists. ``client`` is the caller's address (request.remote_addr behind the trusted proxies)."""
+    from . import throttle, two_factor
+
+    wrong = _("The e-mail or the password is wrong.")
+    if throttle.refused(email, client):
+        _hasher.verify(_DUMMY_HASH, "timing-equaliser")
+        return SignInResult(None, wrong)
     user = find_user(email)
     now = utcnow()
     if user is None or not user.password_hash:
         _hasher.verify(_DUMMY_HASH, "timing-equaliser")  # same cost whether or not the account exists
-        return SignInResult(None, _("The e-mail or the password is wrong."))
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return SignInResult(None, _(
-            "Too many failed attempts: this account is locked for %(minutes)d more minutes. "
-            "You can also reset your password.", minutes=minutes))
+        throttle.failed(email, client)
+        return SignInResult(None, wrong)
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            record(db.session, "account_locked", "User", user.id)
-            db.session.commit()
-            return SignInResult(None, _(
-                "Too many failed attempts: this account is locked for %(minutes)d minutes. "
-                "You can also reset your password.", minutes=cfg["LOGIN_LOCK_MINUTES"]))
-        db.session.commit()
-        return SignInResult(None, _("The e-mail or the password is wrong."))
+        throttle.failed(email, client)
+        return SignInResult(None, wrong)
+    if user.locked_until and user.locked_until > now:
+        # Locked by wrong second-factor codes: said as a wrong password, not counted as one.
+        return SignInResult(None, wrong)
     if not user.active:
         return SignInResult(None, _("This account is disabled. Ask your administrator."))
+    throttle.succeeded(email, client)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
     user.locked_until = None
+    if not two_factor.required(user):
+        user.failed_logins = 0  # with a second factor, only the right code clears its count
     user.last_login_at = now
     return SignInResult(user)
+
+
+def second_factor_failed(user: User) -> str | None:
+    """Count a wrong second-factor code, on the web and in the API alike (one counter, one lock):
+    after LOGIN_FAILURES_BEFORE_LOCK wrong codes the account is locked for LOGIN_LOCK_MINUTES.
+    Returns the lock's message when this failure locked it. Commits."""
+    cfg = current_app.config
+    user.failed_logins = (user.failed_logins or 0) + 1
+    message = None
+    if user.failed_logins >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
+        user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        record(db.session, "account_locked", "User", user.id)
+        message = _("Too many failed attempts: this account is locked for %(minutes)d minutes. "
+                    "You can also reset your password.", minutes=cfg["LOGIN_LOCK_MINUTES"])
+    db.session.commit()
+    return message
+
+
+def second_factor_passed(user: User) -> None:
+    user.failed_logins = 0
 
 
 def start_session(user: User, user_agent: str | None) -> str:
@@ -171,20 +193,28 @@ def redeem_link(raw: str, purpose: str, *, consume: bool) -> AccountToken:
     return row
 
 
-def send_account_mail(user_id: int, purpose: str, raw_token: str) -> None:
-    """Job: e-mail a one-time link in the person's language."""
+def send_account_mail(user_id: int, purpose: str) -> None:
+    """Job: issue a one-time link and e-mail it in the person's language.
+
+    The job carries only the person's id and the link's purpose: the raw token is made here, kept
+    hashed in the database and written nowhere but the e-mail (never in the queue, whose job
+    arguments stay in Redis and are shown on /admin/jobs). A retried job issues a new link, which
+    replaces the one an earlier attempt may have made."""
     user = db.session.get(User, user_id)
-    if purpose == AccountToken.INVITATION:
+    if user is None or not user.active:
+        return
+    invitation = purpose == AccountToken.INVITATION
+    hours = current_app.config["INVITATION_VALID_HOURS" if invitation else "PASSWORD_RESET_VALID_HOURS"]
+    raw_token = _issue_link(user, AccountToken.INVITATION if invitation else AccountToken.PASSWORD_RESET, hours)
+    db.session.commit()
+    if invitation:
         link, template = mail.public_url(f"account/invitation/{raw_token}"), "accounts/mail/invitation.txt"
     else:
         link, template = mail.public_url(f"account/reset/{raw_token}"), "accounts/mail/password_reset.txt"
     def render():  # Albanian first, English second (mail.bilingual)
         subject = (_("Invitation to the Local Public Safety Council platform")
-                   if purpose == AccountToken.INVITATION else _("Reset your password"))
-        text = render_template(template, user=user, link=link,
-                               hours=current_app.config["INVITATION_VALID_HOURS"
-                                                        if purpose == AccountToken.INVITATION
-                                                        else "PASSWORD_RESET_VALID_HOURS"])
+                   if invitation else _("Reset your password"))
+        text = render_template(template, user=user, link=link, hours=hours)
         return subject, text
 
     subject, text = mail.bilingual(render)
@@ -192,11 +222,11 @@ def send_account_mail(user_id: int, purpose: str, raw_token: str) -> None:
 
 
 def invite(user: User) -> None:
-    """Issue an invitation link and e-mail it (commits first, then sends in the background)."""
-    raw = _issue_link(user, AccountToken.INVITATION, current_app.config["INVITATION_VALID_HOURS"])
+    """Record the invitation and e-mail a new link in the background (commits first; the job
+    issues the link, so no raw token ever sits in the queue)."""
     record(db.session, "invitation_sent", "User", user.id)
     db.session.commit()
-    jobs.enqueue(send_account_mail, user.id, AccountToken.INVITATION, raw, municipality_id=None)
+    jobs.enqueue(send_account_mail, user.id, AccountToken.INVITATION, municipality_id=None)
 
 
 def request_password_reset(email: str) -> None:
@@ -204,10 +234,9 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
-    raw = _issue_link(user, AccountToken.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_HOURS"])
     record(db.session, "password_reset_requested", "User", user.id)
     db.session.commit()
-    jobs.enqueue(send_account_mail, user.id, AccountToken.PASSWORD_RESET, raw, municipality_id=None)
+    jobs.enqueue(send_account_mail, user.id, AccountToken.PASSWORD_RESET, municipality_id=None)
 
 
 def complete_link(raw: str, purpose: str, password: str) -> User:

@@ -47,6 +47,41 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "").lower() if ch.isalnum())
 
 
+def allow_enrolment(user: User) -> None:
+    """An administrator's leave for ``user`` to set up two-factor sign-in at the next sign-in
+    (valid INVITATION_VALID_HOURS). Flushes."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from .models import AccountToken
+    from .services import new_token
+
+    db.session.execute(update(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == AccountToken.TWO_FACTOR_ENROLMENT,
+        AccountToken.used_at.is_(None)).values(used_at=utcnow()))
+    _raw, hashed = new_token()
+    db.session.add(AccountToken(user_id=user.id, purpose=AccountToken.TWO_FACTOR_ENROLMENT, token_hash=hashed,
+                                expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_VALID_HOURS"])))
+    record(db.session, "two_factor_enrolment_allowed", "User", user.id)
+    db.session.flush()
+
+
+def _enrolment_leave(user: User):
+    from sqlalchemy import select
+
+    from .models import AccountToken
+
+    return db.session.execute(select(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == AccountToken.TWO_FACTOR_ENROLMENT,
+        AccountToken.used_at.is_(None), AccountToken.expires_at > utcnow())).scalars().first()
+
+
+def enrolment_allowed(user: User) -> bool:
+    """Whether an administrator allowed ``user`` to set up the second factor (and it is unused)."""
+    return _enrolment_leave(user) is not None
+
+
 def start_enrolment(user: User) -> str:
     """A new secret, not yet active (a first code confirms it); returns it."""
     if enrolled(user):
@@ -117,6 +152,9 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
             "This code is not right. Enter the 6-digit code your authenticator app shows now "
             "(check that the phone's clock is right)."))
     user.totp_enabled_at = utcnow()
+    leave = _enrolment_leave(user)
+    if leave is not None:
+        leave.used_at = utcnow()
     codes = _new_recovery_codes(user)
     record(db.session, "two_factor_enabled", "User", user.id)
     db.session.flush()

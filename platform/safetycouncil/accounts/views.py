@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -12,9 +11,7 @@ from markupsafe import Markup
 
 from ..extensions import db, limiter
 from ..tenancy.web import scope
-from . import access, services, two_factor
-from ..audit.trail import record
-from ..timeutil import utcnow
+from . import access, services, throttle, two_factor
 from .models import AccountToken, User
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -56,17 +53,25 @@ def _sign_in(user, *, second_factor: bool = False) -> None:
 PENDING_SECONDS = 10 * 60  # between the password and the code
 
 
-def _after_password(user, next_url: str | None):
-    """The password was right: sign in, or first ask for the second factor (enrolling if needed).
-    The caller commits."""
+def _after_password(user, next_url: str | None, *, via_link: bool = False):
+    """The password was right: sign in, or first ask for the second factor. Setting up a second
+    factor needs more than the password: the invitation's (or a reset) link just used, or an
+    administrator's leave; otherwise the sign-in is refused with a clear message. The caller commits."""
     if not two_factor.required(user):
         _sign_in(user)
         return redirect(next_url or landing_url(user))
     locale = user.locale
+    enrolled = two_factor.enrolled(user)
+    if not enrolled and not (via_link or two_factor.enrolment_allowed(user)):
+        session.clear()
+        session["locale"] = locale
+        message = _("Two-factor sign-in is required for your role and is not set up yet. Open the link in your "
+                    "invitation e-mail, or ask an administrator to let you set it up.")
+        return render_template("accounts/login.html", error=message, email=user.email), 401
     session.clear()
     session["locale"] = locale
-    session["pending_2fa"] = {"uid": user.id, "next": next_url, "at": int(time.time())}
-    if two_factor.enrolled(user):
+    session["pending_2fa"] = {"uid": user.id, "next": next_url, "at": int(time.time()), "enrol": not enrolled}
+    if enrolled:
         return redirect(url_for("accounts.two_factor_code"))
     return redirect(url_for("accounts.two_factor_setup"))
 
@@ -82,17 +87,11 @@ def _pending_user():
 
 
 def _refuse_code(user, message: str) -> str:
-    """Count a wrong code like a wrong password (the same lock after repeated failures)."""
-    cfg = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
-        user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
+    """Count a wrong code (the same counter and lock as the API's, services.second_factor_failed)."""
+    locked = services.second_factor_failed(user)
+    if locked:
         session.pop("pending_2fa", None)
-        record(db.session, "account_locked", "User", user.id)
-        message = _("Too many failed attempts: this account is locked for %(minutes)d minutes. "
-                    "You can also reset your password.", minutes=cfg["LOGIN_LOCK_MINUTES"])
-    db.session.commit()
+        return locked
     return message
 
 
@@ -116,7 +115,7 @@ def two_factor_code():
             if "pending_2fa" not in session:
                 return render_template("accounts/login.html", error=error, email=user.email), 401
         else:
-            user.failed_logins = 0
+            services.second_factor_passed(user)
             _sign_in(user, second_factor=True)
             db.session.commit()
             return redirect(next_url or landing_url(user))
@@ -133,6 +132,9 @@ def two_factor_setup():
         return redirect(url_for(".login"))
     if two_factor.enrolled(user):
         return redirect(url_for(".two_factor_code"))
+    if not (session.get("pending_2fa") or {}).get("enrol"):
+        flash(_("Sign in again: the sign-in expired."), "error")
+        return redirect(url_for(".login"))
     error = None
     if request.method == "POST":
         try:
@@ -143,7 +145,7 @@ def two_factor_setup():
             if "pending_2fa" not in session:
                 return render_template("accounts/login.html", error=error, email=user.email), 401
         else:
-            user.failed_logins = 0
+            services.second_factor_passed(user)
             _sign_in(user, second_factor=True)
             db.session.commit()
             return render_template("accounts/two_factor_recovery.html", codes=codes,
@@ -163,7 +165,7 @@ def login():
     error, email = None, ""
     if request.method == "POST":
         email = request.form.get("email", "")
-        result = services.authenticate(email, request.form.get("password", ""))
+        result = services.authenticate(email, request.form.get("password", ""), request.remote_addr)
         if result.user:
             response = _after_password(result.user, _safe_next(request.args.get("next")))
             db.session.commit()
@@ -231,7 +233,8 @@ def _link_page(raw: str, purpose: str, template: str):
         else:
             try:
                 user = services.complete_link(raw, purpose, password)
-                response = _after_password(user, None)
+                throttle.cleared(user.email, request.remote_addr)
+                response = _after_password(user, None, via_link=True)
                 db.session.commit()
                 flash(_("Your password is set. Welcome."), "success")
                 return response

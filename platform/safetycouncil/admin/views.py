@@ -104,6 +104,7 @@ def user(user_id: int):
                 flash(_("The account was enabled.") if action == "enable" else _("The account was disabled."), "success")
             elif action == "reset_two_factor":
                 two_factor.reset(person)
+                two_factor.allow_enrolment(person)  # the password alone no longer enrols
                 services.end_all_sessions(person)
                 flash(_("Two-factor sign-in was reset: the person sets it up again at the next sign-in."), "success")
             elif action == "reinvite":

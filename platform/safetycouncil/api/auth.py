@@ -56,7 +56,7 @@ class TokenResource(MethodView):
     @blp.doc(security=[])  # signing in needs no token
     def post(self, credentials):
         """Exchange e-mail and password for a bearer token"""
-        result = services.authenticate(credentials["email"], credentials["password"])
+        result = services.authenticate(credentials["email"], credentials["password"], request.remote_addr)
         if result.user is None:
             db.session.rollback()
             abort(401, message=result.error)
@@ -69,7 +69,9 @@ class TokenResource(MethodView):
                 two_factor.verify(result.user, credentials.get("code") or "")
             except two_factor.TwoFactorError as exc:
                 db.session.rollback()
-                abort(401, message=str(exc))
+                # counted like a wrong code on the web: one counter, one lock for both paths
+                abort(401, message=services.second_factor_failed(result.user) or str(exc))
+            services.second_factor_passed(result.user)
         raw, token = services.issue_api_token(result.user)
         db.session.commit()
         return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}

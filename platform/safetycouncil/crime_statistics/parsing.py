@@ -145,10 +145,12 @@ def read_csv(data: bytes) -> Table:
 
 
 def read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
+    from ..spreadsheets import SpreadsheetTooLarge, open_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)  # refuses a decompression bomb (and bounds rows and cells)
+    except SpreadsheetTooLarge:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
         raise ValidationFailed({"file": _("The spreadsheet could not be read.")}) from exc
     try:

@@ -57,7 +57,10 @@ def create_backup(app, out: Path) -> dict:
         target.close()
         counts = table_counts(f"sqlite:///{out / 'database.sqlite3'}")
     else:
+        # Not the row-level security key (kvsp_private): each environment keeps its own, stored
+        # again by the restore; the backup role cannot read it anyway.
         subprocess.run([str(PG_BIN / "pg_dump"), "--format=custom", "--no-owner", "--no-acl",
+                        "--exclude-schema=kvsp_private",
                         f"--file={out / 'database.dump'}", libpq_url(backup_url)], check=True,
                        capture_output=True, text=True)
         counts = table_counts(backup_url)
@@ -73,6 +76,20 @@ def create_backup(app, out: Path) -> dict:
     manifest = {"created_at": datetime.now(UTC).isoformat(), "tables": counts, "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
+
+
+def _store_scope_key(app) -> None:
+    """The restored policies verify the application's signed scope with this environment's key."""
+    from sqlalchemy import create_engine
+
+    from ..tenancy.rls import scope_key, store_scope_key
+
+    engine = create_engine(app.config["MIGRATION_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            store_scope_key(conn, scope_key(app))
+    finally:
+        engine.dispose()
 
 
 def restore_backup(app, source: Path) -> dict:
@@ -100,6 +117,7 @@ def restore_backup(app, source: Path) -> dict:
             subprocess.run([str(PG_BIN / "pg_restore"), "--no-owner", "--no-acl", "--exit-on-error",
                             f"--section={section}", f"--dbname={conninfo}", dump],
                            check=True, capture_output=True, text=True)
+        _store_scope_key(app)
         counts = table_counts(app.config.get("BACKUP_DATABASE_URL") or app.config["MIGRATION_DATABASE_URL"])
     files = {}
     with app.app_context():

@@ -38,6 +38,7 @@ from ..errors import ValidationFailed
 from ..exports import ExportDocument, Section, Table, build_pdf, safe_filename
 from ..extensions import db
 from ..municipalities.models import County, Municipality
+from ..spreadsheets import neutralise_row
 from ..tenancy import read_across_tenants
 from ..tenancy.web import scope
 
@@ -272,8 +273,8 @@ def _download(content: bytes, mimetype: str, name: str) -> Response:
 def _csv(header, body, name):
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(body)
+    writer.writerow(neutralise_row(header))
+    writer.writerows(neutralise_row(row) for row in body)
     return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv", name)
 
 
@@ -284,11 +285,11 @@ def _xlsx(header, body, name, title):
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(header)
+    sheet.append(neutralise_row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in body:
-        sheet.append(row)
+        sheet.append(neutralise_row(row))
     sheet.freeze_panes = "C2"
     out = io.BytesIO()
     book.save(out)

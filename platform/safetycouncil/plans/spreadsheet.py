@@ -145,18 +145,20 @@ def read_rows(filename: str, data: bytes) -> list[list]:
             is_xlsx = False
         if not is_xlsx:
             raise NotASpreadsheet(_("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."))
-        from openpyxl import load_workbook
+        from ..spreadsheets import SpreadsheetTooLarge, open_workbook
 
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                workbook = open_workbook(data)  # refuses a decompression bomb before parsing
                 try:
                     sheet = workbook.worksheets[0]
                     rows = [[_cell(v) for v in row] for _, row in zip(range(MAX_ROWS + 1),
                                                                         sheet.iter_rows(values_only=True))]
                 finally:
                     workbook.close()
+        except SpreadsheetTooLarge as exc:
+            raise NotASpreadsheet(str(exc)) from exc
         except Exception as exc:
             raise NotASpreadsheet(_("The workbook could not be read: save it again as .xlsx and retry.")) from exc
         return rows
@@ -520,11 +522,13 @@ def export_xlsx(version: PlanVersion, language: str, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from ..spreadsheets import neutralise, neutralise_row
+
     header, rows, spans = table_rows(version, language)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plani" if language == "sq" else "Plan"
-    sheet.append([title])
+    sheet.append([neutralise(title)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     sheet.append(header)
@@ -533,7 +537,7 @@ def export_xlsx(version: PlanVersion, language: str, title: str) -> bytes:
         cell.fill = PatternFill("solid", fgColor="EBEEF1")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralise_row(row))  # an item's text starting with "=" stays text
     widths = {"number": 7, "issue": 38, "priority": 12, "activities": 60, "institutions": 36, "timing": 18,
               "partners": 28, "indicators": 40}
     names = [next(c for c in COLUMNS if HEADERS[language][c] == h) for h in header]

@@ -274,9 +274,16 @@ def _public_limit() -> str:
     return current_app.config.get("PUBLIC_SURVEY_RATE_LIMIT", "60 per hour")
 
 
+def _code_check_limit() -> str:
+    return current_app.config.get("PUBLIC_SURVEY_CODE_CHECK_LIMIT", "30 per hour")
+
+
 @bp.route("/public/<municipality>/survey/<int:wave_id>", methods=["GET", "POST"])
 @scope("public")
 @limiter.limit(_public_limit, methods=["POST"])
+# Opening the form with ?code= checks the code: limited per client too, so codes cannot be
+# guessed by GET (issue 22, finding 8); the form without a code is not limited.
+@limiter.limit(_code_check_limit, methods=["GET"], exempt_when=lambda: not request.args.get("code"))
 def answer(wave_id: int):
     item = services.get_wave(wave_id) or abort(404)
     errors, form = {}, {}
