@@ -64,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _install_login(app)
     enforce_scope(app)
     _install_request_context(app)
+    if app.config.get("TESTING") or app.config.get("STRICT_TEMPLATES"):
+        _strict_includes(app)
 
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
@@ -171,6 +173,29 @@ def _install_login(app: Flask) -> None:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     del User
+
+
+class MissingTemplate(RuntimeError):
+    """An ``{% include ... ignore missing %}`` of a template that does not exist (in tests)."""
+
+
+def _strict_includes(app: Flask) -> None:
+    """In tests, a missing template is an error even behind ``ignore missing`` (which would render
+    nothing where a block should be): Jinja looks included templates up through these methods and
+    ignores only ``TemplateNotFound``."""
+    from jinja2 import TemplateNotFound
+
+    env = app.jinja_env
+    for name in ("get_template", "get_or_select_template", "select_template"):
+        original = getattr(env, name)
+
+        def strict(*args, __original=original, **kwargs):
+            try:
+                return __original(*args, **kwargs)
+            except TemplateNotFound as exc:
+                raise MissingTemplate(f"missing template: {exc}") from exc
+
+        setattr(env, name, strict)
 
 
 def _install_request_context(app: Flask) -> None:

@@ -5,9 +5,14 @@ municipality's files can never be addressed through another's records.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
@@ -16,6 +21,9 @@ def safe_filename(name: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
     return name[:120] or "file"
+
+
+CHUNK_BYTES = 1024 * 1024  # files move through memory a chunk at a time, never whole
 
 
 def municipality_prefix(municipality_id: int) -> str:
@@ -42,6 +50,24 @@ class DiskStorage:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def put_stream(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        """Copy a file into storage a chunk at a time; a half-written file is never left under the key."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                shutil.copyfileobj(stream, out, CHUNK_BYTES)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def chunks(self, key: str, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        with self._path(key).open("rb") as source:
+            while block := source.read(size):
+                yield block
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
@@ -72,6 +98,20 @@ class S3Storage:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def put_stream(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        """Upload a file in parts (multipart above a few MB), never whole in memory."""
+        from boto3.s3.transfer import TransferConfig
+
+        self.client.upload_fileobj(stream, self.bucket, key, ExtraArgs={"ContentType": content_type},
+                                   Config=TransferConfig(multipart_chunksize=8 * CHUNK_BYTES, max_concurrency=2))
+
+    def chunks(self, key: str, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        try:
+            yield from body.iter_chunks(size)
+        finally:
+            body.close()
 
     def get(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()

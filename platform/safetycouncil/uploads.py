@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 
@@ -31,7 +32,11 @@ ALLOWED_TYPES: dict[str, tuple[str, str]] = {
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def _matches(data: bytes, signature: str) -> bool:
+HEAD_BYTES = 65536  # what the checks below read of a file (a zip's directory is read through the file)
+
+
+def _matches(data: bytes, signature: str, whole: BinaryIO | None = None) -> bool:
+    """Whether the content (``data``: its first bytes; ``whole``: the file, for zip formats) is of that kind."""
     if signature == "pdf":
         return data.startswith(b"%PDF-")
     if signature == "png":
@@ -59,7 +64,7 @@ def _matches(data: bytes, signature: str) -> bool:
         return b"\x00" not in data[:65536]
     if signature.startswith("ooxml:") or signature == "odf":
         try:
-            with zipfile.ZipFile(BytesIO(data)) as archive:
+            with zipfile.ZipFile(whole if whole is not None else BytesIO(data)) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile:
             return False
@@ -70,12 +75,24 @@ def _matches(data: bytes, signature: str) -> bool:
     return False
 
 
-def check_upload(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+def size_of(data: bytes | BinaryIO) -> int:
+    """The size of bytes, or of a seekable file (which is left at its start)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return len(data)
+    data.seek(0, 2)
+    size = data.tell()
+    data.seek(0)
+    return size
+
+
+def check_upload(filename: str, data: bytes | BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  allowed: set[str] | None = None, field: str = "file") -> str:
-    """Return the content type to store, or raise ValidationFailed with a clear message."""
-    if not filename or not data:
+    """Return the content type to store, or raise ValidationFailed with a clear message. ``data`` is the
+    content or a seekable file (an upload as Werkzeug spools it to disk): only its first bytes are read."""
+    size = size_of(data)
+    if not filename or not size:
         raise ValidationFailed({field: _("Choose a file to upload.")})
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise ValidationFailed({field: _("The file is too large: at most %(mb)d MB.", mb=max_bytes // (1024 * 1024))})
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kinds = ALLOWED_TYPES if allowed is None else {k: v for k, v in ALLOWED_TYPES.items() if k in allowed}
@@ -83,6 +100,14 @@ def check_upload(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYT
         raise ValidationFailed({field: _("Files of this type are not accepted. Accepted: %(types)s.",
                                          types=", ".join(sorted(kinds)))})
     content_type, signature = kinds[extension]
-    if not _matches(data, signature):
+    if isinstance(data, bytes | bytearray | memoryview):
+        head, whole = bytes(data[:HEAD_BYTES]), None
+    else:
+        head, whole = data.read(HEAD_BYTES), data
+        data.seek(0)
+    matches = _matches(head, signature, whole)
+    if whole is not None:
+        whole.seek(0)
+    if not matches:
         raise ValidationFailed({field: _("The file's content does not match its name (.%(ext)s).", ext=extension)})
     return content_type

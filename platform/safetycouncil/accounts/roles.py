@@ -49,24 +49,29 @@ class Permission(StrEnum):
     # the municipality's whole data archive, every personal datum in it: its chair and technical
     # secretary (the controller's people) and the Ministry; not a Prefecture (data minimisation)
     EXPORT_DATA = "export_data"
+    # personal data (e-mails, phones, citizens' contacts...) shown unmasked in the audit trail: the
+    # municipality's chair and technical secretary, who manage those records; every such view is logged
+    READ_PERSONAL_DATA = "read_personal_data"
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA}),
+    Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA,
+                           Permission.READ_PERSONAL_DATA}),
     Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS,
-                                         Permission.EXPORT_DATA}),
+                                         Permission.EXPORT_DATA, Permission.READ_PERSONAL_DATA}),
     Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
     Role.SECRETARIAT_POLICE: frozenset({*_SECRETARIAT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),
     Role.MEMBER: frozenset({Permission.READ}),
     Role.INSTITUTION_OFFICER: frozenset({Permission.READ, Permission.UPLOAD, Permission.REPORT_PROGRESS}),
 }
-# Ministry and administrators read every municipality (and its audit trail); a
-# Prefecture reads those of its county. None of them writes a municipality's records.
-OVERSIGHT_PERMISSIONS = frozenset({Permission.READ, Permission.READ_AUDIT})
-# ... and the Ministry (not a Prefecture) may take a municipality's data archive.
-NATIONAL_OVERSIGHT_PERMISSIONS = OVERSIGHT_PERMISSIONS | {Permission.EXPORT_DATA}
+# Ministry and administrators read every municipality; a Prefecture reads those of its county.
+# None of them writes a municipality's records.
+OVERSIGHT_PERMISSIONS = frozenset({Permission.READ})
+# ... and the Ministry (not a Prefecture: data minimisation) reads a municipality's audit trail
+# (personal data in it masked) and may take its data archive.
+NATIONAL_OVERSIGHT_PERMISSIONS = OVERSIGHT_PERMISSIONS | {Permission.READ_AUDIT, Permission.EXPORT_DATA}
 
 
 def label(role: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .. import jobs, mail
-from ..audit.trail import record
+from ..audit.trail import attribute_to, record
 from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..timeutil import utcnow
@@ -96,6 +96,7 @@ def authenticate(email: str, password: str, client: str | None = None) -> SignIn
     if not user.active:
         return SignInResult(None, _("This account is disabled. Ask your administrator."))
     throttle.succeeded(email, client)
+    attribute_to(user.id)  # from here on, what happens is the person's doing, not the system's
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.locked_until = None
@@ -129,7 +130,8 @@ def second_factor_passed(user: User) -> None:
 def start_session(user: User, user_agent: str | None) -> str:
     raw, hashed = new_token()
     db.session.add(UserSession(user_id=user.id, token_hash=hashed, user_agent=(user_agent or "")[:300]))
-    record(db.session, "sign_in", "User", user.id)
+    attribute_to(user.id)
+    record(db.session, "sign_in", "User", user.id, user_id=user.id)
     return raw
 
 

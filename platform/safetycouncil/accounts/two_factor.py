@@ -137,7 +137,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
         if hmac.compare_digest(h, wanted):
             hashes.remove(h)
             user.recovery_codes = "\n".join(hashes) or None
-            record(db.session, "recovery_code_used", "User", user.id)
+            record(db.session, "recovery_code_used", "User", user.id, user_id=user.id)
             return True
     return False
 
@@ -156,7 +156,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     if leave is not None:
         leave.used_at = utcnow()
     codes = _new_recovery_codes(user)
-    record(db.session, "two_factor_enabled", "User", user.id)
+    record(db.session, "two_factor_enabled", "User", user.id, user_id=user.id)
     db.session.flush()
     return codes
 

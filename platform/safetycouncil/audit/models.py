@@ -19,6 +19,18 @@ class Audited:
     __audit_exclude__: set[str] = set()
 
 
+class AuditedLink:
+    """Mixin for a row that links a record to another (an activity's institutions, a risk's concerns...).
+
+    Adding or removing links is written to the trail as a change of the parent record, like a field:
+    ``{relation: {"added": [...], "removed": [...]}}``, one entry per parent and transaction (links
+    replaced by the same ones leave none). ``__audit_link__`` = (the column holding the parent's id,
+    the parent's class name, the relation's name, the attribute of the linked record).
+    """
+
+    __audit_link__: tuple[str, str, str, str]
+
+
 class AuditEntry(db.Model):
     """Global table (reviewed): entries of tenant records carry the municipality id and are
     only ever read filtered by it (the municipality's audit page) or by the Ministry."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,9 +12,9 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
 
-from ..tenancy.context import current_municipality_id
+from ..tenancy.context import current_municipality_id, tenant
 from ..timeutil import utcnow
-from .models import Audited, AuditEntry
+from .models import Audited, AuditedLink, AuditEntry
 
 _actor: ContextVar[int | None] = ContextVar("kvsp_audit_actor", default=None)
 _request_id: ContextVar[str | None] = ContextVar("kvsp_request_id", default=None)
@@ -42,6 +42,13 @@ def reset_actor(tokens) -> None:
 
 def current_actor_id() -> int | None:
     return _actor.get()
+
+
+def attribute_to(user_id: int) -> None:
+    """The person has just proved who they are (a sign-in): what follows in this request or job is
+    theirs, not the system's. Changes nothing when someone is already acting."""
+    if _actor.get() is None:
+        _actor.set(user_id)
 
 
 def _plain(value):
@@ -78,8 +85,90 @@ def _entry(obj, action: str, changes: dict) -> dict:
     }
 
 
+_LINKS = "kvsp_audit_links"
+_LABEL_ATTRIBUTES = ("name", "title", "full_name", "label", "code")
+
+
+def _target(obj) -> dict:
+    """The linked record, as the trail keeps it: its id and, when it has one, its name."""
+    attribute = obj.__audit_link__[3]
+    state = inspect(obj)
+    target = state.attrs[attribute].loaded_value
+    if target is NO_VALUE or target is None:  # a new link: its record is named when the transaction ends
+        return {"id": getattr(obj, f"{attribute}_id", None),
+                "_class": state.mapper.relationships[attribute].mapper.class_}
+    return {"id": getattr(target, "id", None), **_name(target)}
+
+
+def _name(target) -> dict:
+    name = next((getattr(target, a) for a in _LABEL_ATTRIBUTES if getattr(target, a, None)), None)
+    return {"label": str(name)} if name else {}
+
+
+def _collect_link(session: Session, obj, change: str) -> None:
+    parent_column, parent_type, relation, _ = obj.__audit_link__
+    state = inspect(obj)
+    if change == "removed":
+        value = state.attrs[parent_column].loaded_value
+        parent_id = None if value is NO_VALUE else value
+    else:
+        parent_id = getattr(obj, parent_column)
+    municipality_id = getattr(obj, "municipality_id", None) or current_municipality_id()
+    key = (municipality_id, parent_type, parent_id, relation)
+    pending = session.info.setdefault(_LINKS, {}).setdefault(key, {"added": {}, "removed": {}})
+    target = _target(obj)
+    opposite = "added" if change == "removed" else "removed"
+    if target["id"] in pending[opposite]:  # removed and added again in the same transaction
+        del pending[opposite][target["id"]]
+    else:
+        pending[change][target["id"]] = target
+
+
+@event.listens_for(Session, "before_commit")
+def _write_links(session: Session) -> None:
+    """Links added and removed during the transaction, one entry per parent record, net of
+    links removed and put back (a form that replaces every link writes only what changed)."""
+    session.flush()
+    pending = session.info.pop(_LINKS, None)
+    if not pending:
+        return
+    rows = []
+    for (municipality_id, *_), change in pending.items():
+        for target in [*change["added"].values(), *change["removed"].values()]:
+            cls = target.pop("_class", None)
+            if cls is not None and target["id"] is not None:
+                # read in the link's own municipality (a commit may come after its tenant block)
+                with tenant(municipality_id, read_only=True) if municipality_id else nullcontext():
+                    found = session.get(cls, target["id"])
+                if found is not None:
+                    target.update(_name(found))
+    for (municipality_id, parent_type, parent_id, relation), change in pending.items():
+        added = sorted(change["added"].values(), key=lambda t: str(t.get("label", t["id"])))
+        removed = sorted(change["removed"].values(), key=lambda t: str(t.get("label", t["id"])))
+        if not added and not removed:
+            continue
+        rows.append({
+            "at": utcnow(), "user_id": _actor.get(), "municipality_id": municipality_id, "action": "update",
+            "entity_type": parent_type, "entity_id": None if parent_id is None else str(parent_id),
+            "changes": {relation: {"added": added, "removed": removed}}, "request_id": _request_id.get(),
+        })
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_links(session: Session, previous_transaction) -> None:
+    session.info.pop(_LINKS, None)
+
+
 @event.listens_for(Session, "after_flush")
 def _write_trail(session: Session, flush_context) -> None:
+    for obj in session.new:
+        if isinstance(obj, AuditedLink):
+            _collect_link(session, obj, "added")
+    for obj in session.deleted:
+        if isinstance(obj, AuditedLink):
+            _collect_link(session, obj, "removed")
     rows = []
     for obj in session.new:
         if isinstance(obj, Audited):
@@ -112,10 +201,11 @@ def _write_trail(session: Session, flush_context) -> None:
 
 
 def record(session: Session, action: str, entity_type: str, entity_id=None, *,
-           municipality_id: int | None = None, details: dict | None = None) -> None:
-    """Record an event that is not a change of a row (a sign-in, an invitation sent...)."""
+           municipality_id: int | None = None, details: dict | None = None, user_id: int | None = None) -> None:
+    """Record an event that is not a change of a row (a sign-in, an invitation sent...); ``user_id``
+    names who acted when nobody is acting yet (the person signing in)."""
     session.add(AuditEntry(
-        user_id=_actor.get(),
+        user_id=_actor.get() or user_id,
         municipality_id=municipality_id or current_municipality_id(),
         action=action,
         entity_type=entity_type,

@@ -1,36 +1,42 @@
-"""The audit trail pages: a municipality's, for its administrators and the Ministry; the whole, for the Ministry."""
+"""The audit trail pages: a municipality's, for its chair, technical secretary and the Ministry;
+the whole, for the Ministry. Personal data is masked for whoever may not see it; every unmasked
+view is itself written to the trail."""
 from flask import Blueprint, g, render_template, request
-from sqlalchemy import select
 
-from ..accounts.models import User
 from ..accounts.roles import Permission
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
-from .models import AuditEntry
+from . import presentation
+from .presentation import PAGE_SIZE, Filters
 
 bp = Blueprint("audit", __name__, template_folder="templates")
-PAGE_SIZE = 100
 
 
-def entries(municipality_id: int | None, before_id: int | None = None):
-    query = (select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.user_id)
-             .order_by(AuditEntry.id.desc()).limit(PAGE_SIZE))
-    if municipality_id is not None:
-        query = query.where(AuditEntry.municipality_id == municipality_id)
-    if before_id:
-        query = query.where(AuditEntry.id < before_id)
-    return db.session.execute(query).all()
+def _page(municipality_id: int | None, may_see_personal: bool, layout: str):
+    errors = {}
+    try:
+        filters = presentation.parse_filters(request.args)
+    except ValidationFailed as exc:
+        errors, filters = exc.errors, Filters()
+    rows = presentation.entries(municipality_id, filters)
+    lines = presentation.present(rows, may_see_personal=may_see_personal)
+    if may_see_personal:
+        presentation.log_unmasked((line.entry, line.shown_personal) for line in lines)
+        db.session.commit()
+    return render_template("audit/list.html", lines=lines, page_size=PAGE_SIZE, layout=layout, filters=filters,
+                           errors=errors, form=request.args, people=presentation.people(municipality_id),
+                           types=presentation.record_types(municipality_id),
+                           any_masked=any(line.masked for line in lines)), (422 if errors else 200)
 
 
 @bp.route("/<municipality>/audit")
 @scope("tenant", read=Permission.READ_AUDIT)
 def municipality():
-    rows = entries(g.municipality.id, request.args.get("before", type=int))
-    return render_template("audit/list.html", rows=rows, page_size=PAGE_SIZE, layout="portal/layout.html")
+    return _page(g.municipality.id, Permission.READ_PERSONAL_DATA in g.permissions, "portal/layout.html")
 
 
 @bp.route("/national/audit")
 @scope("national")
 def national():
-    rows = entries(None, request.args.get("before", type=int))
-    return render_template("audit/list.html", rows=rows, page_size=PAGE_SIZE, layout="base.html")
+    return _page(None, False, "base.html")

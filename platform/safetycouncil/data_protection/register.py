@@ -46,7 +46,8 @@ ACCOUNTS = _l("The person and the platform administrators; the staff of a munici
               "e-mails of the people with a role there (every display is written to the audit trail)")
 ADMINISTRATORS = _l("Platform administrators")
 NOBODY = _l("Nobody: only a hash is kept, to check what is presented")
-AUDITORS = _l("The municipality's chair and technical secretary, its Prefecture and the Ministry")
+AUDITORS = _l("The municipality's chair and technical secretary, and the Ministry with personal data masked "
+              "(not the Prefecture); every unmasked view is written to the audit trail")
 ARCHIVE_READERS = _l("The municipality's chair and technical secretary and the Ministry (not the Prefecture); "
                      "every download is written to the audit trail")
 PUBLIC = _l("Everyone: published on the council's public page")

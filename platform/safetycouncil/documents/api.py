@@ -56,7 +56,7 @@ class DocumentList(MethodView):
         upload = request.files.get("file")
         try:
             document = services.store_document(request.form.get("title", ""), upload.filename if upload else "",
-                                               upload.read() if upload else b"", uploaded_by_id=current_user.id)
+                                               upload.stream if upload else b"", uploaded_by_id=current_user.id)
             db.session.commit()
             return document
         except ValidationFailed as exc:

@@ -22,7 +22,7 @@ def index():
         upload = request.files.get("file")
         try:
             services.store_document(form.get("title", ""), upload.filename if upload else "",
-                                    upload.read() if upload else b"", uploaded_by_id=current_user.id)
+                                    upload.stream if upload else b"", uploaded_by_id=current_user.id)
             db.session.commit()
             flash(_("The document was uploaded."), "success")
             return redirect(url_for(".index"))

@@ -374,7 +374,7 @@ class MaterialList(MethodView):
         item = _item(item_id)
         upload = request.files.get("file")
         return commit_or_fail(lambda: services.add_material(
-            item, request.form.get("title", ""), upload.filename if upload else "", upload.read() if upload else b"",
+            item, request.form.get("title", ""), upload.filename if upload else "", upload.stream if upload else b"",
             uploaded_by_id=current_user.id))
 
 
@@ -471,7 +471,7 @@ class MeetingAudio(MethodView):
         upload = request.files.get("file")
 
         def attach():
-            services.attach_audio(meeting, upload.filename if upload else "", upload.read() if upload else b"",
+            services.attach_audio(meeting, upload.filename if upload else "", upload.stream if upload else b"",
                                   uploaded_by_id=current_user.id, title=request.form.get("title") or None,
                                   field="file")
             return meeting

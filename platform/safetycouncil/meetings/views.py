@@ -283,7 +283,7 @@ def add_material(item_id: int):
     upload = request.files.get("file")
     try:
         services.add_material(item, request.form.get("title", ""), upload.filename if upload else "",
-                              upload.read() if upload else b"", uploaded_by_id=current_user.id)
+                              upload.stream if upload else b"", uploaded_by_id=current_user.id)
         db.session.commit()
         flash(_("The material was attached."), "success")
     except ValidationFailed as exc:
@@ -492,7 +492,7 @@ def audio(meeting_id: int):
     meeting = _meeting(meeting_id)
     upload = request.files.get("audio")
     try:
-        services.attach_audio(meeting, upload.filename if upload else "", upload.read() if upload else b"",
+        services.attach_audio(meeting, upload.filename if upload else "", upload.stream if upload else b"",
                               uploaded_by_id=current_user.id)
         db.session.commit()
         flash(_("The audio recording was added."), "success")

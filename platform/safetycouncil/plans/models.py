@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..audit.models import Audited
+from ..audit.models import Audited, AuditedLink
 from ..council.models import Institution
 from ..documents.models import Document
 from ..extensions import db
@@ -127,8 +127,10 @@ class PlanActivity(TenantOwned, Audited, db.Model):
         return [link.institution for link in self.institution_links]
 
 
-class PlanActivityInstitution(TenantOwned, db.Model):
+class PlanActivityInstitution(TenantOwned, AuditedLink, db.Model):
     """A responsible institution of an activity (institutions are global: public information)."""
+
+    __audit_link__ = ("activity_id", "PlanActivity", "institutions", "institution")
 
     __tablename__ = "plan_activity_institutions"
     __table_args__ = (UniqueConstraint("activity_id", "institution_id"),)

@@ -8,8 +8,9 @@ is responsible for. Runs inside the tenant scope.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,6 +27,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..risks.models import Risk, RiskConcern
 from ..tenancy.context import current_municipality_id
+from ..timeutil import local_today
 from . import services
 from .models import (
     PROGRESS_STATUSES,
@@ -121,8 +123,11 @@ def may_report(activity: PlanActivity, user_id: int | None, permissions) -> bool
 # --- progress -----------------------------------------------------------------------------------
 
 def monitoring_meetings() -> list[Meeting]:
+    """The monitoring meetings progress can be recorded at: held up to today (Albanian time), not to come."""
+    tomorrow = datetime.combine(local_today() + timedelta(days=1), time.min)  # meetings' times are local
     return list(db.session.execute(select(Meeting).where(Meeting.kind == "secretariat_monitoring",
-                                                         Meeting.status != "cancelled")
+                                                         Meeting.status != "cancelled",
+                                                         Meeting.starts_at < tomorrow)
                                    .order_by(Meeting.starts_at.desc())).scalars())
 
 
@@ -184,14 +189,21 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
         progress = 100
     comment = text(data.get("comment"), "comment", errors, max_length=4000)
     next_steps = text(data.get("next_steps"), "next_steps", errors, max_length=4000)
-    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or date.today()
+    today = local_today()
+    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or today
     meeting_id = integer(data.get("meeting_id"), "meeting_id", errors)
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.kind != "secretariat_monitoring":
             errors["meeting_id"] = _("Choose a Coordination Secretariat monitoring meeting of this municipality.")
+        elif meeting.starts_at.date() > today:
+            errors["meeting_id"] = _("This monitoring meeting has not taken place yet: record progress at a "
+                                     "meeting held up to today.")
         elif "reported_on" not in data or blank(data.get("reported_on")):
             reported_on = meeting.starts_at.date()
+    if reported_on > today and "reported_on" not in errors:
+        errors["reported_on"] = _("Progress cannot be dated after today (%(today)s).",
+                                  today=format_date(today, "long"))
     values = _indicator_values(data.get("indicator_values"), item, errors)
     document_ids = data.get("evidence_document_ids") or []
     if isinstance(document_ids, int | str):
@@ -269,7 +281,7 @@ def current_values(plan_id: int, until: date | None = None) -> dict[str, float]:
 def board(version: PlanVersion, *, today: date | None = None, until: date | None = None) -> list[dict]:
     """Each item with its activities' status (latest entry), due date and overdue flag, and its indicators'
     baseline, target and current value."""
-    today = today or date.today()
+    today = today or local_today()
     plan = db.session.get(Plan, version.plan_id)
     latest = latest_entries(plan.id, until)
     values = current_values(plan.id, until)

@@ -25,10 +25,10 @@ def home():
 
 
 def _compliance():
-    """Each council's compliance with the unified model, as published (scores and verdicts)."""
-    from ..compliance.public import summary
+    """Each council's compliance with the unified model, in plain words (public/compliance.py)."""
+    from .compliance import national
 
-    return summary()
+    return national()
 
 
 @bp.route("/public/open-data/compliance.<any(csv, json):fmt>")
@@ -83,8 +83,14 @@ def municipality():
                            press_releases=services.press_releases(), load_plan=load_plan,
                            reports=services.published_reports(), load_said_did=services.you_said_we_did,
                            load_crime=services.crime_headline, datasets=DATASETS, dataset_title=dataset_title,
-                           open_data_licence=OPEN_DATA_LICENCE,
+                           open_data_licence=OPEN_DATA_LICENCE, council_compliance=_council_compliance(),
                            **_plan_helpers())
+
+
+def _council_compliance():
+    from .compliance import of_council
+
+    return of_council(g.municipality.id)
 
 
 def _plan_helpers() -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
-from ..audit.models import Audited
+from ..audit.models import Audited, AuditedLink
 from ..concerns.models import Concern, RiskCategory
 from ..documents.models import Document
 from ..extensions import db
@@ -62,8 +62,10 @@ class RiskRating(TenantOwned, Audited, db.Model):
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RiskConcern(TenantOwned, Audited, db.Model):
+class RiskConcern(TenantOwned, AuditedLink, db.Model):
     """A concern behind a risk."""
+
+    __audit_link__ = ("risk_id", "Risk", "concerns", "concern")
 
     __tablename__ = "risk_concerns"
     __table_args__ = (UniqueConstraint("risk_id", "concern_id"),)

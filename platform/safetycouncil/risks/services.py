@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..areas.models import Area
 from ..concerns.common import blank, choice, integer, text
@@ -143,9 +143,13 @@ def set_concerns(risk: Risk, concern_ids: list[int]) -> None:
     ids = _concern_ids(concern_ids, errors)
     if errors:
         raise ValidationFailed(errors)
-    db.session.execute(delete(RiskConcern).where(RiskConcern.risk_id == risk.id,
-                                                 RiskConcern.concern_id.not_in(ids or [0])))
-    have = set(db.session.execute(select(RiskConcern.concern_id).where(RiskConcern.risk_id == risk.id)).scalars())
+    # through the ORM, one by one, so that the trail says which concerns were removed
+    have = set()
+    for link in db.session.execute(select(RiskConcern).where(RiskConcern.risk_id == risk.id)).scalars():
+        if link.concern_id in ids:
+            have.add(link.concern_id)
+        else:
+            db.session.delete(link)
     for concern_id in ids:
         if concern_id not in have:
             db.session.add(RiskConcern(risk_id=risk.id, concern_id=concern_id))

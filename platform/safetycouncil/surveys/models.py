@@ -16,7 +16,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
-from ..audit.models import Audited
+from ..audit.models import Audited, AuditedLink
 from ..extensions import db
 from ..tenancy import TenantOwned
 from ..timeutil import utcnow
@@ -95,8 +95,10 @@ class SurveyWave(TenantOwned, Audited, db.Model):
         return self.published_at is not None
 
 
-class SurveyWaveArea(TenantOwned, db.Model):
+class SurveyWaveArea(TenantOwned, AuditedLink, db.Model):
     """An area a wave covers (a wave without areas covers the whole municipality)."""
+
+    __audit_link__ = ("wave_id", "SurveyWave", "areas", "area")
 
     __tablename__ = "survey_wave_areas"
     __table_args__ = (UniqueConstraint("wave_id", "area_id"),)
