@@ -55,6 +55,15 @@ require_existing(reports_blp, IDS)
 
 # --- schemas --------------------------------------------------------------------------------------
 
+class Amount(fields.Float):
+    """A number, or a text as people type it ("1.500.000", "1 500 000,50"): read by the service."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return value
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class InstitutionRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -63,7 +72,7 @@ class InstitutionRefSchema(Schema):
 class FundingSchema(Schema):
     id = fields.Integer(dump_only=True)
     source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
-    amount = fields.Float(allow_none=True)
+    amount = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
     currency = fields.String(validate=validate.Length(equal=3))
     donor = fields.String(allow_none=True, validate=validate.Length(max=200))
     grantee = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -94,6 +103,11 @@ class ActivitySchema(Schema):
                                   metadata={"description": "The responsible institutions"})
     institutions = fields.List(fields.Nested(InstitutionRefSchema), dump_only=True)
     funding = fields.List(fields.Nested(FundingSchema), dump_only=True)
+    warnings = fields.Method("get_warnings", dump_only=True, metadata={
+        "description": "What to check (not refused): a deadline outside the plan's year"})
+
+    def get_warnings(self, activity):
+        return services.deadline_warnings(activity)
 
 
 class ActivityPatchSchema(ActivitySchema):
@@ -107,8 +121,8 @@ class IndicatorSchema(Schema):
     position = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     unit = fields.String(allow_none=True, validate=validate.Length(max=60))
-    baseline = fields.Float(allow_none=True)
-    target = fields.Float(allow_none=True)
+    baseline = Amount(allow_none=True)
+    target = Amount(allow_none=True)
     source = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
@@ -139,7 +153,7 @@ class ItemPatchSchema(ItemSchema):
 class VersionSummarySchema(Schema):
     id = fields.Integer()
     number = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "approved", "superseded"]})
+    status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
     based_on_id = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     consultation_meeting_id = fields.Integer(allow_none=True)
@@ -180,7 +194,22 @@ class RevisionSchema(Schema):
 
 
 class ApprovalSchema(Schema):
-    decision_id = fields.Integer(required=True, metadata={"description": "The council meeting's decision"})
+    decision_id = fields.Integer(required=True, metadata={
+        "description": "A signed decision of a council meeting held after the draft was created (for a revision, "
+                       "after its consultation), not used for another approval"})
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Why the approval was a mistake (kept in the audit trail)"})
+
+
+class DecisionChoiceSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    title = fields.String()
+    meeting_id = fields.Integer()
+    meeting_date = fields.Date()
 
 
 class ComparisonQuerySchema(Schema):
@@ -301,6 +330,7 @@ class ImportLineSchema(Schema):
     line = fields.Integer(allow_none=True, metadata={"description": "Line of the sheet (empty: the whole file)"})
     status = fields.String(metadata={"enum": ["ok", "error", "skipped"]})
     messages = fields.List(fields.String())
+    sheet = fields.String(allow_none=True, metadata={"description": "The worksheet (empty: the plan's table)"})
 
 
 class ImportReportSchema(Schema):
@@ -313,6 +343,9 @@ class ImportReportSchema(Schema):
     plan_id = fields.Integer(allow_none=True)
     version_id = fields.Integer(allow_none=True)
     version_number = fields.Integer(allow_none=True)
+    replaced_version_id = fields.Integer(allow_none=True, metadata={
+        "description": "The draft the import set aside (kept, status `replaced`, can be restored)"})
+    warnings = fields.List(fields.String())
     lines = fields.List(fields.Nested(ImportLineSchema))
 
 
@@ -414,13 +447,17 @@ class PlanImport(MethodView):
         try:
             report = spreadsheet.import_plan(upload.filename if upload else "", upload.read() if upload else b"",
                                              year=request.form.get("year") or str(_this_year()),
-                                             user_id=current_user.id)
+                                             user_id=current_user.id, confirm=request.form.get("confirm"))
         except ValidationFailed as exc:
             db.session.rollback()
             validation_failed(exc.errors)
         if not report.imported:
             db.session.rollback()
             payload = ImportReportSchema().dump(report.as_dict())
+            if report.needs_confirmation:
+                abort(409, message=_("Nothing was imported yet: the sheet changes what is recorded. Check the "
+                                     "changes and send the file again with `confirm`."),
+                      errors={"confirm": report.confirmation, "preview": report.preview, "lines": payload["lines"]})
             abort(422, message=_("Nothing was imported: correct the refused lines and try again."),
                   errors={"lines": payload["lines"]})
         db.session.commit()
@@ -502,6 +539,43 @@ class VersionApproval(MethodView):
         """Approve a draft by the decision of a council meeting; it becomes the version in force"""
         version = _version(plan_version_id)
         return commit_or_fail(lambda: services.approve_version(version, data["decision_id"], user_id=current_user.id))
+
+
+@blp.route("/versions/<int:plan_version_id>/approval/decisions")
+@scope("tenant")
+class VersionApprovalChoices(MethodView):
+    @blp.response(200, DecisionChoiceSchema(many=True))
+    def get(self, plan_version_id):
+        """The decisions that can approve this draft (signed, of a council meeting held after it was created)"""
+        version = _version(plan_version_id)
+        if version.status != "draft":
+            return []
+        return [{"id": d.id, "number": d.number, "title": d.title, "meeting_id": m.id,
+                 "meeting_date": m.starts_at.date()} for d, m in services.decisions_for_approval(version)]
+
+
+@blp.route("/versions/<int:plan_version_id>/approval/withdrawal")
+@scope("tenant")
+class VersionApprovalWithdrawal(MethodView):
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(200, VersionSchema)
+    @blp.alt_response(403, description="Only the chair corrects an approval")
+    def post(self, data, plan_version_id):
+        """The chair corrects an approval recorded by mistake: the version is a draft again, the one it had
+        replaced is in force again; the reason is audited"""
+        version = _version(plan_version_id)
+        return commit_or_fail(lambda: services.withdraw_approval(version, data["reason"],
+                                                                 user=current_user._get_current_object()))
+
+
+@blp.route("/versions/<int:plan_version_id>/restoration")
+@scope("tenant")
+class VersionRestoration(MethodView):
+    @blp.response(200, VersionSchema)
+    def post(self, plan_version_id):
+        """Restore a draft that an import set aside (status `replaced`); the current draft is set aside in turn"""
+        version = _version(plan_version_id)
+        return commit_or_fail(lambda: services.restore_version(version, user_id=current_user.id))
 
 
 @blp.route("/versions/<int:plan_version_id>/items")
@@ -808,7 +882,11 @@ class ReportApproval(MethodView):
     def post(self, monitoring_report_id):
         """The chair approves the generated report (only the chair)"""
         report = _report(monitoring_report_id)
-        return commit_or_fail(lambda: reports.approve_report(report, current_user._get_current_object()))
+        was = report.status
+        row = commit_or_fail(lambda: reports.approve_report(report, current_user._get_current_object()))
+        if was == "generated":
+            jobs.enqueue(reports.stamp_approval, row.id)
+        return _report(monitoring_report_id)
 
 
 @reports_blp.route("/<int:monitoring_report_id>/publication")

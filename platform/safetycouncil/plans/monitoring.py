@@ -26,6 +26,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..risks.models import Risk, RiskConcern
 from ..tenancy.context import current_municipality_id
+from ..timeutil import local_today
 from . import services
 from .models import (
     PROGRESS_STATUSES,
@@ -87,6 +88,10 @@ def add_officer(user_id, institution_id) -> InstitutionOfficer:
         errors["user_id"] = _("Choose a person with the institution officer role in this municipality.")
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         errors["institution_id"] = _("Choose an existing institution.")
+    else:
+        from ..council.references import check_institution_id
+
+        check_institution_id(institution_id, "institution_id", errors)
     if not errors and db.session.execute(select(InstitutionOfficer).where(
             InstitutionOfficer.user_id == user_id, InstitutionOfficer.institution_id == institution_id)).first():
         errors["institution_id"] = _("This person already reports for this institution.")
@@ -169,8 +174,10 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
     item = services.item_of(activity)
     version = services.version_of_item(item)
     if not may_report(activity, user_id, permissions):
-        raise ValidationFailed({"activity": _("You can report only on the activities your institution is "
-                                              "responsible for.")})
+        from ..errors import NotAllowed
+
+        raise NotAllowed({"activity": _("You can report only on the activities your institution is "
+                                        "responsible for.")})
     if version.status != "approved":
         raise ValidationFailed({"activity": _("Progress is recorded on the approved plan in force, not on a draft "
                                               "or a replaced version.")})
@@ -184,7 +191,7 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
         progress = 100
     comment = text(data.get("comment"), "comment", errors, max_length=4000)
     next_steps = text(data.get("next_steps"), "next_steps", errors, max_length=4000)
-    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or date.today()
+    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or local_today()
     meeting_id = integer(data.get("meeting_id"), "meeting_id", errors)
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
@@ -266,10 +273,20 @@ def current_values(plan_id: int, until: date | None = None) -> dict[str, float]:
     return values
 
 
+def days_late(due: date | None, status: str, as_of: date) -> int:
+    """How many days an activity is late on ``as_of``: its due date has passed (strictly before ``as_of``)
+    and it is neither done nor cancelled; 0 otherwise. The one computation of lateness, for the monitoring
+    page, the API and the monitoring report (which counts as of its own date)."""
+    if due is None or status in CLOSED or due >= as_of:
+        return 0
+    return (as_of - due).days
+
+
 def board(version: PlanVersion, *, today: date | None = None, until: date | None = None) -> list[dict]:
-    """Each item with its activities' status (latest entry), due date and overdue flag, and its indicators'
-    baseline, target and current value."""
-    today = today or date.today()
+    """Each item with its activities' status (latest entry, up to ``until``), due date and lateness as of
+    ``today`` (Albania's today by default; never after ``until``), and its indicators' baseline, target and
+    current value."""
+    today = today or local_today()
     plan = db.session.get(Plan, version.plan_id)
     latest = latest_entries(plan.id, until)
     values = current_values(plan.id, until)
@@ -280,11 +297,10 @@ def board(version: PlanVersion, *, today: date | None = None, until: date | None
             entry = latest.get(activity.key)
             status = entry.status if entry else "not_started"
             due = services.activity_due(activity, plan.year)
-            reference = min(today, until) if until else today
-            overdue = due is not None and due < reference and status not in CLOSED
+            late = days_late(due, status, min(today, until) if until else today)
             activities.append({"activity": activity, "entry": entry, "status": status,
-                               "progress": entry.progress if entry else None, "due": due, "overdue": overdue,
-                               "days_late": (reference - due).days if overdue else 0})
+                               "progress": entry.progress if entry else None, "due": due, "overdue": late > 0,
+                               "days_late": late})
         indicators = [{"indicator": i, "current": values.get(i.key)} for i in item.indicators]
         rows.append({"item": item, "activities": activities, "indicators": indicators})
     return rows
