@@ -520,3 +520,26 @@ def test_the_secretary_is_not_offered_the_chairs_approval_of_a_report(app, clien
     chair = app.test_client()
     login(chair, make_user("chair", municipality="elbasan"))
     assert 'value="approve"' in chair.get(f"/elbasan/plans/reports/{report_id}").get_data(as_text=True)
+
+
+def test_an_institution_officer_is_refused_with_403_in_risks_and_concerns(app, client, make_user, api_token,
+                                                                          login, in_tenant):
+    """What an institution's officer may not do in the risks and concerns areas is a permission matter
+    (403), like another institution's activity in the plan, not a validation error (422)."""
+    officer = make_user("institution_officer", municipality="elbasan")
+    headers = api_token(officer)
+    with in_tenant("elbasan") as session:
+        concern = support.concern(session, status="pending").id
+        risk = Risk(title="Rrezik")
+        session.add(risk)
+        session.flush()
+        risk = risk.id
+    base = "/api/v1/municipalities/elbasan"
+    assert client.post(f"{base}/risks", headers=headers, json={"title": "X"}).status_code == 403
+    assert client.post(f"{base}/risks/{risk}/ratings", headers=headers,
+                       json={"intensity": "high", "reason": "x"}).status_code == 403
+    assert client.post(f"{base}/concerns/{concern}/moderation", headers=headers,
+                       json={"decision": "accepted"}).status_code == 403
+    web = app.test_client()
+    login(web, officer)
+    assert web.post("/elbasan/risks/", data={"title": "X"}).status_code == 403
