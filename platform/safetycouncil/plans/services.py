@@ -14,8 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..concerns.common import blank, choice, fold, integer, number, text
-from ..council.models import CouncilInstitution, Institution
+from ..concerns.common import blank, choice, integer, text
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, Meeting
@@ -754,61 +753,8 @@ def delete_funding(funding: PlanFunding) -> None:
 
 
 # --- institutions named in a sheet --------------------------------------------------------------
-
-_KIND_HINTS = (("polic", "police"), ("prokurori", "prosecution"), ("prosecut", "prosecution"),
-               ("gjykat", "court"), ("court", "court"), ("prefekt", "prefecture"), ("bashkia", "municipality"),
-               ("municipality", "municipality"), ("arsim", "education"), ("education", "education"),
-               ("shkoll", "school"), ("school", "school"), ("shendet", "health"), ("health", "health"),
-               ("sherbim social", "social_services"), ("social", "social_services"), ("emergjenc", "civil_emergencies"),
-               ("emergenc", "civil_emergencies"), ("ojf", "civil_society"), ("ngo", "civil_society"),
-               ("shoqeri civile", "civil_society"), ("civil society", "civil_society"), ("media", "media"),
-               ("biznes", "business"), ("business", "business"), ("fetar", "religious_community"),
-               ("religious", "religious_community"))
-
-
-def guess_institution_kind(name: str) -> str:
-    folded = fold(name)
-    for hint, kind in _KIND_HINTS:
-        if hint in folded:
-            return kind
-    return "other"
-
-
-def institution_candidates() -> list[Institution]:
-    """Institutions a sheet's names are matched against: the county's and the shared ones first."""
-    county_id = _municipality().county_id
-    rows = db.session.execute(select(Institution)).scalars().all()
-    rank = {True: 0, False: 1}
-    return sorted(rows, key=lambda i: (rank[i.county_id == county_id], rank[bool(i.shared)], i.id))
-
-
-def match_institution(name: str, candidates: list[Institution]) -> Institution | None:
-    key = fold(name)
-    return next((i for i in candidates if fold(i.name) == key), None)
-
-
-def institutions_by_name(names: list[str], *, create: bool) -> list[Institution | None]:
-    """Each name matched to an existing institution (case- and diacritics-insensitive), or created
-    in the municipality's county (and linked to its council) when ``create``."""
-    candidates = institution_candidates()
-    county_id = _municipality().county_id
-    linked = set(db.session.execute(select(CouncilInstitution.institution_id)).scalars())
-    found: list[Institution | None] = []
-    for name in names:
-        institution = match_institution(name, candidates)
-        if institution is None and create:
-            institution = Institution(name=" ".join(name.split())[:200], kind=guess_institution_kind(name),
-                                      county_id=county_id, shared=False)
-            db.session.add(institution)
-            db.session.flush()
-            candidates.insert(0, institution)
-        if institution is not None and create and institution.id not in linked:
-            db.session.add(CouncilInstitution(institution_id=institution.id))
-            linked.add(institution.id)
-        found.append(institution)
-    if create:
-        db.session.flush()
-    return found
+# Matched in spreadsheet._InstitutionResolver against the institutions this municipality may name
+# (council.references); an import never creates one (issue 20).
 
 
 # --- content, comparison, completeness ---------------------------------------------------------------

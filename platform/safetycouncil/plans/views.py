@@ -23,8 +23,6 @@ monitoring reports.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -130,7 +128,7 @@ def index():
     plans = services.list_plans()
     rows = [{"plan": p, "approved": services.approved_of(p, p.versions), "draft": services.draft_of(p, p.versions)}
             for p in plans]
-    return render_template("plans/index.html", rows=rows, errors=errors, form=form, this_year=date.today().year,
+    return render_template("plans/index.html", rows=rows, errors=errors, form=form, this_year=local_today().year,
                            in_force=services.version_in_force(), **_context()), (422 if errors else 200)
 
 
@@ -351,14 +349,12 @@ def item(plan_item_id: int):
 
 
 def _institutions() -> list[Institution]:
+    """The institutions an activity or an officer may name: the one check of council.references."""
     from sqlalchemy import select
 
-    from ..council.models import CouncilInstitution
+    from ..council.references import usable_clause
 
-    linked = set(db.session.execute(select(CouncilInstitution.institution_id)).scalars())
-    rows = db.session.execute(select(Institution).order_by(Institution.name)).scalars().all()
-    county_id = g.municipality.county_id
-    return [i for i in rows if i.id in linked or i.county_id == county_id or i.shared]
+    return list(db.session.execute(select(Institution).where(usable_clause()).order_by(Institution.name)).scalars())
 
 
 @bp.route(f"{P}/activities/<int:activity_id>", methods=["GET", "POST"])
