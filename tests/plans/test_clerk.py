@@ -447,8 +447,12 @@ def fier(in_tenant):
         document = Document(title="Fier", filename="f.pdf", content_type="application/pdf", size_bytes=1,
                             sha256="0" * 64, storage_key="municipality-x/f.pdf")
         session.add(document)
+        from safetycouncil.council.models import CouncilMember
+
+        member = CouncilMember(full_name="Anëtar i Fierit", category="k", mandate_start=date(2025, 1, 1))
+        session.add(member)
         session.flush()
-        return {"institution": own.id, "shared": shared.id, "risk": risk.id, "consultation": consultation.id,
+        return {"member": member.id, "institution": own.id, "shared": shared.id, "risk": risk.id, "consultation": consultation.id,
                 "monthly": monthly.id, "decision": decision.id, "concern": concern.id, "document": document.id,
                 "area": support.area(session).id}
 
@@ -497,8 +501,20 @@ def test_a_record_refers_only_to_its_own_its_countys_or_shared_objects(client, h
     evidence = client.post(f"{base}/risks/{risk['id']}/evidence", headers=headers,
                            json={"kind": "document", "document_id": fier["document"]})
     assert evidence.status_code == 422 and "document_id" in evidence.get_json()["errors"]
+    # Concerns and meetings: Fier's area, consultation and council member are unknown here.
+    for body, field in (({"area_id": fier["area"]}, "area_id"), ({"meeting_id": fier["consultation"]}, "meeting_id")):
+        with in_tenant("elbasan") as session:
+            area = support.area(session).id
+            category = support.category(session).id
+        concern = {"text": "Ndriçimi mungon", "source_kind": "citizen", "area_id": area, "category_id": category,
+                   **body}
+        response = client.post(f"{base}/concerns", headers=headers, json=concern)
+        assert response.status_code == 422 and field in response.get_json()["errors"], response.get_json()
     with in_tenant("elbasan") as session:
-        assert session.execute(select(Institution.id).where(Institution.id == fier["institution"])).scalar()
+        ad_hoc = support.meeting(session, "council_ad_hoc", support.after_today(5), status="planned").id
+    invitees = client.put(f"{base}/meetings/{ad_hoc}/invitees", headers=headers,
+                          json={"member_ids": [fier["member"]]})
+    assert invitees.status_code == 422, invitees.get_json()
 
 
 # --- 7. buttons for actions a role cannot take ---------------------------------------------------
