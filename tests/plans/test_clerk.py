@@ -106,6 +106,9 @@ def _rich_plan(client, headers, in_tenant) -> dict:
     third = post(f"{API}/versions/{version_id}/items", {"number": "3", "issue": "Bullizmi", "intensity": "low"})
     post(f"{API}/items/{third['id']}/activities", {"description": "Orë mësimi", "timing_kind": "period",
                                                    "timing_value": "q3", "institution_ids": [ids["school"]]})
+    # A draft is often incomplete: an activity without institutions or timing, an item without activities.
+    post(f"{API}/items/{third['id']}/activities", {"description": "Ende pa afat"})
+    post(f"{API}/versions/{version_id}/items", {"number": "4", "issue": "Grabitjet", "intensity": "low"})
     return {**ids, "plan_id": plan["id"], "version_id": version_id}
 
 
@@ -132,7 +135,7 @@ def test_an_exported_plan_imported_for_another_year_keeps_every_field(client, he
     rich = _rich_plan(client, headers, in_tenant)
     original = client.get(f"{API}/versions/{rich['version_id']}", headers=headers).get_json()
     before = everything(original)
-    assert len(before) == 3 and sum(len(a["funding"]) for i in before for a in i["activities"]) == 3
+    assert len(before) == 4 and sum(len(a["funding"]) for i in before for a in i["activities"]) == 3
     assert before[0]["activities"][0]["funding"][0]["amount"] == 1500000
     assert before[0]["activities"][0]["funding"][1]["amount"] == 1250000.75
     assert before[0]["indicators"][1]["baseline"] == 1234567.25
@@ -175,7 +178,7 @@ def test_an_import_over_an_edited_draft_shows_the_changes_asks_and_keeps_the_dra
     assert asked.status_code == 409, asked.get_json()
     payload = asked.get_json()["errors"]
     changes = {row["number"]: row["change"] for row in payload["preview"]["items"]}
-    assert changes == {"1.5": "changed", "9": "added", "2": "removed", "3": "removed"}
+    assert changes == {"1.5": "changed", "9": "added", "2": "removed", "3": "removed", "4": "removed"}
     removed_activity = [a for row in payload["preview"]["items"] if row["number"] == "1.5"
                         for a in row["activities"] if a["change"] == "removed"]
     assert [a["label"] for a in removed_activity] == ["Takime me komunitetin"]

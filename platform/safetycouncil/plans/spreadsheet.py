@@ -362,21 +362,27 @@ def parse(filename: str, data: bytes) -> ImportReport:
 
         descriptions = split_activities(cells["activities"] if isinstance(cells["activities"], str)
                                         else str(cells["activities"]))
-        if not descriptions and (starts_item or not cells["indicators"]):
+        none_yet = descriptions in (["—"], ["-"])  # written by the export: an item with no activities yet
+        descriptions = [] if none_yet else descriptions
+        if not descriptions and not none_yet and (starts_item or not cells["indicators"]):
             errors.append(_("The activities cell is empty: every issue needs at least one activity."))
         for position, description in enumerate(descriptions, start=1):
             if not description:
                 errors.append(_("Activity %(n)d is empty.", n=position))
         institutions = split_institutions(str(cells["institutions"]))
+        explicit_none = institutions in (["—"], ["-"])  # written by the export: none yet (not the row above's)
+        institutions = [] if explicit_none else institutions
         ids = resolver.resolve(institutions, str(cells["institution_ids"]) if "institution_ids" in columns else "",
                                errors)
-        if not institutions and descriptions:
+        if not institutions and descriptions and not explicit_none:
             if starts_item or not last_institutions:
                 errors.append(_("The responsible institution is empty."))
             institutions, ids = last_institutions, last_ids
         raw_timing = cells["timing"]
         timing = parse_timing(raw_timing) if raw_timing != "" else None
-        if raw_timing == "" and descriptions:
+        if raw_timing in ("—", "-"):  # written by the export: no timing yet
+            timing = (None, None)
+        elif raw_timing == "" and descriptions:
             if starts_item or last_timing is None:
                 errors.append(_("The timing is empty: write a date (31.12.2025), a period (first six months) "
                                 "or a recurrence (every two months, all year round)."))
@@ -406,7 +412,7 @@ def parse(filename: str, data: bytes) -> ImportReport:
         if descriptions:
             understood.append(_("%(n)d activities", n=len(descriptions)))
             understood.append(_("responsible: %(names)s", names="; ".join(institutions)))
-            understood.append(_("timing: %(t)s", t=timing_words(*timing, "en")))
+            understood.append(_("timing: %(t)s", t=timing_words(*(timing or (None, None)), "en") or "—"))
         if indicators:
             understood.append(_("%(n)d indicators", n=len(indicators)))
         report.add(line, "ok", ", ".join(understood) + ".")
@@ -725,10 +731,10 @@ def table_rows(version: PlanVersion, language: str, *, full: bool = False
         first = activities[0] if activities else None
         lines = [f"{n}. {a.description}" if numbered else a.description for n, a in
                  enumerate(activities, start=1)]
-        return {"activities": "\n".join(lines),
-                "institutions": "; ".join(i.name for i in first.institutions) if first else "",
+        return {"activities": "\n".join(lines) or "—",
+                "institutions": ("; ".join(i.name for i in first.institutions) or "—") if first else "",
                 "institution_ids": "; ".join(str(i.id) for i in first.institutions) if first else "",
-                "timing": timing_words(first.timing_kind, first.timing_value, language) if first else "",
+                "timing": (timing_words(first.timing_kind, first.timing_value, language) or "—") if first else "",
                 "partners": (first.partners or "") if first else ""}
 
     for item in version.items:
