@@ -325,6 +325,8 @@ def you_said_we_did(concern: Concern) -> dict:
                                    .order_by(PlanVersion.plan_id, PlanVersion.number)).all()
         chosen: dict[int, tuple[PlanItem, PlanVersion]] = {}
         for item, version in items:
+            if version.status == "replaced":  # a draft an import set aside answers nothing
+                continue
             best = chosen.get(version.plan_id)
             rank = {"approved": 2, "draft": 1, "superseded": 0}
             if best is None or (rank[version.status], version.number) >= (rank[best[1].status], best[1].number):
