@@ -438,11 +438,17 @@ class PlanImport(MethodView):
     @blp.doc(requestBody=IMPORT_BODY)
     @blp.response(201, ImportReportSchema)
     @blp.alt_response(422, description="Nothing imported; `errors.lines` is the line-by-line report")
+    @blp.alt_response(409, description="Nothing imported yet: `errors.preview` shows the changes, "
+                                       "`errors.confirm` confirms them")
     def post(self):
-        """Import a plan from a spreadsheet (multipart: `file`, optional `year`)
+        """Import a plan from a spreadsheet (multipart: `file`, optional `year`, `confirm`)
 
-        The sheet becomes the content of the year's draft (a new plan, its draft, or a new revision of the
-        approved version). All or nothing: when a line is refused, nothing is imported."""
+        The sheet becomes the content of the year's draft (a new plan, its empty draft, a new revision of the
+        approved version, or a new draft in place of an edited one, which is kept with status `replaced` and
+        can be restored). All or nothing: when a line is refused, nothing is imported (422). Institutions are
+        matched to known ones and never created. When the sheet would change or remove anything already
+        recorded, nothing is imported and the answer is 409 with `errors.preview` (the changes item by item)
+        and `errors.confirm`: send the same file again with `confirm` set to it to make the changes."""
         upload = request.files.get("file")
         try:
             report = spreadsheet.import_plan(upload.filename if upload else "", upload.read() if upload else b"",
