@@ -36,10 +36,11 @@ def meeting(session, kind: str, when: datetime, title: str | None = None, status
     return row
 
 
-def decision(session, when: datetime, number: str | None = None, kind: str = "council") -> Decision:
+def decision(session, when: datetime, number: str | None = None, kind: str = "council",
+             signed: bool = True) -> Decision:
     held = meeting(session, kind, when, title=f"Mbledhja e KVSP {when:%d.%m.%Y}")
     row = Decision(meeting_id=held.id, number=number or f"{uuid.uuid4().hex[:6]}/{when.year}",
-                   title="Miratimi i planit shumë-agjencior")
+                   title="Miratimi i planit shumë-agjencior", signed_by_chair_on=when.date() if signed else None)
     session.add(row)
     session.flush()
     return row
@@ -48,6 +49,47 @@ def decision(session, when: datetime, number: str | None = None, kind: str = "co
 def institution(session, name: str, kind: str = "other") -> Institution:
     row = Institution(name=name, kind=kind, shared=False)
     session.add(row)
+    session.flush()
+    return row
+
+
+POLICE = "Elbasan Police Directorate/ Police Station"
+PROSECUTION = "Prosecutor’s Office of the Judicial District"
+MUNICIPALITY = "Municipality of Elbasan"
+SHEET_INSTITUTIONS = (POLICE, PROSECUTION, MUNICIPALITY, "Department of Education", "NGOs",
+                      "Community representatives")
+
+
+def known_institutions(session, slug: str = "elbasan", names=SHEET_INSTITUTIONS) -> dict[str, Institution]:
+    """The institutions the Elbasan sheet names, known in the municipality's county (an import never
+    creates institutions)."""
+    from safetycouncil.municipalities.models import Municipality
+
+    county_id = session.execute(select(Municipality.county_id).where(Municipality.slug == slug)).scalar_one()
+    found = {}
+    for name in names:
+        row = session.execute(select(Institution).where(Institution.name == name,
+                                                        Institution.county_id == county_id)).scalar_one_or_none()
+        if row is None:
+            row = Institution(name=name, kind="other", county_id=county_id, shared=False)
+            session.add(row)
+            session.flush()
+        found[name] = row
+    return found
+
+
+def after_today(days: int = 1, hour: int = 10) -> datetime:
+    """A council meeting's time after today (Albania): approvals take decisions of meetings held after the
+    draft was created."""
+    from safetycouncil.timeutil import local_today
+
+    return datetime.combine(local_today() + timedelta(days=days), datetime.min.time()).replace(hour=hour)
+
+
+def signed_decision(session, when: datetime, number: str | None = None) -> Decision:
+    """A decision of a held council meeting, signed by the chair (what an approval needs)."""
+    row = decision(session, when, number)
+    row.signed_by_chair_on = when.date()
     session.flush()
     return row
 
@@ -143,9 +185,6 @@ def plan_graph(session, tag: str) -> dict:
 
 # --- the Elbasan plan (roadmap, Table 1) as a spreadsheet --------------------------------------------
 
-POLICE = "Elbasan Police Directorate/ Police Station"
-PROSECUTION = "Prosecutor’s Office of the Judicial District"
-MUNICIPALITY = "Municipality of Elbasan"
 ELBASAN_ITEMS = [
     ("1.2", "Dealing with the phenomenon of “the culture of silence” from the institutions of the “triangle”",
      "Moderate Priority",

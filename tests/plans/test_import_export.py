@@ -28,7 +28,9 @@ API = "/api/v1/municipalities/elbasan/plans"
 
 
 @pytest.fixture
-def secretary(make_user, api_token):
+def secretary(make_user, api_token, in_tenant):
+    with in_tenant("elbasan") as session:
+        support.known_institutions(session)
     user = make_user("technical_secretary", municipality="elbasan")
     return api_token(user)
 
@@ -40,8 +42,7 @@ def upload(client, headers, data: bytes, filename="plani.xlsx", year="2022"):
 
 def test_the_four_elbasan_items_are_imported_with_priorities_activities_institutions_and_timings(
         app, client, secretary, in_tenant):
-    with in_tenant("elbasan") as session:  # an institution that exists already, written differently
-        support.institution(session, "MUNICIPALITY OF ELBASAN", "municipality")
+    before = _institutions(app)
     response = upload(client, secretary, elbasan_sheet())
     assert response.status_code == 201, response.get_json()
     report = response.get_json()
@@ -65,21 +66,42 @@ def test_the_four_elbasan_items_are_imported_with_priorities_activities_institut
     assert timings == {"1.2": {("recurrence", "every_two_months")}, "1.4": {("period", "first_half")},
                        "1.5": {("recurrence", "all_year")}, "1.7": {("period", "first_half")}}
     names = {n: [x["name"] for x in i["activities"][0]["institutions"]] for n, i in items.items()}
-    assert names["1.2"] == [POLICE, PROSECUTION, "MUNICIPALITY OF ELBASAN"]
+    assert names["1.2"] == [POLICE, PROSECUTION, MUNICIPALITY]
     assert names["1.4"][-1] == "Department of Education"
     assert names["1.5"][-1] == "NGOs"
     assert names["1.7"][-2:] == ["Community representatives", "NGOs"]
-    with app.app_context():
-        # Matched case- and diacritics-insensitively, or created once in Elbasan's county; all linked.
-        assert db.session.execute(select(func.count()).select_from(Institution)
-                                  .where(func.lower(Institution.name) == MUNICIPALITY.lower())).scalar() == 1
-        assert db.session.execute(select(func.count()).select_from(Institution)
-                                  .where(Institution.name == "NGOs")).scalar() == 1
+    assert _institutions(app) == before  # matched to known institutions, none created
+
+
+def test_institution_names_are_matched_ignoring_case_and_diacritics_and_never_created(app, client, secretary,
+                                                                                     in_tenant):
+    """Issue 20: an import matches names to known institutions (case and diacritics ignored), suggests
+    the closest for an unknown name and refuses it; it never creates an institution."""
     with in_tenant("elbasan") as session:
-        assert session.execute(select(func.count()).select_from(CouncilInstitution)).scalar() == 6
+        support.known_institutions(session, names=("Drejtoria Vendore e Policisë Elbasan",))
+    before = _institutions(app)
+    rows = [ALBANIAN_HEADER,
+            ["1", "Dhuna në familje", "e lartë", "Takime", "DREJTORIA VENDORE E POLICISE ELBASAN", "Çdo muaj"]]
+    response = upload(client, secretary, xlsx(rows, title=None))
+    assert response.status_code == 201, response.get_json()
+    with in_tenant("elbasan"):
+        version = db.session.get(PlanVersion, response.get_json()["version_id"])
+        assert [i.name for i in version.items[0].activities[0].institutions] == [
+            "Drejtoria Vendore e Policisë Elbasan"]
+    rows[1][4] = "Drejtoria Vendore e Policise Elbsan; Institucion që nuk ekziston"
+    lines = _refused(upload(client, secretary, xlsx(rows, title=None), year="2023"),
+                     "Drejtoria Vendore e Policise Elbsan", "Drejtoria Vendore e Policisë Elbasan",
+                     "Institucion që nuk ekziston")
+    assert [line["line"] for line in lines if line["status"] == "error"] == [2]
+    assert _institutions(app) == before
+    with in_tenant("elbasan") as session:
+        assert session.execute(select(func.count()).select_from(Plan)).scalar() == 1
 
 
 def test_albanian_headers_and_priority_words_are_understood(app, client, secretary, in_tenant):
+    with in_tenant("elbasan") as session:
+        support.known_institutions(session, names=("Drejtoria Vendore e Policisë Elbasan", "Bashkia Elbasan",
+                                                    "Zyra Arsimore Vendore"))
     rows = [ALBANIAN_HEADER,
             ["1", "Dhuna në familje", "e lartë", "1. Takime me OJF-të\n2. Linjë telefonike falas",
              "Drejtoria Vendore e Policisë Elbasan; Bashkia Elbasan", "Gjatë gjithë vitit"],
@@ -181,7 +203,7 @@ def test_reimporting_the_approved_plan_makes_a_revision_with_no_changes(app, cli
     login(web, make_user("technical_secretary", municipality="elbasan"))
     first = upload(client, secretary, elbasan_sheet()).get_json()
     with in_tenant("elbasan") as session:
-        decision_id = support.decision(session, support.datetime(2022, 2, 3, 10)).id
+        decision_id = support.signed_decision(session, support.after_today()).id
     assert client.post(f"{API}/versions/{first['version_id']}/approval", headers=secretary,
                        json={"decision_id": decision_id}).status_code == 200
     sheet = _export(web, secretary, first["version_id"], "xlsx")
@@ -263,6 +285,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(app, client, secretary, in_
 
 
 def test_the_import_page_shows_the_report(app, make_user, login, in_tenant):
+    with in_tenant("elbasan") as session:
+        support.known_institutions(session)
     web = app.test_client()
     login(web, make_user("technical_secretary", municipality="elbasan"))
     items = [list(i) for i in support.ELBASAN_ITEMS]

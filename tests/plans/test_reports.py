@@ -32,6 +32,8 @@ def elbasan(client, make_user, api_token, in_tenant):
     """The Elbasan plan of 2022 (Table 1), approved, with an indicator per item and progress in March."""
     secretary = make_user("technical_secretary", municipality="elbasan")
     headers = api_token(secretary)
+    with in_tenant("elbasan") as session:
+        support.known_institutions(session)
     report = client.post(f"{API}/plans/import", headers=headers, content_type="multipart/form-data",
                          data={"file": (io.BytesIO(elbasan_sheet()), "plani.xlsx"), "year": "2022"}).get_json()
     version = client.get(f"{API}/plans/versions/{report['version_id']}", headers=headers).get_json()
@@ -43,7 +45,7 @@ def elbasan(client, make_user, api_token, in_tenant):
                                                  json={"name": name, "unit": "numër", "baseline": baseline,
                                                        "target": target, "source": "DVP Elbasan"}).get_json()
     with in_tenant("elbasan") as session:
-        decision = support.decision(session, datetime(2022, 2, 3, 10), "3/2022").id
+        decision = support.decision(session, support.after_today(), "3/2022").id
         monthly = support.meeting(session, "secretariat_monitoring", datetime(2022, 3, 9, 9)).id
     client.post(f"{API}/plans/versions/{report['version_id']}/approval", headers=headers,
                 json={"decision_id": decision})
@@ -106,10 +108,21 @@ def test_the_chair_approves_and_the_report_is_published_once(app, client, elbasa
     assert public.get(f"/public/elbasan/reports/{report['id']}/report.pdf").status_code == 404
     assert client.post(f"{API}/reports/{report['id']}/publication", headers=headers).status_code == 422
     refused = client.post(f"{API}/reports/{report['id']}/approval", headers=headers)
-    assert refused.status_code == 422  # the technical secretary is not the chair
-    chair = api_token(make_user("chair", municipality="elbasan"))
+    assert refused.status_code == 403  # the technical secretary is not the chair (a permission matter)
+    before = word_text(client.get(f"{API}/reports/{report['id']}/docx", headers=headers).data)
+    assert "Në pritje të miratimit nga kryetari." in before
+    chair_user = make_user("chair", municipality="elbasan", name="Gledian Llatja")
+    chair = api_token(chair_user)
     approved = client.post(f"{API}/reports/{report['id']}/approval", headers=chair)
     assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    run_jobs()
+    # Issue 20: the approval section names the chair and the date of approval (Art. 8.6).
+    after = word_text(client.get(f"{API}/reports/{report['id']}/docx", headers=headers).data)
+    from babel.dates import format_date
+
+    from safetycouncil.timeutil import local_today
+
+    assert "Gledian Llatja" in after and format_date(local_today(), "long", locale="sq") in after
     first = client.post(f"{API}/reports/{report['id']}/publication", headers=headers).get_json()
     assert first["published_now"] is True and first["report"]["status"] == "published"
     second = client.post(f"{API}/reports/{report['id']}/publication", headers=chair).get_json()
@@ -119,7 +132,8 @@ def test_the_chair_approves_and_the_report_is_published_once(app, client, elbasa
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "report.pdf" in public.get("/public/elbasan/plan").get_data(as_text=True)
     with in_tenant("elbasan") as session:
-        assert session.execute(select(func.count()).select_from(Document)).scalar() == 2  # stored once
+        # Generated once, stamped with the approval once; publishing stores nothing more.
+        assert session.execute(select(func.count()).select_from(Document)).scalar() == 4
 
 
 def test_the_yearly_report_to_the_municipal_council(client, elbasan, run_jobs):

@@ -370,6 +370,10 @@ def _member_values(data: Mapping, member: CouncilMember | None) -> dict:
     institution_id = _int(raw.get("institution_id"), "institution_id", errors)
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         errors["institution_id"] = _("There is no such institution.")
+    elif institution_id is not None and institution_id != (member.institution_id if member else None):
+        from .references import check_institution_id
+
+        check_institution_id(institution_id, "institution_id", errors)
     values["institution_id"] = institution_id
     values["position"] = _text(raw.get("position"), "position", errors, 200)
     values["email"] = _email(raw.get("email"), "email", errors)
@@ -634,8 +638,10 @@ def _like_pattern(query: str, *, anywhere: bool = True) -> str:
 def search_institutions(query: str = "", *, limit: int = 30) -> list[Institution]:
     """Institutions to link, by name: the shared ones of the municipality's county first, then the
     county's others, then the shared ones elsewhere, then the rest."""
+    from .references import usable_clause
+
     county_id = _municipality().county_id
-    stmt = select(Institution)
+    stmt = select(Institution).where(usable_clause())
     query = (query or "").strip()
     if query:
         stmt = stmt.where(Institution.name.ilike(_like_pattern(query), escape="\\"))
@@ -660,6 +666,11 @@ def link_institution(institution_id) -> CouncilInstitution:
     institution = db.session.get(Institution, institution_id) if institution_id is not None else None
     if institution is None:
         errors.setdefault("institution_id", _("Choose an existing institution."))
+        raise ValidationFailed(errors)
+    from .references import check_institution_id
+
+    check_institution_id(institution.id, "institution_id", errors, linked=False)
+    if errors:
         raise ValidationFailed(errors)
     link = db.session.execute(
         select(CouncilInstitution).where(CouncilInstitution.institution_id == institution.id)).scalar_one_or_none()

@@ -55,6 +55,15 @@ require_existing(reports_blp, IDS)
 
 # --- schemas --------------------------------------------------------------------------------------
 
+class Amount(fields.Float):
+    """A number, or a text as people type it ("1.500.000", "1 500 000,50"): read by the service."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return value
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class InstitutionRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -63,7 +72,7 @@ class InstitutionRefSchema(Schema):
 class FundingSchema(Schema):
     id = fields.Integer(dump_only=True)
     source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
-    amount = fields.Float(allow_none=True)
+    amount = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
     currency = fields.String(validate=validate.Length(equal=3))
     donor = fields.String(allow_none=True, validate=validate.Length(max=200))
     grantee = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -94,6 +103,11 @@ class ActivitySchema(Schema):
                                   metadata={"description": "The responsible institutions"})
     institutions = fields.List(fields.Nested(InstitutionRefSchema), dump_only=True)
     funding = fields.List(fields.Nested(FundingSchema), dump_only=True)
+    warnings = fields.Method("get_warnings", dump_only=True, metadata={
+        "description": "What to check (not refused): a deadline outside the plan's year"})
+
+    def get_warnings(self, activity):
+        return services.deadline_warnings(activity)
 
 
 class ActivityPatchSchema(ActivitySchema):
@@ -107,8 +121,8 @@ class IndicatorSchema(Schema):
     position = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     unit = fields.String(allow_none=True, validate=validate.Length(max=60))
-    baseline = fields.Float(allow_none=True)
-    target = fields.Float(allow_none=True)
+    baseline = Amount(allow_none=True)
+    target = Amount(allow_none=True)
     source = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
@@ -139,7 +153,7 @@ class ItemPatchSchema(ItemSchema):
 class VersionSummarySchema(Schema):
     id = fields.Integer()
     number = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "approved", "superseded"]})
+    status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
     based_on_id = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     consultation_meeting_id = fields.Integer(allow_none=True)
@@ -182,7 +196,22 @@ class RevisionSchema(Schema):
 
 
 class ApprovalSchema(Schema):
-    decision_id = fields.Integer(required=True, metadata={"description": "The council meeting's decision"})
+    decision_id = fields.Integer(required=True, metadata={
+        "description": "A signed decision of a council meeting held after the draft was created (for a revision, "
+                       "after its consultation), not used for another approval"})
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Why the approval was a mistake (kept in the audit trail)"})
+
+
+class DecisionChoiceSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    title = fields.String()
+    meeting_id = fields.Integer()
+    meeting_date = fields.Date()
 
 
 class ComparisonQuerySchema(Schema):
@@ -303,6 +332,7 @@ class ImportLineSchema(Schema):
     line = fields.Integer(allow_none=True, metadata={"description": "Line of the sheet (empty: the whole file)"})
     status = fields.String(metadata={"enum": ["ok", "error", "skipped"]})
     messages = fields.List(fields.String())
+    sheet = fields.String(allow_none=True, metadata={"description": "The worksheet (empty: the plan's table)"})
 
 
 class ImportReportSchema(Schema):
@@ -315,6 +345,9 @@ class ImportReportSchema(Schema):
     plan_id = fields.Integer(allow_none=True)
     version_id = fields.Integer(allow_none=True)
     version_number = fields.Integer(allow_none=True)
+    replaced_version_id = fields.Integer(allow_none=True, metadata={
+        "description": "The draft the import set aside (kept, status `replaced`, can be restored)"})
+    warnings = fields.List(fields.String())
     lines = fields.List(fields.Nested(ImportLineSchema))
 
 
@@ -407,22 +440,32 @@ class PlanImport(MethodView):
     @blp.doc(requestBody=IMPORT_BODY)
     @blp.response(201, ImportReportSchema)
     @blp.alt_response(422, description="Nothing imported; `errors.lines` is the line-by-line report")
+    @blp.alt_response(409, description="Nothing imported yet: `errors.preview` shows the changes, "
+                                       "`errors.confirm` confirms them")
     def post(self):
-        """Import a plan from a spreadsheet (multipart: `file`, optional `year`)
+        """Import a plan from a spreadsheet (multipart: `file`, optional `year`, `confirm`)
 
-        The sheet becomes the content of the year's draft (a new plan, its draft, or a new revision of the
-        approved version). All or nothing: when a line is refused, nothing is imported."""
+        The sheet becomes the content of the year's draft (a new plan, its empty draft, a new revision of the
+        approved version, or a new draft in place of an edited one, which is kept with status `replaced` and
+        can be restored). All or nothing: when a line is refused, nothing is imported (422). Institutions are
+        matched to known ones and never created. When the sheet would change or remove anything already
+        recorded, nothing is imported and the answer is 409 with `errors.preview` (the changes item by item)
+        and `errors.confirm`: send the same file again with `confirm` set to it to make the changes."""
         upload = request.files.get("file")
         try:
             report = spreadsheet.import_plan(upload.filename if upload else "", upload.read() if upload else b"",
                                              year=request.form.get("year") or str(_this_year()),
-                                             user_id=current_user.id)
+                                             user_id=current_user.id, confirm=request.form.get("confirm"))
         except ValidationFailed as exc:
             db.session.rollback()
             validation_failed(exc.errors)
         if not report.imported:
             db.session.rollback()
             payload = ImportReportSchema().dump(report.as_dict())
+            if report.needs_confirmation:
+                abort(409, message=_("Nothing was imported yet: the sheet changes what is recorded. Check the "
+                                     "changes and send the file again with `confirm`."),
+                      errors={"confirm": report.confirmation, "preview": report.preview, "lines": payload["lines"]})
             abort(422, message=_("Nothing was imported: correct the refused lines and try again."),
                   errors={"lines": payload["lines"]})
         db.session.commit()
@@ -515,6 +558,43 @@ class VersionPublication(MethodView):
         """Record the approved plan's publication on the official website (day and address; roadmap)"""
         version = _version(plan_version_id)
         return commit_or_fail(lambda: publication.record_publication(version, data))
+
+
+@blp.route("/versions/<int:plan_version_id>/approval/decisions")
+@scope("tenant")
+class VersionApprovalChoices(MethodView):
+    @blp.response(200, DecisionChoiceSchema(many=True))
+    def get(self, plan_version_id):
+        """The decisions that can approve this draft (signed, of a council meeting held after it was created)"""
+        version = _version(plan_version_id)
+        if version.status != "draft":
+            return []
+        return [{"id": d.id, "number": d.number, "title": d.title, "meeting_id": m.id,
+                 "meeting_date": m.starts_at.date()} for d, m in services.decisions_for_approval(version)]
+
+
+@blp.route("/versions/<int:plan_version_id>/approval/withdrawal")
+@scope("tenant")
+class VersionApprovalWithdrawal(MethodView):
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(200, VersionSchema)
+    @blp.alt_response(403, description="Only the chair corrects an approval")
+    def post(self, data, plan_version_id):
+        """The chair corrects an approval recorded by mistake: the version is a draft again, the one it had
+        replaced is in force again; the reason is audited"""
+        version = _version(plan_version_id)
+        return commit_or_fail(lambda: services.withdraw_approval(version, data["reason"],
+                                                                 user=current_user._get_current_object()))
+
+
+@blp.route("/versions/<int:plan_version_id>/restoration")
+@scope("tenant")
+class VersionRestoration(MethodView):
+    @blp.response(200, VersionSchema)
+    def post(self, plan_version_id):
+        """Restore a draft that an import set aside (status `replaced`); the current draft is set aside in turn"""
+        version = _version(plan_version_id)
+        return commit_or_fail(lambda: services.restore_version(version, user_id=current_user.id))
 
 
 @blp.route("/versions/<int:plan_version_id>/items")
@@ -821,7 +901,11 @@ class ReportApproval(MethodView):
     def post(self, monitoring_report_id):
         """The chair approves the generated report (only the chair)"""
         report = _report(monitoring_report_id)
-        return commit_or_fail(lambda: reports.approve_report(report, current_user._get_current_object()))
+        was = report.status
+        row = commit_or_fail(lambda: reports.approve_report(report, current_user._get_current_object()))
+        if was == "generated":
+            jobs.enqueue(reports.stamp_approval, row.id)
+        return _report(monitoring_report_id)
 
 
 @reports_blp.route("/<int:monitoring_report_id>/publication")

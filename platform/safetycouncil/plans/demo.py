@@ -372,14 +372,16 @@ class _Context:
             "municipality_id": mid, "year": year, "title": title, "created_by_id": None,
             "created_at": datetime(year - 1, 12, 15, 9)}]).scalar_one()
         items = self._items(year)
+        drafted = datetime(year - 1, 12, 15, 9)  # approvals take decisions of meetings after the draft (issue 20)
         if not approvals:
-            self._insert_version(plan_id, 1, "draft", items)
+            self._insert_version(plan_id, 1, "draft", items, created_at=drafted)
             return
         meeting, decision = approvals[0]
         second = approvals[-1] if len(approvals) > 1 and self.exemplary else None
         first = self._insert_version(plan_id, 1, "superseded" if second else "approved", items,
                                      approved_meeting_id=meeting.id, approved_decision_id=decision.id,
-                                     approved_on=meeting.starts_at.date())
+                                     approved_on=meeting.starts_at.date(),
+                                     created_at=min(drafted, meeting.starts_at - timedelta(days=7)))
         in_force = [(meeting.starts_at, first, items)]
         if second:
             consultation = next((c for c in self.consultations if meeting.starts_at < c.starts_at
@@ -390,13 +392,15 @@ class _Context:
                 consultation_meeting_id=consultation.id if consultation else None,
                 note="Rishikim pas takimit të hapur të konsultimit: u shtuan masa të reja dhe u rivlerësua "
                      "intensiteti i rreziqeve.", approved_meeting_id=second[0].id, approved_decision_id=second[1].id,
-                approved_on=second[0].starts_at.date())
+                approved_on=second[0].starts_at.date(),
+                created_at=(consultation.starts_at if consultation else meeting.starts_at) + timedelta(days=1))
             in_force.append((second[0].starts_at, version, revised))
             later = [c for c in self.consultations if c.starts_at > second[0].starts_at and c.starts_at.year == year]
             if later and year == date.today().year:
                 self._insert_version(plan_id, 3, "draft", self._revise(revised, year), based_on_id=version["id"],
                                      consultation_meeting_id=later[0].id,
-                                     note="Nevojat e identifikuara në takimin e hapur të konsultimit.")
+                                     note="Nevojat e identifikuara në takimin e hapur të konsultimit.",
+                                     created_at=later[0].starts_at + timedelta(days=1))
         self._progress(plan_id, year, in_force)
 
     def _council_decision(self, when: datetime) -> tuple[SimpleNamespace, SimpleNamespace]:

@@ -82,12 +82,13 @@ def _status_counts(board: list[dict]) -> dict[str, int]:
     return counts
 
 
-def _plan_sections(version: PlanVersion, period_end: date, language: str) -> list[Section]:
-    board = monitoring.board(version, today=period_end, until=period_end)
+def _plan_sections(version: PlanVersion, as_of: date, language: str) -> list[Section]:
+    board = monitoring.board(version, today=as_of, until=as_of)
     counts = _status_counts(board)
     total = sum(counts.values())
     overdue = [a for row in board for a in row["activities"] if a["overdue"]]
-    summary = [_("%(total)d activities: %(done)d done, %(progress)d in progress, %(delayed)d delayed, "
+    summary = [_("Situation on %(date)s.", date=_long_day(as_of, language)),
+               _("%(total)d activities: %(done)d done, %(progress)d in progress, %(delayed)d delayed, "
                  "%(not_started)d not started, %(cancelled)d cancelled.", total=total, done=counts["done"],
                  progress=counts["in_progress"], delayed=counts["delayed"], not_started=counts["not_started"],
                  cancelled=counts["cancelled"]),
@@ -164,6 +165,24 @@ def _yearly_sections(report: MonitoringReport) -> list[Section]:
     ]
 
 
+def _long_day(value: date, language: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=language)
+
+
+def _approval_line(report: MonitoringReport, language: str) -> str:
+    """Who approved the report and when; before approval, that it awaits the chair's approval."""
+    if report.approved_at is None:
+        return _("Awaiting the chair's approval.")
+    from ..accounts.models import User
+    from .services import _local_date
+
+    chair = db.session.get(User, report.approved_by_id) if report.approved_by_id else None
+    return _("Approved by the chair of the council, %(name)s, on %(date)s.", name=chair.name if chair else "—",
+             date=_long_day(_local_date(report.approved_at), language))
+
+
 def report_title(kind: str) -> str:
     if kind == "yearly":
         return _("Report to the Municipal Council on the work of the Local Public Safety Council")
@@ -186,12 +205,14 @@ def report_document(report: MonitoringReport) -> ExportDocument:
     if report.kind == "yearly":
         sections.extend(_yearly_sections(report))
     if version is not None:
-        sections.extend(_plan_sections(version, report.period_end, language))
+        from .reports import as_of
+
+        sections.extend(_plan_sections(version, as_of(report), language))
     else:
         sections.append(Section(_("The multi-agency plan"), empty=_("No approved plan was in force in the period.")))
     sections.append(Section(_("Approval"), paragraphs=[
         _("Drafted by the Technical Secretariat and the Coordination Secretariat; approved by the chair of the "
-          "council (Art. 8.6).")]))
+          "council (Art. 8.6)."), _approval_line(report, language)]))
     return ExportDocument(title=report_title(report.kind), subtitle=subtitle, sections=sections, language=language,
                           footer=_("KVSP %(name)s · %(title)s", name=municipality.name,
                                    title=report_title(report.kind)))

@@ -24,7 +24,7 @@ from ..tenancy import TenantOwned
 from ..timeutil import utcnow
 
 INTENSITIES = ("high", "moderate", "low")
-VERSION_STATUSES = ("draft", "approved", "superseded")
+VERSION_STATUSES = ("draft", "approved", "superseded", "replaced")  # replaced: a draft an import set aside
 TIMING_KINDS = ("deadline", "period", "recurrence")
 PERIODS = ("first_half", "second_half", "q1", "q2", "q3", "q4")
 RECURRENCES = ("weekly", "monthly", "every_two_months", "quarterly", "every_six_months", "yearly", "all_year")

@@ -89,6 +89,10 @@ def add_officer(user_id, institution_id) -> InstitutionOfficer:
         errors["user_id"] = _("Choose a person with the institution officer role in this municipality.")
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         errors["institution_id"] = _("Choose an existing institution.")
+    else:
+        from ..council.references import check_institution_id
+
+        check_institution_id(institution_id, "institution_id", errors)
     if not errors and db.session.execute(select(InstitutionOfficer).where(
             InstitutionOfficer.user_id == user_id, InstitutionOfficer.institution_id == institution_id)).first():
         errors["institution_id"] = _("This person already reports for this institution.")
@@ -174,8 +178,10 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
     item = services.item_of(activity)
     version = services.version_of_item(item)
     if not may_report(activity, user_id, permissions):
-        raise ValidationFailed({"activity": _("You can report only on the activities your institution is "
-                                              "responsible for.")})
+        from ..errors import NotAllowed
+
+        raise NotAllowed({"activity": _("You can report only on the activities your institution is "
+                                        "responsible for.")})
     if version.status != "approved":
         raise ValidationFailed({"activity": _("Progress is recorded on the approved plan in force, not on a draft "
                                               "or a replaced version.")})
@@ -278,9 +284,19 @@ def current_values(plan_id: int, until: date | None = None) -> dict[str, float]:
     return values
 
 
+def days_late(due: date | None, status: str, as_of: date) -> int:
+    """How many days an activity is late on ``as_of``: its due date has passed (strictly before ``as_of``)
+    and it is neither done nor cancelled; 0 otherwise. The one computation of lateness, for the monitoring
+    page, the API and the monitoring report (which counts as of its own date)."""
+    if due is None or status in CLOSED or due >= as_of:
+        return 0
+    return (as_of - due).days
+
+
 def board(version: PlanVersion, *, today: date | None = None, until: date | None = None) -> list[dict]:
-    """Each item with its activities' status (latest entry), due date and overdue flag, and its indicators'
-    baseline, target and current value."""
+    """Each item with its activities' status (latest entry, up to ``until``), due date and lateness as of
+    ``today`` (Albania's today by default; never after ``until``), and its indicators' baseline, target and
+    current value."""
     today = today or local_today()
     plan = db.session.get(Plan, version.plan_id)
     latest = latest_entries(plan.id, until)
@@ -292,11 +308,10 @@ def board(version: PlanVersion, *, today: date | None = None, until: date | None
             entry = latest.get(activity.key)
             status = entry.status if entry else "not_started"
             due = services.activity_due(activity, plan.year)
-            reference = min(today, until) if until else today
-            overdue = due is not None and due < reference and status not in CLOSED
+            late = days_late(due, status, min(today, until) if until else today)
             activities.append({"activity": activity, "entry": entry, "status": status,
-                               "progress": entry.progress if entry else None, "due": due, "overdue": overdue,
-                               "days_late": (reference - due).days if overdue else 0})
+                               "progress": entry.progress if entry else None, "due": due, "overdue": late > 0,
+                               "days_late": late})
         indicators = [{"indicator": i, "current": values.get(i.key)} for i in item.indicators]
         rows.append({"item": item, "activities": activities, "indicators": indicators})
     return rows
@@ -321,6 +336,8 @@ def you_said_we_did(concern: Concern) -> dict:
                                    .order_by(PlanVersion.plan_id, PlanVersion.number)).all()
         chosen: dict[int, tuple[PlanItem, PlanVersion]] = {}
         for item, version in items:
+            if version.status == "replaced":  # a draft an import set aside answers nothing
+                continue
             best = chosen.get(version.plan_id)
             rank = {"approved": 2, "draft": 1, "superseded": 0}
             if best is None or (rank[version.status], version.number) >= (rank[best[1].status], best[1].number):

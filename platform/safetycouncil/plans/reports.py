@@ -120,7 +120,7 @@ def regenerate(report: MonitoringReport) -> MonitoringReport:
                                             "report for fresh figures.")})
     if report.status == "queued":
         raise ValidationFailed({"report": _("The report is being generated.")})
-    report.status, report.error = "queued", None
+    report.status, report.error, report.generated_at = "queued", None, None
     db.session.flush()
     return report
 
@@ -128,7 +128,9 @@ def regenerate(report: MonitoringReport) -> MonitoringReport:
 def approve_report(report: MonitoringReport, user) -> MonitoringReport:
     """The chair approves the generated report (Art. 8.6)."""
     if Role.CHAIR not in access.municipality_roles(user, report.municipality_id):
-        raise ValidationFailed({"report": _("Only the chair of the council approves the monitoring report.")})
+        from ..errors import NotAllowed
+
+        raise NotAllowed({"report": _("Only the chair of the council approves the monitoring report.")})
     if report.status in ("approved", "published"):
         return report
     if report.status != "generated":
@@ -136,6 +138,38 @@ def approve_report(report: MonitoringReport, user) -> MonitoringReport:
     report.status, report.approved_by_id, report.approved_at = "approved", user.id, utcnow()
     db.session.flush()
     return report
+
+
+def stamp_approval(report_id: int) -> str:
+    """Job: build the approved report's files again, with the same figures (as of the day it was generated)
+    and an approval section naming the chair and the date of approval."""
+    from .documents import report_document
+
+    report = db.session.get(MonitoringReport, report_id)
+    if report is None or report.status not in ("approved", "published"):
+        return report.status if report else "missing"
+    with force_locale(report.language):
+        document = report_document(report)
+        title = document.title
+    base = safe_filename(f"{'raporti' if report.language == 'sq' else 'report'}-{report.kind}-"
+                         f"{report.period_start.isoformat()}-{report.period_end.isoformat()}")
+    pdf = store_document(title, f"{base}.pdf", build_pdf(document), uploaded_by_id=report.approved_by_id,
+                         kind="reports")
+    docx = store_document(title, f"{base}.docx", build_docx(document), uploaded_by_id=report.approved_by_id,
+                          kind="reports")
+    report.pdf_document_id, report.docx_document_id = pdf.id, docx.id
+    db.session.commit()
+    return report.status
+
+
+def as_of(report: MonitoringReport) -> date:
+    """The report's date: the day it was (first) generated, never after the period's end. Lateness is
+    counted as of this day, as the monitoring page counts it as of today."""
+    from ..timeutil import local_today
+    from .services import _local_date
+
+    generated = _local_date(report.generated_at) if report.generated_at else local_today()
+    return min(report.period_end, generated)
 
 
 def publish_report(report: MonitoringReport) -> tuple[MonitoringReport, bool]:

@@ -7,15 +7,14 @@ a new draft copied from the approved version, with the same item and activity ke
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..concerns.common import blank, choice, fold, integer, number, text
-from ..council.models import CouncilInstitution, Institution
+from ..concerns.common import blank, choice, integer, text
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, Meeting
@@ -35,10 +34,11 @@ from .models import (
     PlanItem,
     PlanVersion,
 )
-from .vocabulary import due_date, valid_timing
+from .vocabulary import due_date, parse_amount, valid_timing
 
 VERSION_STATUS_LABELS = {"draft": _l("Draft"), "approved": _l("Approved, in force"),
-                         "superseded": _l("Approved, replaced by a later version")}
+                         "superseded": _l("Approved, replaced by a later version"),
+                         "replaced": _l("Draft set aside by an import (can be restored)")}
 FUNDING_LABELS = {"municipal_budget": _l("Municipal budget"), "donor": _l("Donor"),
                   "community_grant": _l("Community grant to a civil-society organisation")}
 TIMING_KIND_LABELS = {"deadline": _l("Deadline"), "period": _l("Period"), "recurrence": _l("Recurrence")}
@@ -52,6 +52,35 @@ class VersionLocked(ValidationFailed):
     """A change to a version that is no longer a draft (refused: start a revision)."""
 
     status = 409
+
+
+def amount(value, field: str, errors: dict) -> float | None:
+    """A number as people type it: "1.500.000", "1 500 000,50", "1500000.5" (Albanian formats first)."""
+    from ..concerns.common import locale
+
+    try:
+        return parse_amount(value, locale())
+    except ValueError:
+        errors[field] = _("Enter a number, for example 1.500.000 or 1 500 000,50.")
+        return None
+
+
+def deadline_warnings(activity: PlanActivity, year: int | None = None) -> list[str]:
+    """A warning (not a refusal) when an activity's deadline falls outside its plan's year."""
+    if activity.timing_kind != "deadline" or not activity.timing_value:
+        return []
+    if year is None:
+        year = db.session.get(Plan, version_of_activity(activity).plan_id).year
+    try:
+        due = date.fromisoformat(activity.timing_value)
+    except ValueError:
+        return []
+    if due.year == year:
+        return []
+    from flask_babel import format_date
+
+    return [_("The deadline %(date)s is outside the plan's year %(year)s: check it.",
+              date=format_date(due, "short"), year=year)]
 
 
 def new_key() -> str:
@@ -124,7 +153,10 @@ def approved_of(plan: Plan, versions: list[PlanVersion] | None = None) -> PlanVe
 
 def version_in_force(on: date | None = None) -> PlanVersion | None:
     """The approved version of the plan for ``on``'s year, else of the latest plan that has one."""
-    on = on or date.today()
+    if on is None:
+        from ..timeutil import local_today
+
+        on = local_today()
     # One query for the one version (list_plans() would eager-load every plan's versions, items and
     # activities: 0.5 s for a council with six years of plans).
     query = (select(PlanVersion).join(Plan, Plan.id == PlanVersion.plan_id)
@@ -190,6 +222,9 @@ def check_editable(version: PlanVersion) -> None:
             message = _("Version %(number)s was approved on %(date)s and cannot be changed in place: start a "
                         "revision (a new draft copied from it) and change that.", number=version.number,
                         date=version.approved_on.strftime("%d.%m.%Y") if version.approved_on else "—")
+        elif version.status == "replaced":
+            message = _("Version %(number)s is a draft that an import set aside: restore it to change it.",
+                        number=version.number)
         else:
             message = _("Version %(number)s was approved and later replaced; approved versions are kept as they "
                         "were approved and cannot be changed.", number=version.number)
@@ -250,9 +285,64 @@ def copy_content(source: PlanVersion, target: PlanVersion) -> None:
     db.session.expire(target, ["items"])
 
 
+def _local_date(moment) -> date:
+    """The Albanian calendar day of a stored (naive UTC) timestamp."""
+    from datetime import UTC
+
+    from ..timeutil import LOCAL_TIMEZONE
+
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TIMEZONE).date()
+
+
+def approval_not_before(version: PlanVersion) -> date:
+    """The first day a council meeting can approve this draft: the day it was created, or for a
+    revision after an open consultation, the day after that consultation (Art. 8.4, 8.5)."""
+    earliest = _local_date(version.created_at) if version.created_at else date.min
+    if version.consultation_meeting_id:
+        consultation = db.session.get(Meeting, version.consultation_meeting_id)
+        if consultation is not None:
+            earliest = max(earliest, consultation.starts_at.date() + timedelta(days=1))
+    return earliest
+
+
+def _used_decision_ids(except_version_id: int | None = None) -> set[int]:
+    query = select(PlanVersion.approved_decision_id).where(PlanVersion.approved_decision_id.is_not(None))
+    if except_version_id is not None:
+        query = query.where(PlanVersion.id != except_version_id)
+    return set(db.session.execute(query).scalars())
+
+
+def approval_refusal(version: PlanVersion, decision: Decision, meeting: Meeting) -> str | None:
+    """Why this decision cannot approve this draft, or None."""
+    if meeting.kind not in COUNCIL_KINDS:
+        return _("The plan is approved at a council meeting: this decision was taken at another kind of meeting.")
+    if meeting.status == "cancelled":
+        return _("This decision belongs to a cancelled meeting.")
+    if meeting.status != "held":
+        return _("This decision belongs to a meeting that has not been held yet.")
+    if decision.signed_by_chair_on is None:
+        return _("Decision %(number)s is not signed by the chair yet: sign it first.", number=decision.number)
+    earliest = approval_not_before(version)
+    if meeting.starts_at.date() < earliest:
+        from flask_babel import format_date
+
+        if version.consultation_meeting_id and earliest > _local_date(version.created_at):
+            return _("Decision %(number)s was taken on %(date)s, before the open consultation that asked for this "
+                     "revision: choose a decision of a later council meeting.", number=decision.number,
+                     date=format_date(meeting.starts_at.date()))
+        return _("Decision %(number)s was taken on %(date)s, before this draft was created (%(created)s): choose a "
+                 "decision of a later council meeting.", number=decision.number,
+                 date=format_date(meeting.starts_at.date()), created=format_date(earliest))
+    if decision.id in _used_decision_ids(version.id):
+        return _("Decision %(number)s already approved another version of a plan: each approval has its own "
+                 "decision.", number=decision.number)
+    return None
+
+
 def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -> PlanVersion:
-    """Approve a draft at a council meeting (Art. 8.4), by that meeting's decision. The version in
-    force until then is kept, marked as replaced."""
+    """Approve a draft at a council meeting (Art. 8.4), by that meeting's signed decision, taken after the
+    draft was created (for a revision, after the consultation that asked for it) and not used for another
+    approval. The version in force until then is kept, marked as replaced."""
     check_editable(version)
     errors: dict[str, str] = {}
     decision_id = integer(decision_id, "decision_id", errors,
@@ -261,11 +351,10 @@ def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -
     if decision_id is not None and decision is None:
         errors["decision_id"] = _("Choose a decision of this municipality's council.")
     meeting = db.session.get(Meeting, decision.meeting_id) if decision is not None else None
-    if meeting is not None and meeting.kind not in COUNCIL_KINDS:
-        errors["decision_id"] = _("The plan is approved at a council meeting: this decision was taken at "
-                                  "another kind of meeting.")
-    if meeting is not None and meeting.status == "cancelled":
-        errors["decision_id"] = _("This decision belongs to a cancelled meeting.")
+    if meeting is not None:
+        refusal = approval_refusal(version, decision, meeting)
+        if refusal:
+            errors["decision_id"] = refusal
     if not version.items:
         errors["version"] = _("The draft has no items: add the plan's items before it is approved.")
     if errors:
@@ -279,6 +368,71 @@ def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -
     version.approved_on = meeting.starts_at.date()
     version.approved_by_id = user_id
     db.session.flush()
+    return version
+
+
+def withdraw_approval(version: PlanVersion, reason, *, user) -> PlanVersion:
+    """The chair corrects an approval recorded by mistake: the version becomes a draft again (so that the
+    right decision can be chosen), the version it had replaced is in force again, and the reason is written
+    to the audit trail and the version's note."""
+    from ..accounts import access
+    from ..accounts.roles import Role
+    from ..audit.trail import record
+    from ..errors import NotAllowed
+
+    if Role.CHAIR not in access.municipality_roles(user, version.municipality_id):
+        raise NotAllowed({"version": _("Only the chair of the council corrects an approval.")})
+    errors: dict[str, str] = {}
+    reason = text(reason, "reason", errors, max_length=2000,
+                  required=_("Say why the approval was a mistake: it is kept in the record."))
+    if version.status != "approved":
+        errors["version"] = _("Only the approval of the version in force can be corrected.")
+    plan = db.session.get(Plan, version.plan_id)
+    if version.status == "approved" and draft_of(plan) is not None:
+        errors["version"] = _("The plan has a draft already: discard it or keep working on it before the "
+                              "approval is corrected.")
+    if errors:
+        raise ValidationFailed(errors)
+    from .models import ProgressEntry
+
+    if db.session.execute(select(ProgressEntry.id).join(PlanActivity, PlanActivity.id == ProgressEntry.activity_id)
+                          .join(PlanItem, PlanItem.id == PlanActivity.item_id)
+                          .where(PlanItem.version_id == version.id)).first():
+        raise ValidationFailed({"version": _("Progress was recorded on this version: record the correct decision in "
+                                             "a revision instead.")})
+    previous = [v for v in versions_of(plan) if v.status == "superseded" and v.number < version.number]
+    details = {"reason": reason, "decision_id": version.approved_decision_id,
+               "meeting_id": version.approved_meeting_id,
+               "approved_on": version.approved_on.isoformat() if version.approved_on else None,
+               "restored_version_id": previous[-1].id if previous else None}
+    if previous:
+        previous[-1].status = "approved"
+    version.status = "draft"
+    version.approved_decision_id = version.approved_meeting_id = version.approved_on = None
+    version.approved_by_id = None
+    from ..timeutil import local_today
+
+    line = _("Approval withdrawn by the chair on %(date)s: %(reason)s", date=local_today().strftime("%d.%m.%Y"),
+             reason=reason)
+    version.note = f"{version.note}\n{line}" if version.note else line
+    record(db.session, "plan_approval_withdrawn", "PlanVersion", version.id, details=details)
+    db.session.flush()
+    return version
+
+
+def restore_version(version: PlanVersion, *, user_id: int | None) -> PlanVersion:
+    """Bring back a draft that an import set aside: it becomes the draft again, and the draft in its place
+    (if any) is set aside in turn, so nothing is lost either way."""
+    if version.status != "replaced":
+        raise ValidationFailed({"version": _("Only a draft set aside by an import can be restored.")})
+    plan = db.session.get(Plan, version.plan_id)
+    current = draft_of(plan)
+    if current is not None:
+        current.status = "replaced"
+        db.session.flush()
+    version.status = "draft"
+    db.session.flush()
+    db.session.expire(plan, ["versions"])
     return version
 
 
@@ -412,10 +566,9 @@ def _institution_ids(raw, errors: dict) -> list[int] | None:
         except (TypeError, ValueError):
             errors["institution_ids"] = _("Choose existing institutions.")
             return None
-    ids = list(dict.fromkeys(ids))
-    if ids and len(db.session.execute(select(Institution.id).where(Institution.id.in_(ids))).all()) != len(ids):
-        errors["institution_ids"] = _("Choose existing institutions.")
-    return ids
+    from ..council.references import check_institution_ids
+
+    return check_institution_ids(ids, "institution_ids", errors)
 
 
 def _activity_values(data: dict, errors: dict) -> dict:
@@ -502,8 +655,8 @@ def _indicator_values(data: dict, errors: dict) -> dict:
     return {
         "name": text(data.get("name"), "name", errors, max_length=300, required=_("Name the indicator.")),
         "unit": text(data.get("unit"), "unit", errors, max_length=60),
-        "baseline": number(data.get("baseline"), "baseline", errors),
-        "target": number(data.get("target"), "target", errors),
+        "baseline": amount(data.get("baseline"), "baseline", errors),
+        "target": amount(data.get("target"), "target", errors),
         "source": text(data.get("source"), "source", errors, max_length=300),
     }
 
@@ -549,7 +702,7 @@ def _funding_values(data: dict, errors: dict) -> dict:
     values = {
         "source": choice(data.get("source"), "source", errors, FUNDING_SOURCES,
                          required=_("Choose the source: the municipality's budget, a donor or a community grant.")),
-        "amount": number(data.get("amount"), "amount", errors),
+        "amount": amount(data.get("amount"), "amount", errors),
         "currency": (text(data.get("currency"), "currency", errors, max_length=3) or "ALL").upper(),
         "donor": text(data.get("donor"), "donor", errors, max_length=200),
         "grantee": text(data.get("grantee"), "grantee", errors, max_length=200),
@@ -600,61 +753,8 @@ def delete_funding(funding: PlanFunding) -> None:
 
 
 # --- institutions named in a sheet --------------------------------------------------------------
-
-_KIND_HINTS = (("polic", "police"), ("prokurori", "prosecution"), ("prosecut", "prosecution"),
-               ("gjykat", "court"), ("court", "court"), ("prefekt", "prefecture"), ("bashkia", "municipality"),
-               ("municipality", "municipality"), ("arsim", "education"), ("education", "education"),
-               ("shkoll", "school"), ("school", "school"), ("shendet", "health"), ("health", "health"),
-               ("sherbim social", "social_services"), ("social", "social_services"), ("emergjenc", "civil_emergencies"),
-               ("emergenc", "civil_emergencies"), ("ojf", "civil_society"), ("ngo", "civil_society"),
-               ("shoqeri civile", "civil_society"), ("civil society", "civil_society"), ("media", "media"),
-               ("biznes", "business"), ("business", "business"), ("fetar", "religious_community"),
-               ("religious", "religious_community"))
-
-
-def guess_institution_kind(name: str) -> str:
-    folded = fold(name)
-    for hint, kind in _KIND_HINTS:
-        if hint in folded:
-            return kind
-    return "other"
-
-
-def institution_candidates() -> list[Institution]:
-    """Institutions a sheet's names are matched against: the county's and the shared ones first."""
-    county_id = _municipality().county_id
-    rows = db.session.execute(select(Institution)).scalars().all()
-    rank = {True: 0, False: 1}
-    return sorted(rows, key=lambda i: (rank[i.county_id == county_id], rank[bool(i.shared)], i.id))
-
-
-def match_institution(name: str, candidates: list[Institution]) -> Institution | None:
-    key = fold(name)
-    return next((i for i in candidates if fold(i.name) == key), None)
-
-
-def institutions_by_name(names: list[str], *, create: bool) -> list[Institution | None]:
-    """Each name matched to an existing institution (case- and diacritics-insensitive), or created
-    in the municipality's county (and linked to its council) when ``create``."""
-    candidates = institution_candidates()
-    county_id = _municipality().county_id
-    linked = set(db.session.execute(select(CouncilInstitution.institution_id)).scalars())
-    found: list[Institution | None] = []
-    for name in names:
-        institution = match_institution(name, candidates)
-        if institution is None and create:
-            institution = Institution(name=" ".join(name.split())[:200], kind=guess_institution_kind(name),
-                                      county_id=county_id, shared=False)
-            db.session.add(institution)
-            db.session.flush()
-            candidates.insert(0, institution)
-        if institution is not None and create and institution.id not in linked:
-            db.session.add(CouncilInstitution(institution_id=institution.id))
-            linked.add(institution.id)
-        found.append(institution)
-    if create:
-        db.session.flush()
-    return found
+# Matched in spreadsheet._InstitutionResolver against the institutions this municipality may name
+# (council.references); an import never creates one (issue 20).
 
 
 # --- content, comparison, completeness ---------------------------------------------------------------
@@ -764,9 +864,16 @@ def completeness(version: PlanVersion) -> list[dict]:
     return gaps
 
 
-def decisions_for_approval() -> list[tuple[Decision, Meeting]]:
-    """Decisions of council meetings, the latest first (to link an approval to)."""
-    rows = db.session.execute(select(Decision, Meeting).join(Meeting, Meeting.id == Decision.meeting_id)
-                              .where(Meeting.kind.in_(COUNCIL_KINDS), Meeting.status != "cancelled")
-                              .order_by(Meeting.starts_at.desc(), Decision.id.desc())).all()
-    return [(d, m) for d, m in rows]
+def decisions_for_approval(version: PlanVersion | None = None) -> list[tuple[Decision, Meeting]]:
+    """The decisions that can approve ``version``: signed decisions of council meetings held after the draft
+    was created (for a revision, after its consultation), not used for another approval; the latest first."""
+    query = (select(Decision, Meeting).join(Meeting, Meeting.id == Decision.meeting_id)
+             .where(Meeting.kind.in_(COUNCIL_KINDS), Meeting.status == "held",
+                    Decision.signed_by_chair_on.is_not(None))
+             .order_by(Meeting.starts_at.desc(), Decision.id.desc()))
+    if version is not None:
+        from datetime import datetime, time
+
+        query = query.where(Meeting.starts_at >= datetime.combine(approval_not_before(version), time.min))
+    used = _used_decision_ids(version.id if version is not None else None)
+    return [(d, m) for d, m in db.session.execute(query).all() if d.id not in used]

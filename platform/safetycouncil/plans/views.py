@@ -23,11 +23,10 @@ monitoring reports.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import jobs
@@ -42,6 +41,7 @@ from ..exports import safe_filename, send_export
 from ..extensions import db
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
 from ..tenancy.web import scope
+from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .documents import plan_document, version_line
 from .models import (
@@ -79,7 +79,30 @@ def _context(**extra) -> dict:
             "version_statuses": services.VERSION_STATUS_LABELS, "funding_labels": services.FUNDING_LABELS,
             "timing_kinds": services.TIMING_KIND_LABELS, "progress_labels": monitoring.STATUS_LABELS,
             "report_statuses": reports.STATUS_LABELS, "report_kinds": reports.KIND_LABELS,
-            "version_line": version_line, "can_manage": Permission.MANAGE_RECORDS in g.permissions, **extra}
+            "version_line": version_line, "can_manage": Permission.MANAGE_RECORDS in g.permissions,
+            "is_chair": _is_chair(), "field_labels": FIELD_LABELS, **extra}
+
+
+FIELD_LABELS = {"number": _l("No."), "issue": _l("Identified issue"), "intensity": _l("Priority"),
+                "risk_id": _l("Risk"), "description": _l("Activity"), "partners": _l("Partner organisations"),
+                "timing_kind": _l("Timing"), "timing_value": _l("Timing"), "institutions": _l("Responsible institutions"),
+                "funding": _l("Funding"), "name": _l("Indicator"), "unit": _l("Unit"), "baseline": _l("Baseline"),
+                "target": _l("Target"), "source": _l("Source")}
+
+
+def _is_chair() -> bool:
+    """Only the chair is offered the chair's actions (approving a report, correcting an approval)."""
+    from ..accounts import access
+    from ..accounts.roles import Role
+
+    if not current_user.is_authenticated or getattr(g, "municipality", None) is None:
+        return False
+    return Role.CHAIR in access.municipality_roles(current_user, g.municipality.id)
+
+
+def _status(exc: ValidationFailed) -> int:
+    """A refusal's HTTP status: 403 when the person may not do it, 409 for a locked version, else 422."""
+    return getattr(exc, "status", 422)
 
 
 def _fail(exc: ValidationFailed) -> dict:
@@ -105,30 +128,54 @@ def index():
     plans = services.list_plans()
     rows = [{"plan": p, "approved": services.approved_of(p, p.versions), "draft": services.draft_of(p, p.versions)}
             for p in plans]
-    return render_template("plans/index.html", rows=rows, errors=errors, form=form, this_year=date.today().year,
+    return render_template("plans/index.html", rows=rows, errors=errors, form=form, this_year=local_today().year,
                            in_force=services.version_in_force(), **_context()), (422 if errors else 200)
 
 
 @bp.route(f"{P}/import", methods=["GET", "POST"])
 @scope("tenant")
 def import_sheet():
-    report, errors = None, {}
-    year = request.form.get("year") or str(date.today().year)
+    """Check a sheet; import it at once when it changes nothing already recorded, else show the changes item
+    by item and ask (the file waits in storage until confirmed)."""
+    from ..storage import municipality_prefix, object_key, storage
+
+    report, errors, pending = None, {}, None
+    year = request.form.get("year") or str(local_today().year)
     if request.method == "POST":
         upload = request.files.get("file")
+        pending = request.form.get("pending") or None
+        confirm = request.form.get("confirm") or None
+        prefix = municipality_prefix(g.municipality.id).rstrip("/") + "/plan-imports/"
         try:
-            report = spreadsheet.import_plan(upload.filename if upload else "", upload.read() if upload else b"",
-                                             year=year, user_id=current_user.id)
+            if pending and upload is None or (pending and not upload.filename):
+                if not pending.startswith(prefix) or ".." in pending or not storage().exists(pending):
+                    raise ValidationFailed({"file": _("The file to confirm is no longer here: choose it again.")})
+                filename, content = pending.rsplit("/", 1)[-1].split("-", 1)[-1], storage().get(pending)
+            else:
+                filename, content, pending, confirm = (upload.filename if upload else ""), (
+                    upload.read() if upload else b""), None, None
+            report = spreadsheet.import_plan(filename, content, year=year, user_id=current_user.id, confirm=confirm)
             if report.imported:
                 db.session.commit()
+                if pending:
+                    storage().delete(pending)
                 flash(_("The plan was imported: %(items)d items, %(activities)d activities.",
                         items=len(report.items), activities=sum(len(i.activities) for i in report.items)), "success")
+                if report.replaced_version_id:
+                    flash(_("The draft it replaces is kept as a version and can be restored from the plan's page."),
+                          "success")
+                for warning in report.warnings:
+                    flash(warning, "warning")
                 return redirect(url_for(".version", plan_version_id=report.version_id))
             db.session.rollback()
+            if report.needs_confirmation and not pending:
+                pending = object_key(g.municipality.id, "plan-imports", filename or "plan.xlsx")
+                storage().put(pending, content, spreadsheet.XLSX_MIMETYPE)
         except ValidationFailed as exc:
             errors = _fail(exc)
     status = 422 if (errors or (report is not None and not report.ok)) else 200
-    return render_template("plans/import.html", report=report, errors=errors, year=year, **_context()), status
+    return render_template("plans/import.html", report=report, errors=errors, year=year, pending=pending,
+                           **_context()), status
 
 
 @bp.route(f"{P}/<int:plan_id>", methods=["GET", "POST"])
@@ -178,7 +225,7 @@ def compare(plan_id: int):
 @scope("tenant")
 def version(plan_version_id: int):
     version_row = services.get_version(plan_version_id)
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 422
     if request.method == "POST":
         form = request.form
         action = form.get("action")
@@ -189,6 +236,14 @@ def version(plan_version_id: int):
             elif action == "publication":
                 publication.record_publication(version_row, publication.clean(form))
                 message = _("The plan's publication on the official website was recorded.")
+            elif action == "withdraw":
+                services.withdraw_approval(version_row, form.get("reason"), user=current_user._get_current_object())
+                message = _("The approval was withdrawn: version %(n)s is a draft again and the version approved "
+                            "before it is in force again.", n=version_row.number)
+            elif action == "restore":
+                services.restore_version(version_row, user_id=current_user.id)
+                message = _("Version %(n)s is the draft again; the draft in its place is kept and can be restored.",
+                            n=version_row.number)
             elif action == "discard":
                 plan_id = version_row.plan_id
                 services.delete_draft(version_row)
@@ -204,12 +259,14 @@ def version(plan_version_id: int):
             flash(message, "success")
             return redirect(url_for(".version", plan_version_id=version_row.id))
         except ValidationFailed as exc:
-            errors = _fail(exc)
+            errors, status = _fail(exc), _status(exc)
             version_row = services.get_version(plan_version_id)
     plan_row = db.session.get(Plan, version_row.plan_id)
+    decisions = services.decisions_for_approval(version_row) if version_row.status == "draft" else []
     return render_template("plans/version.html", plan=plan_row, version=version_row, errors=errors, form=form,
-                           gaps=services.completeness(version_row), risks=list_risks(),
-                           decisions=services.decisions_for_approval(), **_context()), (422 if errors else 200)
+                           gaps=services.completeness(version_row), risks=list_risks(), decisions=decisions,
+                           not_before=services.approval_not_before(version_row), **_context()), (
+        status if errors else 200)
 
 
 def _export(plan_version_id: int, fmt: str):
@@ -270,8 +327,9 @@ def item(plan_item_id: int):
                 db.session.commit()
                 flash(_("The item was removed from the draft."), "success")
                 return redirect(url_for(".version", plan_version_id=plan_version_id))
+            warnings = []
             if action == "activity":
-                services.add_activity(item_row, _activity_data(form))
+                warnings = services.deadline_warnings(services.add_activity(item_row, _activity_data(form)))
                 message = _("The activity was added.")
             elif action == "indicator":
                 services.add_indicator(item_row, form.to_dict())
@@ -281,6 +339,8 @@ def item(plan_item_id: int):
                 message = _("The item was saved.")
             db.session.commit()
             flash(message, "success")
+            for warning in warnings:
+                flash(warning, "warning")
             return redirect(url_for(".item", plan_item_id=item_row.id))
         except ValidationFailed as exc:
             errors = _fail(exc)
@@ -312,14 +372,12 @@ def _institutions_named(names) -> list[int]:
 
 
 def _institutions() -> list[Institution]:
+    """The institutions an activity or an officer may name: the one check of council.references."""
     from sqlalchemy import select
 
-    from ..council.models import CouncilInstitution
+    from ..council.references import usable_clause
 
-    linked = set(db.session.execute(select(CouncilInstitution.institution_id)).scalars())
-    rows = db.session.execute(select(Institution).order_by(Institution.name)).scalars().all()
-    county_id = g.municipality.county_id
-    return [i for i in rows if i.id in linked or i.county_id == county_id or i.shared]
+    return list(db.session.execute(select(Institution).where(usable_clause()).order_by(Institution.name)).scalars())
 
 
 @bp.route(f"{P}/activities/<int:activity_id>", methods=["GET", "POST"])
@@ -343,8 +401,11 @@ def activity(activity_id: int):
             else:
                 services.update_activity(activity_row, _activity_data(form))
                 message = _("The activity was saved.")
+            warnings = services.deadline_warnings(activity_row)
             db.session.commit()
             flash(message, "success")
+            for warning in warnings:
+                flash(warning, "warning")
             return redirect(url_for(".activity", activity_id=activity_row.id))
         except ValidationFailed as exc:
             errors = _fail(exc)
@@ -415,7 +476,7 @@ def monitoring_board():
 @scope("tenant", write=Permission.REPORT_PROGRESS)
 def progress(activity_id: int):
     activity_row = services.get_activity(activity_id)
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 422
     if request.method == "POST":
         form = request.form
         data = form.to_dict()
@@ -429,7 +490,7 @@ def progress(activity_id: int):
             flash(_("The progress was recorded."), "success")
             return redirect(url_for(".progress", activity_id=activity_row.id))
         except ValidationFailed as exc:
-            errors = _fail(exc)
+            errors, status = _fail(exc), _status(exc)
             activity_row = services.get_activity(activity_id)
     item_row = services.item_of(activity_row)
     version_row = services.version_of_item(item_row)
@@ -442,7 +503,7 @@ def progress(activity_id: int):
                            meetings=monitoring.monitoring_meetings(),
                            names=monitoring.user_names(e.reported_by_id for e in entries),
                            due=services.activity_due(activity_row, plan_row.year),
-                           **_context()), (422 if errors else 200)
+                           **_context()), (status if errors else 200)
 
 
 @bp.route(f"{P}/progress/<int:progress_id>")
@@ -513,12 +574,16 @@ def report_list():
 @scope("tenant")
 def report(monitoring_report_id: int):
     report_row = reports.get_report(monitoring_report_id)
-    errors = {}
+    errors, status = {}, 422
     if request.method == "POST":
         action = request.form.get("action")
         try:
             if action == "approve":
+                was = report_row.status
                 reports.approve_report(report_row, current_user._get_current_object())
+                db.session.commit()
+                if was == "generated":
+                    jobs.enqueue(reports.stamp_approval, report_row.id)
                 message = _("The report was approved.")
             elif action == "publish":
                 _row, first = reports.publish_report(report_row)
@@ -533,12 +598,12 @@ def report(monitoring_report_id: int):
             flash(message, "success")
             return redirect(url_for(".report", monitoring_report_id=report_row.id))
         except ValidationFailed as exc:
-            errors = _fail(exc)
+            errors, status = _fail(exc), _status(exc)
             report_row = reports.get_report(monitoring_report_id)
     plan_row = db.session.get(Plan, report_row.plan_id) if report_row.plan_id else None
     return render_template("plans/report.html", report=report_row, plan=plan_row, errors=errors,
                            names=monitoring.user_names([report_row.requested_by_id, report_row.approved_by_id]),
-                           **_context()), (422 if errors else 200)
+                           **_context()), (status if errors else 200)
 
 
 def _report_file(report_row: MonitoringReport, fmt: str):

@@ -14,16 +14,22 @@ from ..concerns.common import fold
 from .models import PERIODS, RECURRENCES
 
 # Columns of the Elbasan table (Table 1), in order, plus two optional ones.
-COLUMNS = ("number", "issue", "priority", "activities", "institutions", "timing", "partners", "indicators")
+COLUMNS = ("number", "issue", "priority", "activities", "institutions", "timing", "partners", "indicators", "risk",
+           "institution_ids")
 REQUIRED_COLUMNS = ("number", "issue", "priority", "activities", "institutions", "timing")
 HEADERS = {
     "sq": {"number": "Nr.", "issue": "Problemi i identifikuar", "priority": "Prioriteti",
            "activities": "Aktivitetet", "institutions": "Institucioni përgjegjës", "timing": "Afati",
-           "partners": "Organizatat partnere", "indicators": "Treguesit"},
+           "partners": "Organizatat partnere", "indicators": "Treguesit", "risk": "Nr. i rrezikut",
+           "institution_ids": "Kodet e institucioneve"},
     "en": {"number": "No.", "issue": "Identified issue", "priority": "Priority",
            "activities": "Activities", "institutions": "Responsible institution", "timing": "Timing",
-           "partners": "Partner organisations", "indicators": "Indicators"},
+           "partners": "Partner organisations", "indicators": "Indicators", "risk": "Risk no.",
+           "institution_ids": "Institution codes"},
 }
+# Written by the export so that a round trip loses nothing: the risk an item answers (its number in
+# the municipality's register) and the responsible institutions' stable codes, in the order of the names.
+FULL_COLUMNS = ("risk", "institution_ids")
 
 
 def column_of(header) -> str | None:
@@ -31,6 +37,10 @@ def column_of(header) -> str | None:
     h = fold(header)
     if not h:
         return None
+    if "kod" in h or "code" in h:
+        return "institution_ids"
+    if h in ("nr i rrezikut", "risk no", "rreziku nr", "risk number", "rreziku ne regjister", "risk id"):
+        return "risk"
     if h in ("nr", "no", "number", "numri", "nr rendor", "item", "pika"):
         return "number"
     if "tregues" in h or "indicator" in h:
@@ -227,9 +237,84 @@ def format_number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def exact_number(value: float | None) -> str:
+    """A number written so that reading it again gives the same value (no rounding)."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def indicator_line(indicator) -> str:
-    parts = [indicator.name, indicator.unit or "", format_number(indicator.baseline),
-             format_number(indicator.target), indicator.source or ""]
+    parts = [indicator.name, indicator.unit or "", exact_number(indicator.baseline),
+             exact_number(indicator.target), indicator.source or ""]
     while parts and not parts[-1]:
         parts.pop()
     return " | ".join(parts)
+
+
+# --- funding, on its own sheet ----------------------------------------------------------------------
+
+FUNDING_SHEET = {"sq": "Financimi", "en": "Funding"}
+FUNDING_COLUMNS = ("item", "activity", "source", "amount", "currency", "donor", "grantee", "title", "objective",
+                   "period", "results")
+FUNDING_HEADERS = {
+    "sq": {"item": "Nr.", "activity": "Aktiviteti nr.", "source": "Burimi", "amount": "Shuma", "currency": "Monedha",
+           "donor": "Donatori", "grantee": "Përfituesi i grantit", "title": "Titulli", "objective": "Objektivi",
+           "period": "Periudha", "results": "Rezultatet"},
+    "en": {"item": "No.", "activity": "Activity no.", "source": "Source", "amount": "Amount", "currency": "Currency",
+           "donor": "Donor", "grantee": "Grantee", "title": "Title", "objective": "Objective", "period": "Period",
+           "results": "Results"},
+}
+FUNDING_WORDS = {
+    "sq": {"municipal_budget": "Buxheti i bashkisë", "donor": "Donator", "community_grant": "Grant komunitar"},
+    "en": {"municipal_budget": "Municipal budget", "donor": "Donor", "community_grant": "Community grant"},
+}
+
+
+def funding_column_of(header) -> str | None:
+    h = fold(header)
+    for language in FUNDING_HEADERS.values():
+        for code, words in language.items():
+            if h == fold(words):
+                return code
+    return {"no": "item", "nr": "item", "activity": "activity", "aktiviteti": "activity"}.get(h)
+
+
+def parse_funding_source(raw) -> str | None:
+    h = fold(raw)
+    for language in FUNDING_WORDS.values():
+        for code, words in language.items():
+            if h in (fold(words), fold(code)):
+                return code
+    return None
+
+
+# --- amounts as people type them ----------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_DOT_GROUPS = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_GROUPS = re.compile(r"-?\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
+
+
+def parse_amount(raw, language: str = "sq") -> float | None:
+    """"1.500.000", "1 500 000,50", "1500000.5", "1,5" (Albanian: comma for decimals, dot or space between
+    thousands), "1,500,000.50" (English) -> a number; None when empty. ValueError when not a number."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = _SPACES.sub("", str(raw))
+    if not text:
+        return None
+    if _DOT_GROUPS.fullmatch(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _COMMA_GROUPS.fullmatch(text):
+        return float(text.replace(",", ""))
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        return float(parse_decimal(text, locale="en" if language == "en" else "sq"))
+    except NumberFormatError as exc:
+        raise ValueError(raw) from exc

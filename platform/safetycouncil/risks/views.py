@@ -33,7 +33,7 @@ def _context(**extra):
 @bp.route("/", methods=["GET", "POST"])
 @scope("tenant")
 def index():
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 422
     if request.method == "POST":
         form = request.form
         try:
@@ -45,17 +45,17 @@ def index():
             return redirect(url_for(".detail", risk_id=risk.id))
         except ValidationFailed as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors, status = exc.errors, getattr(exc, "status", 422)  # 403 when the person may not
     return render_template("risks/index.html", risks=services.list_risks(), errors=errors, form=form,
                            open_concerns=services.unlinked_accepted_concerns(),
-                           **_context()), (422 if errors else 200)
+                           **_context()), (status if errors else 200)
 
 
 @bp.route("/<int:risk_id>", methods=["GET", "POST"])
 @scope("tenant")
 def detail(risk_id: int):
     risk = services.get_risk(risk_id) or abort(404)
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 422
     if request.method == "POST":
         form = request.form
         action = form.get("action")
@@ -78,10 +78,10 @@ def detail(risk_id: int):
             return redirect(url_for(".detail", risk_id=risk.id))
         except ValidationFailed as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors, status = exc.errors, getattr(exc, "status", 422)  # 403 when the person may not
             risk = services.get_risk(risk_id)
     linked = {link.concern_id for link in risk.concern_links}
     choosable = [c for c in concerns.list_concerns(status="accepted")]
     return render_template("risks/detail.html", risk=risk, errors=errors, form=form, action=form.get("action"),
                            linked=linked, choosable=choosable, documents=list_documents(),
-                           **_context()), (422 if errors else 200)
+                           **_context()), (status if errors else 200)
