@@ -33,6 +33,9 @@ def _select_locale() -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    from .routing import install as install_routing
+
+    install_routing(app)  # ids in paths: positive 64-bit integers, anything else 404
     app.config.update(load_config())
     if test_config:
         app.config.update(test_config)

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..tenancy.web import scope
 from .views import entries
 
@@ -18,7 +19,7 @@ class AuditQuerySchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     user_id = fields.Integer(allow_none=True)
     user_name = fields.String(allow_none=True)
     action = fields.String()

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..tenancy.web import scope
 from . import services
@@ -39,9 +40,9 @@ class ConcernSchema(Schema):
                             metadata={"description": "Seen only by the municipality's staff"})
     channel = fields.String(dump_only=True, metadata={"description": "meeting or online"})
     status = fields.String(dump_only=True, metadata={"enum": list(CONCERN_STATUSES)})
-    moderation_note = fields.String(dump_only=True)
-    moderated_at = fields.DateTime(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    moderation_note = fields.String(dump_only=True, allow_none=True)
+    moderated_at = UtcDateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
     area = fields.Function(lambda c: c.area.name, dump_only=True)
     category = fields.Nested(CategorySchema, dump_only=True)
 

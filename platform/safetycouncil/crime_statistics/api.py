@@ -11,6 +11,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import validation_failed
 from ..areas.services import get_area
 from ..errors import ValidationFailed
@@ -93,7 +94,7 @@ class CrimeUploadSummarySchema(Schema):
     source = fields.String()
     note = fields.String(allow_none=True)
     line_count = fields.Integer()
-    uploaded_at = fields.DateTime()
+    uploaded_at = UtcDateTime()
     uploaded_by_id = fields.Integer(allow_none=True)
 
     def _month(self, upload):

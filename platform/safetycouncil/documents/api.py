@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import validation_failed
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -25,7 +26,7 @@ class DocumentSchema(Schema):
     content_type = fields.String()
     size_bytes = fields.Integer()
     sha256 = fields.String()
-    uploaded_at = fields.DateTime()
+    uploaded_at = UtcDateTime()
 
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {

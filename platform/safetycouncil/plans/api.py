@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import jobs
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
 from ..concerns.common import require_existing
 from ..documents.download import send_document
@@ -146,7 +147,7 @@ class VersionSummarySchema(Schema):
     approved_meeting_id = fields.Integer(allow_none=True)
     approved_decision_id = fields.Integer(allow_none=True)
     approved_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class GapSchema(Schema):
@@ -169,7 +170,7 @@ class PlanSchema(Schema):
     id = fields.Integer(dump_only=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
     versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
 
 
@@ -255,7 +256,7 @@ class ProgressSchema(Schema):
     evidence_document_ids = fields.List(fields.Integer(), metadata={"description": "Documents uploaded first"})
     values = fields.List(fields.Nested(StoredValueSchema), dump_only=True)
     reported_by_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class BoardActivitySchema(Schema):
@@ -336,11 +337,11 @@ class ReportSchema(Schema):
     error = fields.String(dump_only=True, allow_none=True)
     pdf_document_id = fields.Integer(dump_only=True, allow_none=True)
     docx_document_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
-    generated_at = fields.DateTime(dump_only=True, allow_none=True)
-    approved_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    generated_at = UtcDateTime(dump_only=True, allow_none=True)
+    approved_at = UtcDateTime(dump_only=True, allow_none=True)
     approved_by_id = fields.Integer(dump_only=True, allow_none=True)
-    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class PublicationSchema(Schema):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..concerns.common import require_existing
 from ..tenancy.web import scope
@@ -22,8 +23,8 @@ class RatingSchema(Schema):
     intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     meeting_id = fields.Integer(allow_none=True)
-    rated_by_id = fields.Integer(dump_only=True)
-    rated_at = fields.DateTime(dump_only=True)
+    rated_by_id = fields.Integer(dump_only=True, allow_none=True)
+    rated_at = UtcDateTime(dump_only=True)
 
 
 class EvidenceSchema(Schema):
@@ -32,7 +33,7 @@ class EvidenceSchema(Schema):
     text = fields.String(allow_none=True, validate=validate.Length(max=4000))
     url = fields.String(allow_none=True, validate=validate.Length(max=500))
     document_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class RiskSchema(Schema):
@@ -41,14 +42,14 @@ class RiskSchema(Schema):
     description = fields.String(allow_none=True, validate=validate.Length(max=8000))
     category_id = fields.Integer(allow_none=True)
     area_id = fields.Integer(allow_none=True)
-    intensity = fields.String(validate=validate.OneOf(INTENSITIES),
+    intensity = fields.String(allow_none=True, validate=validate.OneOf(INTENSITIES),
                               metadata={"description": "On creation: rate it at once (with a reason)"})
     reason = fields.String(load_only=True, validate=validate.Length(max=4000))
-    intensity_reason = fields.String(dump_only=True)
+    intensity_reason = fields.String(dump_only=True, allow_none=True)
     concern_ids = fields.List(fields.Integer(), metadata={"description": "The concerns behind the risk"})
     ratings = fields.List(fields.Nested(RatingSchema), dump_only=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class RiskPatchSchema(Schema):

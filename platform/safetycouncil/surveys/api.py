@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..concerns.common import require_existing
 from ..tenancy.web import scope
@@ -31,7 +32,7 @@ class WaveSchema(Schema):
     target_respondents = fields.Integer(load_default=0)
     area_ids = fields.List(fields.Integer(), load_default=list)
     status = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_at = UtcDateTime(dump_only=True, allow_none=True)
     questionnaire_version = fields.Integer(dump_only=True)
 
 
