@@ -2,7 +2,8 @@
 /api/v1/openapi.json for every operation, sent with the token of each role that holds one
 (technical secretary, member, Prefecture, Ministry, administrator) and with none, against Elbasan's
 demo records; every answer must be no server error, a documented status and match its documented
-schema. Plus one test for each class of out-of-range input (issue 17's reproductions)."""
+schema. The first example of each operation goes to every caller, the next ones to one caller each in
+turn (the runtime stays within a minute or two). Plus one test for each class of out-of-range input (issue 17's reproductions)."""
 from __future__ import annotations
 
 import time
@@ -24,8 +25,8 @@ from .contract_support import TOKEN_ROLES, load_elbasan_demo
 
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance)
-MAX_EXAMPLES = 4
-TIME_LIMIT_SECONDS = 420
+MAX_EXAMPLES = 7
+TIME_LIMIT_SECONDS = 600
 HUGE = 46274916431542468608  # beyond 64 bits: issue 17's reproductions
 
 
@@ -61,6 +62,8 @@ def test_every_operation_for_every_role_answers_as_documented(app, callers):
         revokes = operation.method.upper() == "DELETE" and operation.path.endswith("/auth/token")
         ids = [p.name for p in operation.path_parameters if p.name.endswith("_id")]
 
+        calls = {"n": 0}
+
         @given(case=operation.as_strategy(), data=st.data())
         @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
@@ -71,7 +74,10 @@ def test_every_operation_for_every_role_answers_as_documented(app, callers):
                     case.path_parameters[name] = "elbasan"
             for name in ids:
                 case.path_parameters[name] = data.draw(st.integers(1, 40) | st.just(case.path_parameters[name]))
-            for role, headers in callers:
+            # The first example goes to every caller, the next ones to one caller each, in turn.
+            calls["n"] += 1
+            turn = callers if calls["n"] == 1 else [callers[calls["n"] % len(callers)]]
+            for role, headers in turn:
                 if revokes and headers:
                     continue  # would revoke the token the other requests use
                 case.headers = {**(case.headers or {}), **headers}

@@ -124,13 +124,30 @@ _ERRORS = {
     "404": "Nothing at this address: no such municipality, or no such record in it, or an id out of range",
     "409": "The record is in a state that does not allow this (e.g. already signed or approved)",
     "413": "The upload is too large",
+    "422": "A field or a query parameter is not valid: the envelope's `errors` says which and why",
     "429": "Too many attempts: wait and try again",
 }
+
+
+def document_pagination_header(api) -> None:
+    """X-Pagination's value is JSON text: say so with `content` (a `schema` of type object would
+    describe a header that is an object, which a header cannot be)."""
+    from flask_smorest.pagination import PaginationMetadataSchema
+
+    components = api.spec.components
+    if "PaginationMetadata" not in components.schemas:
+        components.schema("PaginationMetadata", schema=PaginationMetadataSchema)
+    header = {"description": "The page's place in the list, as JSON: "
+                             "{total, total_pages, first_page, last_page, page, previous_page?, next_page?}",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}}}
+    components.headers_lazy.pop("PAGINATION", None)
+    components.headers["PAGINATION"] = header
 
 
 def document_errors(api) -> None:
     """Every operation documents the errors it may answer, each with the one error envelope: 401 and
     403 where a token is needed, 404 where the path names something, 400 where a body is read."""
+    document_pagination_header(api)
     for name, description in _ERRORS.items():
         api.spec.components.response(f"ERROR_{name}", {
             "description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
@@ -146,6 +163,8 @@ def document_errors(api) -> None:
                 wanted.append("404")
             if method in ("post", "put", "patch"):
                 wanted += ["400", "409", "413"]
+            if any(p.get("in") == "query" for p in operation.get("parameters", []) if isinstance(p, dict)):
+                wanted.append("422")
             if path.endswith("/auth/token"):
                 wanted.append("429")
             for code in wanted:

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
 from ..api.contract import UtcDateTime
+from ..api.paging import listing
 from ..tenancy.web import scope
 from .views import entries
 
@@ -33,6 +34,7 @@ class AuditEntrySchema(Schema):
 class AuditList(MethodView):
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEntrySchema(many=True))
+    @listing(blp, sync="at")
     def get(self, args):
         """The latest 100 entries (page back with ?before=<id>)"""
         return [{**{c: getattr(e, c) for c in ("id", "at", "user_id", "action", "entity_type", "entity_id",

@@ -13,6 +13,7 @@ from marshmallow import INCLUDE, Schema, fields
 from ..accounts.roles import Permission
 from ..api.contract import UtcDateTime
 from ..api.errors import validation_failed
+from ..api.paging import listing
 from ..areas.services import get_area
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -86,6 +87,7 @@ class PublicCrimeStatistics(MethodView):
 # --- staff ----------------------------------------------------------------------------------------------
 
 class CrimeUploadSummarySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     month = fields.Method("_month", metadata={"description": "YYYY-MM"})
     revision = fields.Integer()
@@ -165,6 +167,7 @@ _REJECTED = "A line is wrong: nothing was stored; `errors.lines` lists each prob
 @scope("tenant", write=Permission.UPLOAD_CRIME_STATISTICS)
 class UploadList(MethodView):
     @blp.response(200, CrimeUploadSummarySchema(many=True))
+    @listing(blp)
     def get(self):
         """Every upload, latest month and revision first"""
         return services.list_uploads()
@@ -212,6 +215,7 @@ class UploadDetail(MethodView):
 class MonthlySeries(MethodView):
     @blp.arguments(CrimeMonthlyQuerySchema, location="query")
     @blp.response(200, CrimeMonthlyCountSchema(many=True))
+    @listing(blp, sync=None)
     def get(self, args):
         """The true monthly counts (not suppressed: staff only) for an area and a category, or all"""
         try:

@@ -13,6 +13,7 @@ from .. import jobs
 from ..accounts.roles import Permission
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
+from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..documents.download import send_document
 from ..documents.models import Document
@@ -62,6 +63,7 @@ class InstitutionRefSchema(Schema):
 
 
 class FundingSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
     amount = fields.Float(allow_none=True)
@@ -83,6 +85,7 @@ TIMING_HELP = ("deadline: an ISO date; period: " + ", ".join(PERIODS) + "; recur
 
 
 class ActivitySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same activity across versions"})
     position = fields.Integer(dump_only=True)
@@ -103,6 +106,7 @@ class ActivityPatchSchema(ActivitySchema):
 
 
 class IndicatorSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True)
     position = fields.Integer(dump_only=True)
@@ -119,6 +123,7 @@ class IndicatorPatchSchema(IndicatorSchema):
 
 
 class ItemSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same item across versions"})
     position = fields.Integer(dump_only=True)
@@ -138,6 +143,7 @@ class ItemPatchSchema(ItemSchema):
 
 
 class VersionSummarySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     number = fields.Integer()
     status = fields.String(metadata={"enum": ["draft", "approved", "superseded"]})
@@ -167,6 +173,7 @@ class VersionSchema(VersionSummarySchema):
 
 
 class PlanSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     title = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -238,6 +245,7 @@ class StoredValueSchema(Schema):
 
 
 class ProgressSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     plan_id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(dump_only=True)
@@ -318,6 +326,7 @@ class ImportReportSchema(Schema):
 
 
 class OfficerSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(required=True)
     institution_id = fields.Integer(required=True)
@@ -325,6 +334,7 @@ class OfficerSchema(Schema):
 
 
 class ReportSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     kind = fields.String(validate=validate.OneOf(REPORT_KINDS), load_default="monitoring")
     plan_id = fields.Integer(allow_none=True)
@@ -388,6 +398,7 @@ def _activity(activity_id):
 @scope("tenant")
 class PlanList(MethodView):
     @blp.response(200, PlanSchema(many=True))
+    @listing(blp)
     def get(self):
         """The municipality's plans, one a year, with their versions"""
         return services.list_plans()
@@ -447,6 +458,7 @@ class PlanDetail(MethodView):
 @scope("tenant")
 class VersionList(MethodView):
     @blp.response(200, VersionSummarySchema(many=True))
+    @listing(blp)
     def get(self, plan_id):
         """Every version of the plan (all are kept)"""
         return services.versions_of(_plan(plan_id))
@@ -509,6 +521,7 @@ class VersionApproval(MethodView):
 @scope("tenant")
 class ItemList(MethodView):
     @blp.response(200, ItemSchema(many=True))
+    @listing(blp)
     def get(self, plan_version_id):
         """The version's items"""
         return _version(plan_version_id).items
@@ -551,6 +564,7 @@ class ItemDetail(MethodView):
 @scope("tenant")
 class ActivityList(MethodView):
     @blp.response(200, ActivitySchema(many=True))
+    @listing(blp)
     def get(self, plan_item_id):
         """The item's activities"""
         return _item(plan_item_id).activities
@@ -568,6 +582,7 @@ class ActivityList(MethodView):
 @scope("tenant")
 class IndicatorList(MethodView):
     @blp.response(200, IndicatorSchema(many=True))
+    @listing(blp)
     def get(self, plan_item_id):
         """The item's measurable indicators"""
         return _item(plan_item_id).indicators
@@ -610,6 +625,7 @@ class ActivityDetail(MethodView):
 @scope("tenant")
 class FundingList(MethodView):
     @blp.response(200, FundingSchema(many=True))
+    @listing(blp)
     def get(self, activity_id):
         """How the activity is funded"""
         return _activity(activity_id).funding
@@ -704,7 +720,7 @@ class Monitoring(MethodView):
 def _dump_entry(entry: ProgressEntry) -> dict:
     return {**{k: getattr(entry, k) for k in ("id", "plan_id", "activity_id", "activity_key", "institution_id",
                                               "status", "progress", "comment", "next_steps", "reported_on",
-                                              "meeting_id", "reported_by_id", "created_at")},
+                                              "meeting_id", "reported_by_id", "created_at", "updated_at")},
             "values": entry.values, "evidence_document_ids": [e.document_id for e in entry.evidence]}
 
 
@@ -712,6 +728,7 @@ def _dump_entry(entry: ProgressEntry) -> dict:
 @scope("tenant", write=Permission.REPORT_PROGRESS)
 class ProgressList(MethodView):
     @blp.response(200, ProgressSchema(many=True))
+    @listing(blp)
     def get(self, activity_id):
         """The activity's progress entries (across the plan's versions), the latest first"""
         activity = _activity(activity_id)
@@ -742,6 +759,7 @@ class ProgressDetail(MethodView):
 @scope("tenant")
 class OfficerList(MethodView):
     @blp.response(200, OfficerSchema(many=True))
+    @listing(blp)
     def get(self):
         """Who reports progress for which institution"""
         return monitoring.list_officers()
@@ -779,6 +797,7 @@ def _report(monitoring_report_id):
 @scope("tenant")
 class ReportList(MethodView):
     @reports_blp.response(200, ReportSchema(many=True))
+    @listing(reports_blp)
     def get(self):
         """Monitoring and yearly reports, the latest first"""
         return reports.list_reports()
