@@ -87,10 +87,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .records.views import bp as records_bp
     from .risks.views import bp as risks_bp
     from .surveys.views import bp as surveys_bp
+    from .embed.views import bp as embed_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
-               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp):
+               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp,
+               embed_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)
