@@ -1,7 +1,7 @@
 """obligations: the Ministry's reminder settings, waivers, the reminders' sent log, calendar feeds
 
 Revision ID: 0022_obligations
-Revises: 0019_meetings_clerk
+Revises: 0020_api_contract
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from safetycouncil.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 revision = "0022_obligations"
-down_revision = "0019_meetings_clerk"
+down_revision = "0020_api_contract"
 branch_labels = None
 depends_on = None
 

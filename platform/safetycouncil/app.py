@@ -33,6 +33,9 @@ def _select_locale() -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    from .routing import install as install_routing
+
+    install_routing(app)  # ids in paths: positive 64-bit integers, anything else 404
     app.config.update(load_config())
     if test_config:
         app.config.update(test_config)
@@ -89,11 +92,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .surveys.views import bp as surveys_bp
     from .obligations.views import bp as obligations_bp
     from .search.views import bp as search_bp
+    from .embed.views import bp as embed_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
                concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp,
-               obligations_bp, search_bp):
+               obligations_bp, search_bp, embed_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

@@ -7,7 +7,9 @@ from flask_smorest import Api
 
 from ..extensions import csrf
 from ..tenancy.web import scope
+from .contract import document_errors, document_fields, install_parser
 
+install_parser()  # before any area's API module decorates its views
 api = Api()
 
 
@@ -36,16 +38,22 @@ def init_api(app) -> None:
         "info": {"description": "The Local Public Safety Councils platform. Sign in with "
                                 "POST /api/v1/auth/token and send the token as `Authorization: Bearer ...`. "
                                 "Errors always have the shape {code, status, message, errors?}; messages are in "
-                                "the caller's language (Albanian by default, English with Accept-Language: en)."},
+                                "the caller's language (Albanian by default, English with Accept-Language: en). "
+                                "Every timestamp (`date-time`) is in UTC, written with `Z` "
+                                "(e.g. `2026-12-04T09:30:00Z`); timestamps sent may carry any offset "
+                                "(none means UTC). Dates (`date`) are days in Albania. Ids are positive "
+                                "64-bit integers: an id out of range in a path answers 404, in a body 422."},
         "security": [{"bearerAuth": []}],
     })
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(document_fields)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blp in (auth_blp, public_blp, municipalities_blp, council_blp, meetings_blp, records_blp, areas_blp,
                 documents_blp, audit_blp, crime_statistics_blp, concerns_blp, risks_blp, plans_blp, reports_blp,
                 public_open_data_blp, compliance_blp, consultation_tables_blp, surveys_blp, obligations_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
+    document_errors(api)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs."):
             app.view_functions[endpoint] = scope("public")(_plain_function(view))

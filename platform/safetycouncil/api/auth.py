@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts import services, two_factor
+from .contract import UtcDateTime
 from ..extensions import db, limiter
 from ..tenancy.web import scope
 
@@ -28,7 +29,7 @@ class CredentialsSchema(Schema):
 class TokenSchema(Schema):
     token = fields.String(required=True)
     token_type = fields.String(required=True)
-    expires_at = fields.DateTime(required=True)
+    expires_at = UtcDateTime(required=True)
 
 
 class RoleSchema(Schema):

@@ -10,6 +10,7 @@ from ..accounts import access
 from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..tenancy.web import scope
+from .paging import listing
 
 blp = Blueprint("api_municipalities", __name__, url_prefix="/api/v1/municipalities",
                 description="The 61 municipalities and what the caller may do in each")
@@ -58,6 +59,7 @@ def _one(slug: str) -> Municipality:
 @scope("account")
 class MunicipalityList(MethodView):
     @blp.response(200, MunicipalityAccessSchema(many=True))
+    @listing(blp, sync=None)
     def get(self):
         """All municipalities, each with the caller's permissions there"""
         return _all()
@@ -77,6 +79,7 @@ class MunicipalityDetail(MethodView):
 class PublicMunicipalityList(MethodView):
     @public_blp.doc(security=[])  # anyone, without a token
     @public_blp.response(200, MunicipalitySchema(many=True))
+    @listing(public_blp, sync=None)
     def get(self):
         """All municipalities with their county"""
         return _all()
@@ -97,6 +100,7 @@ class PublicMunicipalityDetail(MethodView):
 class PublicCountyList(MethodView):
     @public_blp.doc(security=[])  # anyone, without a token
     @public_blp.response(200, CountySchema(many=True))
+    @listing(public_blp, sync=None)
     def get(self):
         """The 12 counties"""
         return db.session.execute(select(County).order_by(County.name)).scalars().all()

@@ -4,7 +4,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..tenancy.web import scope
 from . import services
 from .models import AREA_KINDS
@@ -14,6 +16,7 @@ blp = Blueprint("api_areas", __name__, url_prefix="/api/v1/municipalities/<munic
 
 
 class AreaSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(required=True, validate=validate.OneOf(AREA_KINDS))
@@ -37,6 +40,7 @@ def _get(area_id: int):
 @scope("tenant")
 class AreaList(MethodView):
     @blp.response(200, AreaSchema(many=True))
+    @listing(blp)
     def get(self):
         """The municipality's areas"""
         return services.list_areas()

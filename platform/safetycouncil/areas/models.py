@@ -12,12 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..audit.models import Audited
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 AREA_KINDS = ("administrative_unit", "neighbourhood", "village")
 
 
-class Area(TenantOwned, Audited, db.Model):
+class Area(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "areas"
     __table_args__ = (UniqueConstraint("municipality_id", "kind", "name"),)
 

@@ -74,9 +74,10 @@ def delete_area(area: Area) -> None:
         select(func.count()).select_from(Area).where(Area.parent_id == area.id)).scalar()
     if has_children:
         raise ValidationFailed({"area": _("This area contains other areas: move or remove them first.")})
-    db.session.delete(area)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: a refusal leaves the session usable for the answer
+            db.session.delete(area)
+            db.session.flush()
     except IntegrityError:
         raise ValidationFailed({"area": _(
             "This area is used by other records (statistics, concerns, surveys) and cannot be removed.")}) from None

@@ -7,6 +7,8 @@ from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
 from ..extensions import db
+from ..api.contract import UtcDateTime
+from ..api.paging import listing
 from ..tenancy.web import scope
 from . import presentation
 
@@ -25,7 +27,7 @@ class AuditQuerySchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     user_id = fields.Integer(allow_none=True)
     user_name = fields.String(allow_none=True)
     action = fields.String()
@@ -42,6 +44,7 @@ class AuditEntrySchema(Schema):
 class AuditList(MethodView):
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEntrySchema(many=True))
+    @listing(blp, sync="at")
     def get(self, args):
         """The latest 100 entries, filtered by person, record and date (page back with ?before=<id>)"""
         filters = presentation.parse_filters({k: (v.isoformat() if hasattr(v, "isoformat") else v)

@@ -16,6 +16,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..accounts import access
+from ..api.paging import MAX_PAGE_SIZE, PAGE_SIZE
 from ..extensions import db
 from ..municipalities.models import County
 from ..tenancy.web import scope
@@ -68,8 +69,9 @@ def _verdicts(result, with_evidence: bool) -> dict:
 class ComplianceList(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
     @blp.response(200)
-    def get(self, args):
-        """Every council you may see: verdict per rule and score"""
+    @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    def get(self, args, pagination_parameters):
+        """Every council you may see: verdict per rule and score (`items` paged; the totals count them all)"""
         allowed = _allowed_county_ids()
         year = _year(args.get("year"))
         county_ids = allowed
@@ -91,10 +93,12 @@ class ComplianceList(MethodView):
             councils.append({"municipality": m.slug, "name": m.name, "county": m.county.slug, "score": result.score,
                              "complies": result.complies, "status": result.status,
                              "rules": _verdicts(result, False)})
+        pagination_parameters.item_count = len(councils)
+        page = councils[pagination_parameters.first_item:pagination_parameters.last_item + 1]
         return {"year": year, "as_of": evaluation.as_of.isoformat(), "year_complete": evaluation.complete,
                 "model_version": evaluation.model.number, "councils": len(municipalities),
                 "complying": evaluation.complying, "on_track": evaluation.on_track, "at_risk": evaluation.at_risk,
-                "failing": evaluation.failing, "pass_rates": evaluation.rule_pass_rates(), "items": councils}
+                "failing": evaluation.failing, "pass_rates": evaluation.rule_pass_rates(), "items": page}
 
 
 @blp.route("/<slug>")

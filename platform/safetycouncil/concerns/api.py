@@ -7,7 +7,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..tenancy.web import scope
 from . import services
 from .common import require_existing
@@ -20,6 +22,7 @@ require_existing(blp, {"concern_id": Concern})
 
 
 class CategorySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     code = fields.String()
     name_sq = fields.String()
@@ -28,6 +31,7 @@ class CategorySchema(Schema):
 
 
 class ConcernSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     text = fields.String(required=True, validate=validate.Length(min=1, max=services.TEXT_MAX))
     source_kind = fields.String(required=True, validate=validate.OneOf(SOURCE_KINDS))
@@ -39,9 +43,9 @@ class ConcernSchema(Schema):
                             metadata={"description": "Seen only by the municipality's staff"})
     channel = fields.String(dump_only=True, metadata={"description": "meeting or online"})
     status = fields.String(dump_only=True, metadata={"enum": list(CONCERN_STATUSES)})
-    moderation_note = fields.String(dump_only=True)
-    moderated_at = fields.DateTime(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    moderation_note = fields.String(dump_only=True, allow_none=True)
+    moderated_at = UtcDateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
     area = fields.Function(lambda c: c.area.name, dump_only=True)
     category = fields.Nested(CategorySchema, dump_only=True)
 
@@ -114,6 +118,7 @@ def _get(concern_id: int) -> Concern:
 class ConcernList(MethodView):
     @blp.arguments(ConcernQuerySchema, location="query")
     @blp.response(200, ConcernSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """The register of concerns (filter by status, category, area, meeting)"""
         return services.list_concerns(**query)
@@ -129,6 +134,7 @@ class ConcernList(MethodView):
 @scope("tenant")
 class CategoryList(MethodView):
     @blp.response(200, CategorySchema(many=True))
+    @listing(blp)
     def get(self):
         """The national list of categories in use (kept by the Ministry)"""
         return services.list_categories()

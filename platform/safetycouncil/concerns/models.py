@@ -12,6 +12,7 @@ from ..areas.models import Area
 from ..audit.models import Audited
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 # Who raised a concern (Art. 8.1: school leaders, parents, student governments, village leaders or
@@ -22,7 +23,7 @@ CHANNELS = ("meeting", "online")
 CONCERN_STATUSES = ("pending_moderation", "accepted", "rejected")
 
 
-class RiskCategory(Audited, db.Model):
+class RiskCategory(Audited, Timestamped, db.Model):
     """Global (reviewed): the national list of categories the Ministry of Interior keeps.
 
     Seeded by the migration; the Ministry adds, renames and retires categories (retired ones
@@ -43,7 +44,7 @@ class RiskCategory(Audited, db.Model):
         return self.name_en if (locale or "sq") == "en" else self.name_sq
 
 
-class Concern(TenantOwned, Audited, db.Model):
+class Concern(TenantOwned, Audited, Timestamped, db.Model):
     """One concern raised by someone, in an area, under a category.
 
     Recorded by the technical secretary at an open consultation (``channel`` "meeting",

@@ -4,7 +4,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
 from . import services
@@ -45,6 +47,7 @@ class CouncilSearchResultSchema(CouncilInstitutionSchema):
 
 
 class CouncilMemberSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     full_name = fields.String(required=True)
     category = fields.String(required=True, metadata={
@@ -88,6 +91,7 @@ class CouncilCompositionSchema(Schema):
 
 
 class CouncilSeatSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     seat = fields.String(required=True, validate=validate.Length(min=1),
                          metadata={"description": "One of: " + ", ".join(services.SEAT_LABELS)})
@@ -147,6 +151,7 @@ class Composition(MethodView):
 @scope("tenant")
 class MemberList(MethodView):
     @blp.response(200, CouncilMemberSchema(many=True))
+    @listing(blp)
     def get(self):
         """Every member and invited participant, past and present"""
         return _shown(services.list_members())
@@ -185,6 +190,7 @@ class MemberDetail(MethodView):
 @scope("tenant")
 class SeatList(MethodView):
     @blp.response(200, CouncilSeatSchema(many=True))
+    @listing(blp)
     def get(self):
         """Every term of every seat, current and past"""
         return services.seat_history()
@@ -216,6 +222,7 @@ class Establishment(MethodView):
 @scope("tenant")
 class InstitutionList(MethodView):
     @blp.response(200, CouncilInstitutionSchema(many=True))
+    @listing(blp, sync=None)  # the institutions are national records
     def get(self):
         """The institutions linked to the council"""
         return services.linked_institutions()
@@ -234,6 +241,7 @@ class InstitutionList(MethodView):
 class InstitutionSearch(MethodView):
     @blp.arguments(CouncilInstitutionSearchArgs, location="query")
     @blp.response(200, CouncilSearchResultSchema(many=True))
+    @listing(blp, sync=None)
     def get(self, args):
         """Institutions to link, by name; the shared ones of the municipality's county first"""
         linked = services.linked_institution_ids()

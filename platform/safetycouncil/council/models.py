@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..audit.models import Audited
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 # Art. 4.1: the member categories; (a), (c), (d) must always be filled.
@@ -47,7 +48,7 @@ class Institution(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CouncilInstitution(TenantOwned, Audited, db.Model):
+class CouncilInstitution(TenantOwned, Audited, Timestamped, db.Model):
     """An institution the municipality's council works with."""
 
     __tablename__ = "council_institutions"
@@ -75,7 +76,7 @@ class CouncilEstablishment(TenantOwned, Audited, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class CouncilMember(TenantOwned, Audited, db.Model):
+class CouncilMember(TenantOwned, Audited, Timestamped, db.Model):
     """A member (categories a-o) or an invited participant, with their mandate and substitute."""
 
     __tablename__ = "council_members"
@@ -102,7 +103,7 @@ class CouncilMember(TenantOwned, Audited, db.Model):
         return self.mandate_start <= day and (self.mandate_end is None or self.mandate_end >= day)
 
 
-class CouncilSeat(TenantOwned, Audited, db.Model):
+class CouncilSeat(TenantOwned, Audited, Timestamped, db.Model):
     """Who holds a seat (chair, the three Coordination Secretariat seats, the Technical Secretariat)
     from when to when. One holder per seat at a time; history is kept by end dates."""
 

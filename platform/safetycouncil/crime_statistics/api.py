@@ -11,7 +11,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import validation_failed
+from ..api.paging import listing
 from ..areas.services import get_area
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -85,6 +87,7 @@ class PublicCrimeStatistics(MethodView):
 # --- staff ----------------------------------------------------------------------------------------------
 
 class CrimeUploadSummarySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     month = fields.Method("_month", metadata={"description": "YYYY-MM"})
     revision = fields.Integer()
@@ -93,7 +96,7 @@ class CrimeUploadSummarySchema(Schema):
     source = fields.String()
     note = fields.String(allow_none=True)
     line_count = fields.Integer()
-    uploaded_at = fields.DateTime()
+    uploaded_at = UtcDateTime()
     uploaded_by_id = fields.Integer(allow_none=True)
 
     def _month(self, upload):
@@ -164,6 +167,7 @@ _REJECTED = "A line is wrong: nothing was stored; `errors.lines` lists each prob
 @scope("tenant", write=Permission.UPLOAD_CRIME_STATISTICS)
 class UploadList(MethodView):
     @blp.response(200, CrimeUploadSummarySchema(many=True))
+    @listing(blp)
     def get(self):
         """Every upload, latest month and revision first"""
         return services.list_uploads()
@@ -211,6 +215,7 @@ class UploadDetail(MethodView):
 class MonthlySeries(MethodView):
     @blp.arguments(CrimeMonthlyQuerySchema, location="query")
     @blp.response(200, CrimeMonthlyCountSchema(many=True))
+    @listing(blp, sync=None)
     def get(self, args):
         """The true monthly counts (not suppressed: staff only) for an area and a category, or all"""
         try:

@@ -19,6 +19,7 @@ from ..areas.models import Area
 from ..audit.models import Audited
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 DEFAULT_DISCLOSURE_THRESHOLD = 5
@@ -55,7 +56,7 @@ class CrimeStatisticsSettings(Audited, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class CrimeStatisticsUpload(TenantOwned, Audited, db.Model):
+class CrimeStatisticsUpload(TenantOwned, Audited, Timestamped, db.Model):
     """One month's figures as uploaded by the police (revision 1) or a later correction."""
 
     __tablename__ = "crime_statistics_uploads"

@@ -7,7 +7,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import validation_failed
+from ..api.paging import listing
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
@@ -19,13 +21,14 @@ blp = Blueprint("api_documents", __name__, url_prefix="/api/v1/municipalities/<m
 
 
 class DocumentSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     title = fields.String()
     filename = fields.String()
     content_type = fields.String()
     size_bytes = fields.Integer()
     sha256 = fields.String()
-    uploaded_at = fields.DateTime()
+    uploaded_at = UtcDateTime()
 
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -45,6 +48,7 @@ def _get(document_id: int):
 @scope("tenant", write=Permission.UPLOAD)
 class DocumentList(MethodView):
     @blp.response(200, DocumentSchema(many=True))
+    @listing(blp)
     def get(self):
         """The municipality's documents"""
         return services.list_documents()

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..audit.models import Audited
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 
-class Document(TenantOwned, Audited, db.Model):
+class Document(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from .. import jobs
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
 from . import invitations, services
@@ -60,6 +62,7 @@ def _local(description: str, **kwargs):
 
 
 class MaterialSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     document_id = fields.Integer()
     title = fields.Function(lambda m: m.document.title)
@@ -69,6 +72,7 @@ class MaterialSchema(Schema):
 
 
 class AgendaItemSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     meeting_id = fields.Integer(dump_only=True)
     position = fields.Integer(dump_only=True)
@@ -87,6 +91,7 @@ class AgendaItemPatchSchema(Schema):
 
 
 class MeetingSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     kind = fields.String(metadata={"enum": list(MEETING_KINDS)})
     title = fields.String()
@@ -164,6 +169,7 @@ class AttendanceSchema(Schema):
 
 
 class AttendanceRowSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     member_id = fields.Integer(allow_none=True)
     member_name = fields.Function(lambda a: a.member.full_name if a.member else None)
@@ -173,6 +179,7 @@ class AttendanceRowSchema(Schema):
 
 
 class InvitationSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     member_id = fields.Integer()
     member_name = fields.Function(lambda i: i.member.full_name)
@@ -250,6 +257,7 @@ def _invitations_shown(meeting):
 class MeetingList(MethodView):
     @blp.arguments(MeetingQuerySchema, location="query")
     @blp.response(200, MeetingSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """The municipality's meetings, oldest first (filter by `kind`, `year`, `status`)"""
         return services.list_meetings(kind=query.get("kind"), year=query.get("year"), status=query.get("status"))
@@ -314,6 +322,7 @@ class MeetingHeld(MethodView):
 @scope("tenant")
 class AgendaItemList(MethodView):
     @blp.response(200, AgendaItemSchema(many=True))
+    @listing(blp)
     def get(self, meeting_id):
         """The meeting's agenda, in order"""
         return _meeting(meeting_id).agenda_items
@@ -363,6 +372,7 @@ class AgendaItemDetail(MethodView):
 @scope("tenant")
 class MaterialList(MethodView):
     @blp.response(200, MaterialSchema(many=True))
+    @listing(blp)
     def get(self, item_id):
         """The materials of an agenda item"""
         return _item(item_id).materials
@@ -417,6 +427,7 @@ class Invitees(MethodView):
 @scope("tenant")
 class InvitationList(MethodView):
     @blp.response(200, InvitationSchema(many=True))
+    @listing(blp)
     def get(self, meeting_id):
         """The invitations and whether each was e-mailed"""
         return _invitations_shown(_meeting(meeting_id))
@@ -448,6 +459,7 @@ class InvitationRecord(MethodView):
 @scope("tenant")
 class AttendanceList(MethodView):
     @blp.response(200, AttendanceRowSchema(many=True))
+    @listing(blp)
     def get(self, meeting_id):
         """Who was present, absent or excused, and the guests"""
         return services.list_attendance(_meeting(meeting_id))

@@ -11,6 +11,7 @@ from ..council.models import CouncilMember
 from ..documents.models import Document
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 MEETING_KINDS = (
@@ -37,7 +38,7 @@ class ExtraDayOff(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Meeting(TenantOwned, Audited, db.Model):
+class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (Index("ix_meetings_municipality_starts", "municipality_id", "starts_at"),)
 
@@ -70,7 +71,7 @@ class Meeting(TenantOwned, Audited, db.Model):
         return self.kind in COUNCIL_KINDS
 
 
-class AgendaItem(TenantOwned, Audited, db.Model):
+class AgendaItem(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +85,7 @@ class AgendaItem(TenantOwned, Audited, db.Model):
     materials: Mapped[list["AgendaMaterial"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
-class AgendaMaterial(TenantOwned, Audited, db.Model):
+class AgendaMaterial(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "agenda_materials"
     __table_args__ = (UniqueConstraint("agenda_item_id", "document_id"),)
 
@@ -95,7 +96,7 @@ class AgendaMaterial(TenantOwned, Audited, db.Model):
     document: Mapped[Document] = relationship(lazy="joined")
 
 
-class Invitation(TenantOwned, db.Model):
+class Invitation(TenantOwned, Timestamped, db.Model):
     """One member invited to one meeting; sending is idempotent (never e-mailed twice)."""
 
     __tablename__ = "invitations"
@@ -138,7 +139,7 @@ class MaterialLink(TenantOwned, Audited, db.Model):
     invitation: Mapped[Invitation] = relationship(lazy="joined")
 
 
-class Attendance(TenantOwned, Audited, db.Model):
+class Attendance(TenantOwned, Audited, Timestamped, db.Model):
     """A member's attendance, or a guest's (member_id empty, guest_name set)."""
 
     __tablename__ = "attendances"

@@ -11,7 +11,9 @@ from marshmallow import Schema, fields, validate
 
 from .. import jobs
 from ..accounts.roles import Permission
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
+from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..documents.download import send_document
 from ..documents.models import Document
@@ -70,6 +72,7 @@ class InstitutionRefSchema(Schema):
 
 
 class FundingSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
     amount = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
@@ -91,6 +94,7 @@ TIMING_HELP = ("deadline: an ISO date; period: " + ", ".join(PERIODS) + "; recur
 
 
 class ActivitySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same activity across versions"})
     position = fields.Integer(dump_only=True)
@@ -116,6 +120,7 @@ class ActivityPatchSchema(ActivitySchema):
 
 
 class IndicatorSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True)
     position = fields.Integer(dump_only=True)
@@ -132,6 +137,7 @@ class IndicatorPatchSchema(IndicatorSchema):
 
 
 class ItemSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same item across versions"})
     position = fields.Integer(dump_only=True)
@@ -151,6 +157,7 @@ class ItemPatchSchema(ItemSchema):
 
 
 class VersionSummarySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     number = fields.Integer()
     status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
@@ -162,7 +169,7 @@ class VersionSummarySchema(Schema):
     approved_on = fields.Date(allow_none=True)
     published_on = fields.Date(allow_none=True, dump_only=True)
     published_url = fields.String(allow_none=True, dump_only=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class GapSchema(Schema):
@@ -182,10 +189,11 @@ class VersionSchema(VersionSummarySchema):
 
 
 class PlanSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
     versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
 
 
@@ -268,6 +276,7 @@ class StoredValueSchema(Schema):
 
 
 class ProgressSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     plan_id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(dump_only=True)
@@ -286,7 +295,7 @@ class ProgressSchema(Schema):
     evidence_document_ids = fields.List(fields.Integer(), metadata={"description": "Documents uploaded first"})
     values = fields.List(fields.Nested(StoredValueSchema), dump_only=True)
     reported_by_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class BoardActivitySchema(Schema):
@@ -352,6 +361,7 @@ class ImportReportSchema(Schema):
 
 
 class OfficerSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(required=True)
     institution_id = fields.Integer(required=True)
@@ -359,6 +369,7 @@ class OfficerSchema(Schema):
 
 
 class ReportSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     kind = fields.String(validate=validate.OneOf(REPORT_KINDS), load_default="monitoring")
     plan_id = fields.Integer(allow_none=True)
@@ -371,11 +382,11 @@ class ReportSchema(Schema):
     error = fields.String(dump_only=True, allow_none=True)
     pdf_document_id = fields.Integer(dump_only=True, allow_none=True)
     docx_document_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
-    generated_at = fields.DateTime(dump_only=True, allow_none=True)
-    approved_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    generated_at = UtcDateTime(dump_only=True, allow_none=True)
+    approved_at = UtcDateTime(dump_only=True, allow_none=True)
     approved_by_id = fields.Integer(dump_only=True, allow_none=True)
-    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class PublicationSchema(Schema):
@@ -422,6 +433,7 @@ def _activity(activity_id):
 @scope("tenant")
 class PlanList(MethodView):
     @blp.response(200, PlanSchema(many=True))
+    @listing(blp)
     def get(self):
         """The municipality's plans, one a year, with their versions"""
         return services.list_plans()
@@ -491,6 +503,7 @@ class PlanDetail(MethodView):
 @scope("tenant")
 class VersionList(MethodView):
     @blp.response(200, VersionSummarySchema(many=True))
+    @listing(blp)
     def get(self, plan_id):
         """Every version of the plan (all are kept)"""
         return services.versions_of(_plan(plan_id))
@@ -601,6 +614,7 @@ class VersionRestoration(MethodView):
 @scope("tenant")
 class ItemList(MethodView):
     @blp.response(200, ItemSchema(many=True))
+    @listing(blp)
     def get(self, plan_version_id):
         """The version's items"""
         return _version(plan_version_id).items
@@ -643,6 +657,7 @@ class ItemDetail(MethodView):
 @scope("tenant")
 class ActivityList(MethodView):
     @blp.response(200, ActivitySchema(many=True))
+    @listing(blp)
     def get(self, plan_item_id):
         """The item's activities"""
         return _item(plan_item_id).activities
@@ -660,6 +675,7 @@ class ActivityList(MethodView):
 @scope("tenant")
 class IndicatorList(MethodView):
     @blp.response(200, IndicatorSchema(many=True))
+    @listing(blp)
     def get(self, plan_item_id):
         """The item's measurable indicators"""
         return _item(plan_item_id).indicators
@@ -702,6 +718,7 @@ class ActivityDetail(MethodView):
 @scope("tenant")
 class FundingList(MethodView):
     @blp.response(200, FundingSchema(many=True))
+    @listing(blp)
     def get(self, activity_id):
         """How the activity is funded"""
         return _activity(activity_id).funding
@@ -796,7 +813,7 @@ class Monitoring(MethodView):
 def _dump_entry(entry: ProgressEntry) -> dict:
     return {**{k: getattr(entry, k) for k in ("id", "plan_id", "activity_id", "activity_key", "institution_id",
                                               "status", "progress", "comment", "next_steps", "reported_on",
-                                              "meeting_id", "reported_by_id", "created_at")},
+                                              "meeting_id", "reported_by_id", "created_at", "updated_at")},
             "values": entry.values, "evidence_document_ids": [e.document_id for e in entry.evidence]}
 
 
@@ -804,6 +821,7 @@ def _dump_entry(entry: ProgressEntry) -> dict:
 @scope("tenant", write=Permission.REPORT_PROGRESS)
 class ProgressList(MethodView):
     @blp.response(200, ProgressSchema(many=True))
+    @listing(blp)
     def get(self, activity_id):
         """The activity's progress entries (across the plan's versions), the latest first"""
         activity = _activity(activity_id)
@@ -834,6 +852,7 @@ class ProgressDetail(MethodView):
 @scope("tenant")
 class OfficerList(MethodView):
     @blp.response(200, OfficerSchema(many=True))
+    @listing(blp)
     def get(self):
         """Who reports progress for which institution"""
         return monitoring.list_officers()
@@ -871,6 +890,7 @@ def _report(monitoring_report_id):
 @scope("tenant")
 class ReportList(MethodView):
     @reports_blp.response(200, ReportSchema(many=True))
+    @listing(reports_blp)
     def get(self):
         """Monitoring and yearly reports, the latest first"""
         return reports.list_reports()

@@ -21,6 +21,7 @@ from ..council.models import Institution
 from ..documents.models import Document
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 INTENSITIES = ("high", "moderate", "low")
@@ -34,7 +35,7 @@ REPORT_KINDS = ("monitoring", "yearly")
 REPORT_STATUSES = ("queued", "generated", "failed", "approved", "published")
 
 
-class Plan(TenantOwned, Audited, db.Model):
+class Plan(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "plans"
     __table_args__ = (UniqueConstraint("municipality_id", "year"),)
 
@@ -50,7 +51,7 @@ class Plan(TenantOwned, Audited, db.Model):
                                                          viewonly=True)
 
 
-class PlanVersion(TenantOwned, Audited, db.Model):
+class PlanVersion(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "plan_versions"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -83,7 +84,7 @@ class PlanVersion(TenantOwned, Audited, db.Model):
         return self.status != "draft"
 
 
-class PlanItem(TenantOwned, Audited, db.Model):
+class PlanItem(TenantOwned, Audited, Timestamped, db.Model):
     """An identified issue with its intensity, its activities and its measurable indicators."""
 
     __tablename__ = "plan_items"
@@ -104,7 +105,7 @@ class PlanItem(TenantOwned, Audited, db.Model):
                                                              lazy="selectin", viewonly=True)
 
 
-class PlanActivity(TenantOwned, Audited, db.Model):
+class PlanActivity(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "plan_activities"
     __table_args__ = (UniqueConstraint("item_id", "key"),)
 
@@ -143,7 +144,7 @@ class PlanActivityInstitution(TenantOwned, AuditedLink, db.Model):
     institution: Mapped[Institution] = relationship(lazy="joined")
 
 
-class PlanIndicator(TenantOwned, Audited, db.Model):
+class PlanIndicator(TenantOwned, Audited, Timestamped, db.Model):
     """A measurable indicator of an item: unit, baseline, target, source."""
 
     __tablename__ = "plan_indicators"
@@ -160,7 +161,7 @@ class PlanIndicator(TenantOwned, Audited, db.Model):
     source: Mapped[str | None] = mapped_column(String(300))
 
 
-class PlanFunding(TenantOwned, Audited, db.Model):
+class PlanFunding(TenantOwned, Audited, Timestamped, db.Model):
     """How an activity is funded: the municipality's budget, a donor, or a community grant to a
     civil-society organisation (grantee, title, objective, amount, period, results)."""
 
@@ -179,7 +180,7 @@ class PlanFunding(TenantOwned, Audited, db.Model):
     results: Mapped[str | None] = mapped_column(Text)
 
 
-class InstitutionOfficer(TenantOwned, Audited, db.Model):
+class InstitutionOfficer(TenantOwned, Audited, Timestamped, db.Model):
     """A person (role institution_officer) who reports progress for one institution."""
 
     __tablename__ = "institution_officers"
@@ -193,7 +194,7 @@ class InstitutionOfficer(TenantOwned, Audited, db.Model):
     institution: Mapped[Institution] = relationship(lazy="joined")
 
 
-class ProgressEntry(TenantOwned, Audited, db.Model):
+class ProgressEntry(TenantOwned, Audited, Timestamped, db.Model):
     """Progress on one activity, recorded at a Coordination Secretariat meeting or reported by
     an institution's officer."""
 
@@ -246,7 +247,7 @@ class ProgressEvidence(TenantOwned, Audited, db.Model):
     document: Mapped[Document] = relationship(lazy="joined")
 
 
-class MonitoringReport(TenantOwned, Audited, db.Model):
+class MonitoringReport(TenantOwned, Audited, Timestamped, db.Model):
     """The standard monitoring report (Art. 8.6) or the yearly report to the Municipal Council
     (Art. 5.2.d): generated in the background as PDF and Word, approved by the chair, published once."""
 

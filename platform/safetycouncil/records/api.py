@@ -21,7 +21,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from ..accounts import access
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
+from ..api.paging import listing
 from ..tenancy.web import scope
 from . import services
 
@@ -86,6 +88,7 @@ class DecisionDistributionSchema(Schema):
 
 
 class DecisionSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
     meeting_id = fields.Integer()
     number = fields.String()
@@ -264,6 +267,7 @@ class NextNumber(MethodView):
 class DecisionList(MethodView):
     @blp.arguments(DecisionListQuerySchema, location="query")
     @blp.response(200, DecisionSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """The register of decisions, newest meeting first"""
         return services.list_decisions(meeting_id=query["meeting_id"], year=query["year"])

@@ -10,6 +10,7 @@ from ..audit.models import Audited
 from ..council.models import CouncilMember
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 
@@ -27,7 +28,7 @@ class MinutesVersion(TenantOwned, Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Decision(TenantOwned, Audited, db.Model):
+class Decision(TenantOwned, Audited, Timestamped, db.Model):
     """A decision in the register (Art. 7.7-7.8): adopted by consensus, signed by the chair, distributed."""
 
     __tablename__ = "decisions"

@@ -5,7 +5,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..tenancy.web import scope
 from . import services
@@ -18,37 +20,40 @@ require_existing(blp, {"risk_id": Risk})
 
 
 class RatingSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     meeting_id = fields.Integer(allow_none=True)
-    rated_by_id = fields.Integer(dump_only=True)
-    rated_at = fields.DateTime(dump_only=True)
+    rated_by_id = fields.Integer(dump_only=True, allow_none=True)
+    rated_at = UtcDateTime(dump_only=True)
 
 
 class EvidenceSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
     text = fields.String(allow_none=True, validate=validate.Length(max=4000))
     url = fields.String(allow_none=True, validate=validate.Length(max=500))
     document_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class RiskSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(allow_none=True, validate=validate.Length(max=8000))
     category_id = fields.Integer(allow_none=True)
     area_id = fields.Integer(allow_none=True)
-    intensity = fields.String(validate=validate.OneOf(INTENSITIES),
+    intensity = fields.String(allow_none=True, validate=validate.OneOf(INTENSITIES),
                               metadata={"description": "On creation: rate it at once (with a reason)"})
     reason = fields.String(load_only=True, validate=validate.Length(max=4000))
-    intensity_reason = fields.String(dump_only=True)
+    intensity_reason = fields.String(dump_only=True, allow_none=True)
     concern_ids = fields.List(fields.Integer(), metadata={"description": "The concerns behind the risk"})
     ratings = fields.List(fields.Nested(RatingSchema), dump_only=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class RiskPatchSchema(Schema):
@@ -63,7 +68,7 @@ def _dump(risk: Risk) -> dict:
     return {"id": risk.id, "title": risk.title, "description": risk.description, "category_id": risk.category_id,
             "area_id": risk.area_id, "intensity": risk.intensity, "intensity_reason": risk.intensity_reason,
             "concern_ids": [link.concern_id for link in risk.concern_links], "ratings": risk.ratings,
-            "evidence": risk.evidence, "created_at": risk.created_at}
+            "evidence": risk.evidence, "created_at": risk.created_at, "updated_at": risk.updated_at}
 
 
 
@@ -78,6 +83,7 @@ def _get(risk_id: int) -> Risk:
 @scope("tenant")
 class RiskList(MethodView):
     @blp.response(200, RiskSchema(many=True))
+    @listing(blp)
     def get(self):
         """The risk register, highest intensity first"""
         return [_dump(r) for r in services.list_risks()]
@@ -110,6 +116,7 @@ class RiskDetail(MethodView):
 @scope("tenant")
 class RiskRatings(MethodView):
     @blp.response(200, RatingSchema(many=True))
+    @listing(blp)
     def get(self, risk_id):
         """Every rating of the risk, oldest first (append-only)"""
         return _get(risk_id).ratings
@@ -127,6 +134,7 @@ class RiskRatings(MethodView):
 @scope("tenant")
 class RiskEvidenceList(MethodView):
     @blp.response(200, EvidenceSchema(many=True))
+    @listing(blp)
     def get(self, risk_id):
         """The evidence the risk cites (the concerns behind it are in `concern_ids`)"""
         return _get(risk_id).evidence

@@ -17,13 +17,14 @@ from ..concerns.models import Concern, RiskCategory
 from ..documents.models import Document
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 INTENSITIES = ("high", "moderate", "low")
 EVIDENCE_KINDS = ("statistics", "survey", "document")
 
 
-class Risk(TenantOwned, Audited, db.Model):
+class Risk(TenantOwned, Audited, Timestamped, db.Model):
     __tablename__ = "risks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +49,7 @@ class Risk(TenantOwned, Audited, db.Model):
                                                           viewonly=True)
 
 
-class RiskRating(TenantOwned, Audited, db.Model):
+class RiskRating(TenantOwned, Audited, Timestamped, db.Model):
     """Append-only: one rating of a risk's intensity, with its reason."""
 
     __tablename__ = "risk_ratings"
@@ -77,7 +78,7 @@ class RiskConcern(TenantOwned, AuditedLink, db.Model):
     concern: Mapped[Concern] = relationship(lazy="joined")
 
 
-class RiskEvidence(TenantOwned, Audited, db.Model):
+class RiskEvidence(TenantOwned, Audited, Timestamped, db.Model):
     """Statistics (text and an optional link), survey results, or a document behind a risk."""
 
     __tablename__ = "risk_evidence"

@@ -11,7 +11,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
+from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..tenancy.web import scope
 from . import services
@@ -24,6 +26,7 @@ require_existing(blp, {"wave_id": SurveyWave})
 
 
 class WaveSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True)
     starts_on = fields.Date(required=True)
@@ -31,7 +34,7 @@ class WaveSchema(Schema):
     target_respondents = fields.Integer(load_default=0)
     area_ids = fields.List(fields.Integer(), load_default=list)
     status = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_at = UtcDateTime(dump_only=True, allow_none=True)
     questionnaire_version = fields.Integer(dump_only=True)
 
 
@@ -59,7 +62,7 @@ def _wave(wave: SurveyWave) -> dict:
     return {"id": wave.id, "title": wave.title, "starts_on": wave.starts_on, "ends_on": wave.ends_on,
             "target_respondents": wave.target_respondents, "status": wave.status,
             "published_at": wave.published_at, "questionnaire_version": wave.questionnaire.version,
-            "area_ids": [link.area_id for link in wave.area_links]}
+            "area_ids": [link.area_id for link in wave.area_links], "updated_at": wave.updated_at}
 
 
 def _group(group) -> dict:
@@ -95,6 +98,7 @@ def results_dict(results) -> dict:
 class PublicSurveys(MethodView):
     @blp.doc(security=[])
     @blp.response(200, WaveSchema(many=True))
+    @listing(blp)
     def get(self):
         """The municipality's published survey waves"""
         return [_wave(w) for w in services.list_waves(published_only=True)]
@@ -120,6 +124,7 @@ class PublicSurveyResults(MethodView):
 @scope("tenant")
 class Waves(MethodView):
     @blp.response(200, WaveSchema(many=True))
+    @listing(blp)
     def get(self):
         """Every wave, the latest first"""
         return [_wave(w) for w in services.list_waves()]

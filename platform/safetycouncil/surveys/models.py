@@ -19,6 +19,7 @@ from ..areas.models import Area
 from ..audit.models import Audited, AuditedLink
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 WAVE_STATUSES = ("draft", "open", "closed")
@@ -67,7 +68,7 @@ class SurveyQuestion(Audited, db.Model):
     text_en: Mapped[str] = mapped_column(String(400))
 
 
-class SurveyWave(TenantOwned, Audited, db.Model):
+class SurveyWave(TenantOwned, Audited, Timestamped, db.Model):
     """One round of the survey in a municipality. Its results are public once ``published_at`` is set."""
 
     __tablename__ = "survey_waves"
