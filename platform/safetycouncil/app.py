@@ -236,3 +236,8 @@ def _install_template_helpers(app: Flask) -> None:
         format_date=format_date, format_datetime=format_datetime, role_label=label,
         current_locale=lambda: str(get_locale()),
     )
+    from flask_babel import format_decimal
+
+    from .municipalities.tilemap import render as tilemap
+
+    app.jinja_env.globals.update(format_decimal=format_decimal, tilemap=tilemap)
