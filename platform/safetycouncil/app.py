@@ -240,4 +240,7 @@ def _install_template_helpers(app: Flask) -> None:
 
     from .municipalities.tilemap import render as tilemap
 
-    app.jinja_env.globals.update(format_decimal=format_decimal, tilemap=tilemap)
+    from .wording import article, content_lang
+
+    app.jinja_env.globals.update(format_decimal=format_decimal, tilemap=tilemap, content_lang=content_lang)
+    app.jinja_env.filters["article"] = article

@@ -212,7 +212,7 @@ def test_the_console_map_county_comparison_and_drill_down(app, in_tenant, make_u
     assert comparison.count("<tr>") == 13 and 'href="/national/?year=2024&amp;county=elbasan"' in comparison
     by_rule = client.get("/national/?year=2024&rule=coordination-secretariat").get_data(as_text=True)
     svg = by_rule.split('id="console-map"', 1)[1].split("</svg>", 1)[0]
-    assert 'href="/national/compliance/fier?year=2024" aria-label="Fier: Does not comply" class="tile tile-fail"' in svg
+    assert 'href="/national/compliance/fier?year=2024" aria-label="FIE ✗: Fier, Does not comply" class="tile tile-fail"' in svg
     council = client.get("/national/compliance/fier?year=2024").get_data(as_text=True)
     drill = council.split('class="drill-path"', 1)[1].split("</ol>", 1)[0]
     assert 'href="/national/?year=2024&amp;county=fier"' in drill

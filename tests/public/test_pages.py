@@ -40,7 +40,7 @@ def test_the_national_page_has_a_map_of_61_linked_tiles_and_its_table(client):
     tiles = re.findall(r'<a href="(/public/[a-z-]+/)" aria-label="([^"]+)" class="tile tile-(\w+)"', svg)
     assert len(tiles) == 61 and {"/public/korce/", "/public/tirane/"} <= {t[0] for t in tiles}
     assert all(status in {"ok", "partial", "low", "none"} for *_x, status in tiles)
-    assert any(label.startswith("Korçë: ") for _h, label, _s in tiles)
+    assert any(label.startswith("KOR ") and ": Korçë, " in label for _h, label, _s in tiles)
     assert "<script" not in body
     table = body.split('id="map-table-caption"', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") == 62  # header and 61 rows: the map as a table
@@ -69,3 +69,28 @@ def test_every_page_names_the_republic_and_the_ministry_and_links_the_statements
         assert client.get(f"/about/{page}").status_code == 200
     assert "(WCAG) 2.1" in client.get("/about/accessibility").get_data(as_text=True)
     assert client.get("/about/nothing").status_code == 404
+
+
+def test_a_form_with_errors_starts_with_a_summary_that_takes_focus(client):
+    """WCAG 3.3.1: the errors are listed first, each linked to its field, and the summary has focus."""
+    bad = client.post("/public/elbasan/concern", data={"text": ""})
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "autofocus" in summary and 'href="#text"' in summary
+    assert body.index('class="error-summary"') < body.index('id="text"')
+    assert 'id="text"' in body  # the field the link leads to
+
+
+def test_albanian_content_on_english_pages_is_marked_lang_sq(app, in_tenant, client):
+    from .support import build_world
+
+    build_world(app, in_tenant, slug="elbasan")
+    client.post("/language/en", data={"next": "/public/elbasan/"})
+    body = client.get("/public/elbasan/").get_data(as_text=True)
+    assert '<html lang="en">' in body
+    said = body.split('id="you-said"', 1)[1].split("</section>", 1)[0]
+    assert '<span lang="sq">' in said
+    assert '<a href="#text"' not in body and "error-summary" not in body
+    albanian = app.test_client().get("/public/elbasan/").get_data(as_text=True)
+    assert '<html lang="sq">' in albanian and 'lang="sq">' not in albanian.split("</header>", 1)[1]

@@ -56,16 +56,19 @@ def render(tiles: list[Tile], *, label: str, id_: str = "tilemap") -> Markup:
     for tile, (col, row, abbr) in drawn:
         x, y = col * TILE, row * TILE
         size = TILE - GAP
-        name = f"{tile.name}: {tile.description}" if tile.description else tile.name
         cx = x + size / 2
+        # the accessible name starts with the visible text (WCAG 2.5.3, label in name)
+        visible = f"{abbr} {tile.figure}" if tile.figure else abbr
+        name = f"{visible}: {tile.name}" + (f", {tile.description}" if tile.description else "")
+        text = (f'<text x="{cx}" y="{y + 19}" text-anchor="middle" class="tile-abbr">{escape(abbr)}</text> '
+                f'<text x="{cx}" y="{y + 36}" text-anchor="middle" class="tile-figure">{escape(tile.figure)}</text>'
+                if tile.figure else
+                f'<text x="{cx}" y="{y + 27}" text-anchor="middle" class="tile-abbr">{escape(abbr)}</text>')
         parts.append(
             f'<a href="{escape(tile.href)}" aria-label="{escape(name)}" class="tile tile-{escape(tile.status)}">'
-            f"<title>{escape(name)}</title>"
+            f"<title>{escape(tile.name)}</title>"
             f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4"/>'
-            f'<text x="{cx}" y="{y + (19 if tile.figure else 27)}" text-anchor="middle" class="tile-abbr">{escape(abbr)}</text>'
-            + (f'<text x="{cx}" y="{y + 36}" text-anchor="middle" class="tile-figure">{escape(tile.figure)}</text>'
-               if tile.figure else "")
-            + "</a>")
+            f'{text}</a>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
