@@ -158,6 +158,26 @@ def _heading_style():
 
 # --- Word ---------------------------------------------------------------------------------
 
+WORD_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
+
+
+def _declare_language(word, language: str) -> str:
+    """Declare the text's language in the document's default run properties and in every style that
+    names one (python-docx's template says en-US), so Word spell-checks Albanian as Albanian."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = WORD_LANGUAGES.get((language or "sq")[:2], "sq-AL")
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if run_defaults.find(qn("w:lang")) is None:
+        run_defaults.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+    return tag
+
+
 def build_docx(document: ExportDocument) -> bytes:
     from docx import Document as WordDocument
     from docx.shared import Pt
@@ -165,7 +185,7 @@ def build_docx(document: ExportDocument) -> bytes:
     word = WordDocument()
     props = word.core_properties
     props.title = document.title
-    props.language = document.language
+    props.language = _declare_language(word, document.language)
     if document.author:
         props.author = document.author
     word.add_heading(document.title, level=0)
