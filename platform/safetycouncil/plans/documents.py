@@ -68,7 +68,7 @@ def plan_document(version: PlanVersion) -> ExportDocument:
     return ExportDocument(
         title=plan.title,
         subtitle=[_("Local Public Safety Council of %(name)s", name=municipality.name), version_line(version)],
-        sections=sections, language=language,
+        sections=sections, language=language, landscape=True,
         footer=_("Multi-agency local plan %(year)s · %(name)s", year=plan.year, name=municipality.name))
 
 
