@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ def _municipality() -> Municipality:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return format_date(value) if value else "—"
 
 
 def version_line(version: PlanVersion) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -189,7 +190,7 @@ def check_editable(version: PlanVersion) -> None:
         if version.status == "approved":
             message = _("Version %(number)s was approved on %(date)s and cannot be changed in place: start a "
                         "revision (a new draft copied from it) and change that.", number=version.number,
-                        date=version.approved_on.strftime("%d.%m.%Y") if version.approved_on else "—")
+                        date=format_date(version.approved_on) if version.approved_on else "—")
         else:
             message = _("Version %(number)s was approved and later replaced; approved versions are kept as they "
                         "were approved and cannot be changed.", number=version.number)
