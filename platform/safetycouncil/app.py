@@ -292,3 +292,11 @@ def _install_template_helpers(app: Flask) -> None:
         format_date=format_date, format_datetime=format_datetime, role_label=label,
         current_locale=lambda: str(get_locale()),
     )
+    from flask_babel import format_decimal
+
+    from .municipalities.tilemap import render as tilemap
+
+    from .wording import article, content_lang
+
+    app.jinja_env.globals.update(format_decimal=format_decimal, tilemap=tilemap, content_lang=content_lang)
+    app.jinja_env.filters["article"] = article

@@ -65,6 +65,7 @@ class ExportDocument:
     footer: str | None = None  # printed at the foot of every PDF page (and at the end of the Word file)
     language: str = "sq"
     author: str | None = None
+    landscape: bool = False  # wide tables (the plan): A4 landscape
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -97,7 +98,7 @@ def build_pdf(document: ExportDocument) -> bytes:
             self.cell(0, 8, text, align="C")
             self.set_text_color(0, 0, 0)
 
-    pdf = _PDF(format="A4")
+    pdf = _PDF(orientation="L" if document.landscape else "P", format="A4")
     pdf.add_font(FONT_FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT_FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     # No italic face ships with the app: "I" falls back to the regular face.
@@ -105,7 +106,7 @@ def build_pdf(document: ExportDocument) -> bytes:
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_title(document.title)
-    pdf.set_lang(document.language)
+    pdf.set_lang(WORD_LANGUAGES.get((document.language or "sq")[:2], "sq-AL"))
     pdf.set_creator("KVSP platform")
     if document.author:
         pdf.set_author(document.author)
@@ -134,7 +135,7 @@ def build_pdf(document: ExportDocument) -> bytes:
             block(paragraph, 10.5, height=5.5, after=2.5)
         if section.table is not None and section.table.rows:
             pdf.set_font(FONT_FAMILY, "", 9.5)
-            widths = tuple(section.table.widths) if section.table.widths else None
+            widths = _column_widths(pdf, section.table)
             with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5,
                            headings_style=_heading_style()) as table:
                 header = table.row()
@@ -150,6 +151,40 @@ def build_pdf(document: ExportDocument) -> bytes:
     return bytes(pdf.output())
 
 
+def _column_widths(pdf, table: Table) -> tuple[float, ...] | None:
+    """Column widths (mm) in the table's proportions, each at least as wide as its longest word, so
+    that no word is broken in the middle ("Priorit|eti"); the others give up the room."""
+    columns = len(table.header)
+    if not columns:
+        return None
+    shares = list(table.widths) if table.widths and len(table.widths) == columns else [1] * columns
+    available = pdf.w - pdf.l_margin - pdf.r_margin
+    padding = 2 * 1.5 + 1  # fpdf2's cell padding on both sides, and a little room
+    longest = [0.0] * columns
+    for row in [table.header, *table.rows]:
+        for i, cell in enumerate(list(row)[:columns]):
+            for word in str(cell or "").split():
+                longest[i] = max(longest[i], pdf.get_string_width(word))
+    minimum = [w + padding for w in longest]
+    widths = [available * share / sum(shares) for share in shares]
+    for _ in range(columns):  # give narrow columns their minimum, take it from the wide ones
+        short = [i for i in range(columns) if widths[i] < minimum[i]]
+        if not short:
+            break
+        for i in short:
+            widths[i] = minimum[i]
+        fixed = sum(widths[i] for i in range(columns) if widths[i] <= minimum[i])
+        free = [i for i in range(columns) if widths[i] > minimum[i]]
+        if not free or fixed >= available:
+            break
+        room = available - fixed
+        total = sum(shares[i] for i in free)
+        for i in free:
+            widths[i] = room * shares[i] / total
+    scale = available / sum(widths)
+    return tuple(w * scale for w in widths) if scale < 1 else tuple(widths)
+
+
 def _heading_style():
     from fpdf.fonts import FontFace
 
@@ -158,6 +193,26 @@ def _heading_style():
 
 # --- Word ---------------------------------------------------------------------------------
 
+WORD_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
+
+
+def _declare_language(word, language: str) -> str:
+    """Declare the text's language in the document's default run properties and in every style that
+    names one (python-docx's template says en-US), so Word spell-checks Albanian as Albanian."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = WORD_LANGUAGES.get((language or "sq")[:2], "sq-AL")
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if run_defaults.find(qn("w:lang")) is None:
+        run_defaults.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+    return tag
+
+
 def build_docx(document: ExportDocument) -> bytes:
     from docx import Document as WordDocument
     from docx.shared import Pt
@@ -165,7 +220,7 @@ def build_docx(document: ExportDocument) -> bytes:
     word = WordDocument()
     props = word.core_properties
     props.title = document.title
-    props.language = document.language
+    props.language = _declare_language(word, document.language)
     if document.author:
         props.author = document.author
     word.add_heading(document.title, level=0)

@@ -195,3 +195,26 @@ def test_the_risk_picture(app, in_tenant, make_user, login):
     client, _ = _signed_in(app, make_user, login, "prefecture", county="fier", locale="en")
     page = client.get("/prefecture/fier/compliance/risks").get_data(as_text=True)
     assert "Domestic violence X" in page and "Fier" in page and "Elbasan" not in page
+
+
+def test_the_console_map_county_comparison_and_drill_down(app, in_tenant, make_user, login):
+    """Issue 14: a map coloured by score or by a chosen rule, counties compared, and one path
+    national -> county -> council -> rule -> evidence."""
+    import re
+
+    _world(in_tenant)
+    client, _ = _signed_in(app, make_user, login, "ministry", locale="en")
+    page = client.get("/national/?year=2024").get_data(as_text=True)
+    svg = page.split('id="console-map"', 1)[1].split("</svg>", 1)[0]
+    tiles = re.findall(r'<a href="(/national/compliance/[a-z-]+\?year=2024)" aria-label="[^"]+" class="tile tile-(\w+)"', svg)
+    assert len(tiles) == 61 and ("/national/compliance/elbasan?year=2024", "ok") in tiles
+    comparison = page.split('id="county-comparison-caption"', 1)[1].split("</table>", 1)[0]
+    assert comparison.count("<tr>") == 13 and 'href="/national/?year=2024&amp;county=elbasan"' in comparison
+    by_rule = client.get("/national/?year=2024&rule=coordination-secretariat").get_data(as_text=True)
+    svg = by_rule.split('id="console-map"', 1)[1].split("</svg>", 1)[0]
+    assert 'href="/national/compliance/fier?year=2024" aria-label="FIE ✗: Fier, Does not comply" class="tile tile-fail"' in svg
+    council = client.get("/national/compliance/fier?year=2024").get_data(as_text=True)
+    drill = council.split('class="drill-path"', 1)[1].split("</ol>", 1)[0]
+    assert 'href="/national/?year=2024&amp;county=fier"' in drill
+    evidence = client.get("/national/compliance/fier/coordination-secretariat?year=2024").get_data(as_text=True)
+    assert 'href="/national/compliance/fier?year=2024">Fier</a>' in evidence.split('class="drill-path"', 1)[1]

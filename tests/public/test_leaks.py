@@ -28,6 +28,7 @@ def candidate_values(rule, world) -> dict[str, list]:
     known = {"municipality": [SLUG], "slug": [SLUG], "release_id": world.release_ids, "area_id": world.area_ids,
              "monitoring_report_id": world.report_ids, "version_id": world.version_ids,
              "dataset": list(DATASETS), "fmt": ["csv", "json"], "wave_id": world.wave_ids,
+             "page": ["contact", "privacy", "accessibility"],
              "raw": ["no-such-token"]}  # account pages reached by a one-time link
     missing = [a for a in rule.arguments if a not in known]
     assert not missing, (f"{rule.rule} takes {missing}: add the ids of published and unpublished objects to "
@@ -97,6 +98,9 @@ def test_unpublished_things_answer_404_at_their_own_addresses(client, world):
 
 def test_the_page_shows_what_is_published(client, world):
     body = client.get(f"/public/{SLUG}/").get_data(as_text=True)
+    # the membership table has a page of its own, linked from the public page
+    assert f"/public/{SLUG}/council" in body
+    body += client.get(f"/public/{SLUG}/council").get_data(as_text=True)
     for what in ("member", "upcoming meeting", "agenda item", "consultation", "press release", "approved item",
                  "approved activity", "indicator", "accepted concern", "risk", "plan title"):
         assert VISIBLE[what] in body, what

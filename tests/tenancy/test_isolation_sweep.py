@@ -13,7 +13,7 @@ from safetycouncil.areas.models import Area
 from safetycouncil.documents.models import Document
 from safetycouncil.documents.services import store_document
 from safetycouncil.extensions import db
-from safetycouncil.tenancy.web import endpoint_scope
+from safetycouncil.tenancy.web import VISITOR_PAGES, endpoint_scope
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -59,7 +59,8 @@ def world(app, in_tenant):
 def tenant_rules(app):
     """Every route inside a municipality that is not public (public pages are the public's)."""
     rules = [r for r in app.url_map.iter_rules() if "municipality" in r.arguments
-             and endpoint_scope(app.view_functions[r.endpoint]) != "public"]
+             and endpoint_scope(app.view_functions[r.endpoint]) != "public"
+             and r.endpoint not in VISITOR_PAGES]  # those show outsiders the public page: tested below
     assert all(endpoint_scope(app.view_functions[r.endpoint]) == "tenant" for r in rules)
     assert len(rules) >= 10, "the sweep found too few tenant routes: is the URL map read correctly?"
     return rules
@@ -202,6 +203,22 @@ def test_one_person_with_roles_in_several_municipalities_sees_each(app, world, m
     assert client.get("/fier/areas/").status_code == 404
     listed = client.get("/api/v1/municipalities/cerrik/areas", headers=headers).get_json()
     assert [a["name"] for a in listed] == ["Zona cerrik"]
+
+
+def test_the_municipality_address_shows_outsiders_the_public_page_and_insiders_the_portal(
+        app, world, make_user, as_people):
+    """/<municipality>/, the address people type: the portal only with a role there."""
+    assert set(VISITOR_PAGES) == {"portal.home"}
+    visitor = app.test_client()
+    response = visitor.get("/fier/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/public/fier/")
+    secretary = make_user("technical_secretary", municipality="elbasan")
+    client, _headers = as_people(secretary)
+    response = client.get("/fier/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/public/fier/")
+    own = client.get("/elbasan/")
+    assert own.status_code == 200 and "/elbasan/people" in own.get_data(as_text=True)
+    assert visitor.get("/atlantis/").status_code == 404
 
 
 def test_unknown_municipality_is_a_clear_404(app, make_user, as_people):

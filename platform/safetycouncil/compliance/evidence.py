@@ -279,9 +279,9 @@ def describe(item: dict) -> str:
                                               meeting=meeting, missing=", ".join(
                                                   str(RELEASE_FIELDS.get(f, f)) for f in item["missing"])),
         "press_release_late": lambda: _("%(meeting)s: press release published %(h)s hours after the meeting "
-                                        "(limit %(limit)d).", meeting=meeting, h=item["hours"], limit=item["limit"]),
+                                        "(limit %(limit)d).", meeting=meeting, h=format_decimal(item["hours"]), limit=item["limit"]),
         "press_release_on_time": lambda: _("%(meeting)s: press release published %(h)s hours after the meeting.",
-                                           meeting=meeting, h=item["hours"]),
+                                           meeting=meeting, h=format_decimal(item["hours"])),
         "consultation_held": lambda: _("Open consultation %(meeting)s (period %(period)s).", meeting=meeting,
                                        period=period),
         "consultation_missing": lambda: _("No open consultation meeting in %(period)s.", period=period),

@@ -33,6 +33,13 @@ def summary(year: int | None = None) -> PublicSummary:
     return PublicSummary(year, len(ids), evaluation.complying, evaluation.results, list(evaluation.model.rule_ids))
 
 
+def summary_of(municipality) -> PublicSummary:
+    """The same summary for one council (its public page): one council's verdicts, cached like all."""
+    year = last_full_year()
+    evaluation = engine.evaluate_cached([municipality.id], year, evidence=False)
+    return PublicSummary(year, 1, evaluation.complying, evaluation.results, list(evaluation.model.rule_ids))
+
+
 def open_data_rows(year: int | None = None) -> tuple[list[str], list[dict], int]:
     """One row per council and rule: the verdict, with the council's score."""
     result = summary(year)

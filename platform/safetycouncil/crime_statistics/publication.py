@@ -185,7 +185,7 @@ def open_data(area_id: int | None = None, category_code: str | None = None) -> d
         "source": _("State Police, through the Local Public Safety Council of %(name)s", name=municipality.name),
         "licence": {"name": OPEN_DATA_LICENCE, "url": OPEN_DATA_LICENCE_URL},
         "disclosure_threshold": threshold,
-        "suppression_note": suppression_note(threshold),
+        "suppression_note": suppression_note(threshold, data=True),
         "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
         "months": [s.as_dict() for s in statuses],
         "revised_months": [s.key for s in statuses if s.status == "revised"],
@@ -198,9 +198,15 @@ def open_data(area_id: int | None = None, category_code: str | None = None) -> d
     }
 
 
-def suppression_note(threshold: int) -> str:
+def suppression_note(threshold: int, *, data: bool = False) -> str:
+    """How small counts are protected: for people (the pages), or for the open data files (``data``),
+    which also say how a suppressed count is written in them."""
     if threshold <= 1:
         return _("No count is suppressed: the disclosure threshold is %(threshold)d.", threshold=threshold)
+    if not data:
+        return _("To protect victims, counts from 1 to %(max)d in the categories domestic violence, sexual "
+                 "offences and offences against children are shown as “< %(threshold)d”; a total that would "
+                 "reveal such a count is not shown either.", max=threshold - 1, threshold=threshold)
     return _("To protect victims, counts from 1 to %(max)d in the categories domestic violence, sexual offences "
              "and offences against children are shown as “< %(threshold)d” (null, suppressed: true); a total "
              "that would reveal such a count is not shown either.", max=threshold - 1, threshold=threshold)

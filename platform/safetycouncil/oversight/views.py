@@ -184,7 +184,38 @@ def overview():
     ctx = _common(year, municipalities)
     rows = _rows(municipalities, evaluation, _rule_filter(), ctx["sort"])
     return render_template("oversight/overview.html", rows=rows, evaluation=evaluation,
-                           rates=evaluation.rule_pass_rates(), total=len(municipalities), **ctx)
+                           rates=evaluation.rule_pass_rates(), total=len(municipalities),
+                           tiles=_map_tiles(municipalities, evaluation, year),
+                           county_rows=county_comparison(municipalities, evaluation), **ctx)
+
+
+def _map_tiles(municipalities, evaluation, year):
+    """The map's tiles: coloured by score, or by the verdict on the chosen rule; each opens the council."""
+    from flask_babel import format_decimal
+
+    from ..municipalities.tilemap import compliance_tiles
+
+    address = url_for(_ep("council"), slug="__slug__", year=year)  # one url_for per page
+    return compliance_tiles(municipalities, evaluation.results, lambda m: address.replace("__slug__", m.slug),
+                            rule=_rule_filter(), number=format_decimal)
+
+
+def county_comparison(municipalities, evaluation) -> list[dict]:
+    """One row per county: its councils, how many comply fully, the average score, the lowest score."""
+    groups: dict[int, dict] = {}
+    for m in municipalities:
+        result = evaluation.results.get(m.id)
+        if result is None:
+            continue
+        row = groups.setdefault(m.county.id, {"county": m.county, "councils": 0, "complying": 0, "scores": []})
+        row["councils"] += 1
+        row["complying"] += result.complies
+        row["scores"].append(result.score)
+    rows = []
+    for row in groups.values():
+        scores = row.pop("scores")
+        rows.append({**row, "average": round(sum(scores) / len(scores)), "lowest": min(scores)})
+    return sorted(rows, key=lambda r: (r["average"], r["county"].name))
 
 
 @_route("/compliance/matrix", "matrix")

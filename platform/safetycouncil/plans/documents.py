@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ def _municipality() -> Municipality:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return format_date(value) if value else "—"
 
 
 def version_line(version: PlanVersion) -> str:
@@ -68,7 +69,7 @@ def plan_document(version: PlanVersion) -> ExportDocument:
     return ExportDocument(
         title=plan.title,
         subtitle=[_("Local Public Safety Council of %(name)s", name=municipality.name), version_line(version)],
-        sections=sections, language=language,
+        sections=sections, language=language, landscape=True,
         footer=_("Multi-agency local plan %(year)s · %(name)s", year=plan.year, name=municipality.name))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -221,7 +222,7 @@ def check_editable(version: PlanVersion) -> None:
         if version.status == "approved":
             message = _("Version %(number)s was approved on %(date)s and cannot be changed in place: start a "
                         "revision (a new draft copied from it) and change that.", number=version.number,
-                        date=version.approved_on.strftime("%d.%m.%Y") if version.approved_on else "—")
+                        date=format_date(version.approved_on) if version.approved_on else "—")
         elif version.status == "replaced":
             message = _("Version %(number)s is a draft that an import set aside: restore it to change it.",
                         number=version.number)

@@ -62,6 +62,7 @@ class NationalCompliance:
     total: int
     complying: int
     councils: dict[int, CouncilCompliance]
+    results: dict = field(default_factory=dict)  # the engine's council results (the map's colours)
 
     @property
     def sentence(self) -> str:
@@ -75,7 +76,8 @@ def national() -> NationalCompliance | None:
 
     result = summary()
     councils = {mid: _read(council, result.year) for mid, council in result.results.items()}
-    return NationalCompliance(result.year, result.total, sum(c.complies for c in councils.values()), councils)
+    return NationalCompliance(result.year, result.total, sum(c.complies for c in councils.values()), councils,
+                              result.results)
 
 
 def of_council(municipality_id: int) -> CouncilCompliance | None:

@@ -1,7 +1,7 @@
 """Pages anyone may read: the national list of councils, each council's public page, health checks."""
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy import select, text
 
 from ..extensions import db
@@ -21,7 +21,24 @@ def municipalities_by_county():
 @bp.route("/")
 @scope("public")
 def home():
-    return render_template("public/home.html", counties=municipalities_by_county(), compliance=_compliance())
+    """The national page: find a municipality by name (with or without diacritics), the map, the list."""
+    from flask_babel import format_decimal
+
+    from ..municipalities.tilemap import compliance_tiles, fold
+
+    counties = municipalities_by_county()
+    compliance = _compliance()
+    query = (request.args.get("q") or "").strip()[:80]
+    found = None
+    if query:
+        needle = fold(query)
+        found = [m for _county, items in counties for m in items if needle in fold(m.name) or needle in m.slug]
+    everyone = [m for _county, items in counties for m in items]
+    address = url_for("public.municipality", municipality="__slug__")  # one url_for, not 61
+    tiles = compliance_tiles(everyone, compliance.results if compliance else {},
+                             lambda m: address.replace("__slug__", m.slug), number=format_decimal)
+    return render_template("public/home.html", counties=counties, compliance=compliance, query=query,
+                           found=found, tiles=tiles, everyone=everyone)
 
 
 def _compliance():
@@ -79,7 +96,7 @@ def municipality():
     # The plan, "you said, we did", the survey and the crime figures are read inside cached blocks
     # of the template (caching.cached_fragment): loaded only when the municipality's data changed.
     return render_template("public/municipality.html", municipality=g.municipality,
-                           composition=services.composition(), meetings=services.upcoming_meetings(),
+                           meetings=services.upcoming_meetings(), compliance=_compliance_of(g.municipality),
                            press_releases=services.press_releases(), load_plan=load_plan,
                            reports=services.published_reports(), load_said_did=services.you_said_we_did,
                            load_crime=services.crime_headline, datasets=DATASETS, dataset_title=dataset_title,
@@ -91,6 +108,13 @@ def _council_compliance():
     from .compliance import of_council
 
     return of_council(g.municipality.id)
+
+
+def _compliance_of(municipality):
+    """The council's published compliance (last full year), for the page's summary."""
+    from ..compliance.public import summary_of
+
+    return summary_of(municipality)
 
 
 def _plan_helpers() -> dict:
@@ -108,6 +132,23 @@ def _plan_helpers() -> dict:
             "version_status": lambda v: str(VERSION_STATUS_LABELS.get(v.status, v.status)),
             "meeting_kinds": KIND_LABELS, "meeting_time": format_meeting_time, "number": format_number,
             "timing_words": lambda a: timing_words(a.timing_kind, a.timing_value, lang)}
+
+
+@bp.route("/public/<municipality>/council")
+@scope("public")
+def council_members():
+    """Who sits on the council, by the categories of the regulation (moved off the public page)."""
+    from . import services
+
+    return render_template("public/council_members.html", municipality=g.municipality,
+                           composition=services.composition())
+
+
+@bp.route("/about/<any(contact, privacy, accessibility):page>")
+@scope("public")
+def about(page: str):
+    """The platform's contact, privacy notice and accessibility statement."""
+    return render_template(f"public/about_{page}.html", page=page)
 
 
 @bp.route("/public/<municipality>/plan/versions/<int:version_id>")

@@ -12,7 +12,7 @@ The app refuses to start when an endpoint has no scope.
 """
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,6 +25,8 @@ from .context import TenantScope, reset_scope, set_scope
 
 SCOPES = frozenset({"public", "account", "tenant", "county", "national", "admin"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# tenant pages that show a visitor (or a person without a role there) the public page instead
+VISITOR_PAGES = {"portal.home": "public.municipality"}
 
 
 def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Permission = Permission.READ):
@@ -111,6 +113,12 @@ def enforce_scope(app):
         if name == "tenant":
             # An unknown municipality is a 404 for everyone, signed in or not.
             g.municipality = resolve_municipality(slug or "")
+        if name == "tenant" and request.endpoint in VISITOR_PAGES and request.method in READ_METHODS:
+            # /<municipality>/, the address people type: the portal for those with a role there,
+            # the council's public page for everyone else (never the sign-in page).
+            if not current_user.is_authenticated or not access.permissions_in(current_user._get_current_object(),
+                                                                              g.municipality):
+                return redirect(url_for(VISITOR_PAGES[request.endpoint], municipality=g.municipality.slug))
         if not current_user.is_authenticated:
             return app.login_manager.unauthorized()
         user = current_user._get_current_object()
