@@ -97,9 +97,24 @@ def upcoming_meetings(now: datetime | None = None) -> list[Meeting]:
 
 
 def public_meetings() -> list[Meeting]:
-    """Every public meeting, planned or held, the latest first (the calendar and the open data)."""
-    return list(db.session.execute(_public_meetings().order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
-                .scalars())
+    """Every public meeting, planned (once the public page has shown it) or held, the latest first (the open
+    data)."""
+    from sqlalchemy import or_
+
+    query = _public_meetings().where(or_(Meeting.status == "held", Meeting.announced_at.is_not(None)))
+    return list(db.session.execute(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())).scalars())
+
+
+def calendar_meetings() -> list[Meeting]:
+    """The public calendar: what the public page has published, and nothing before it did. Planned
+    meetings once shown as upcoming (``announced_at``), held meetings, and meetings cancelled after they
+    were shown (kept, as cancelled, so that calendars remove them), the latest first."""
+    from sqlalchemy import and_, or_
+
+    query = select(Meeting).where(Meeting.kind.in_(PUBLIC_MEETING_KINDS), or_(
+        Meeting.status == "held",
+        and_(Meeting.status.in_(("planned", "cancelled")), Meeting.announced_at.is_not(None))))
+    return list(db.session.execute(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())).scalars())
 
 
 def agenda_titles(meeting: Meeting) -> list[str]:
