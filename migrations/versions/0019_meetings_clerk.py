@@ -3,7 +3,7 @@ the materials that need no account, meetings entered after the fact, the dated f
 recommendations
 
 Revision ID: 0019_meetings_clerk
-Revises: 0015_security_hardening
+Revises: 0017_disclosure
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
@@ -11,7 +11,7 @@ import sqlalchemy as sa  # noqa: F401
 from safetycouncil.tenancy.rls import disable_tenant_rls, enable_tenant_rls  # noqa: F401
 
 revision = "0019_meetings_clerk"
-down_revision = "0015_security_hardening"
+down_revision = "0017_disclosure"
 branch_labels = None
 depends_on = None
 

@@ -81,8 +81,10 @@ def run_job(path: str, municipality_id: int | None, actor_id: int | None, args, 
     with app.app_context():
         from .extensions import db
 
+        from .observability import job_scope
+
         try:
-            with acting_as(actor_id, request_id=f"job:{os.getpid()}"):
+            with acting_as(actor_id, request_id=f"job:{os.getpid()}"), job_scope(municipality_id, path):
                 if municipality_id is None:
                     return func(*args, **kwargs)
                 with tenant(municipality_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
@@ -90,6 +91,36 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     if context.get("municipality"):
         event.setdefault("tags", {})["municipality"] = context["municipality"]
     return event
+
+
+@contextmanager
+def job_scope(municipality_id: int | None, path: str):
+    """A background job's errors reach Sentry tagged with its municipality and the job's function: a job
+    has no request to take them from (the request's tags are set in ``scrub_event``). The error is
+    captured here, inside the job's scope, and raised again (RQ records it; Sentry's deduplication
+    drops the second report of the same exception by the RQ or Flask integration)."""
+    import sentry_sdk
+
+    if not sentry_sdk.get_client().is_active():
+        yield
+        return
+    slug = None
+    if municipality_id is not None:
+        from sqlalchemy import select
+
+        from .extensions import db
+        from .municipalities.models import Municipality
+
+        slug = db.session.execute(select(Municipality.slug).where(Municipality.id == municipality_id)).scalar()
+    with sentry_sdk.isolation_scope() as scope:
+        scope.set_tag("municipality", slug or "-")
+        scope.set_tag("municipality_id", "-" if municipality_id is None else str(municipality_id))
+        scope.set_tag("job", path)
+        try:
+            yield
+        except Exception as exc:
+            sentry_sdk.capture_exception(exc)
+            raise
 
 
 def init_sentry(app) -> None:

@@ -57,7 +57,7 @@ def test_list_with_filters_cancel_and_delete(client, make_user, api_token, in_te
     with in_tenant("elbasan") as session:
         council = add_meeting(session, starts_at=datetime(2025, 10, 17, 10))
         add_meeting(session, starts_at=datetime(2024, 10, 18, 10), kind="open_consultation")
-        empty = add_meeting(session, starts_at=future(30))
+        empty = add_meeting(session, starts_at=future(30), kind="task_force")  # never on the public page
         busy = add_meeting(session, starts_at=future(31), agenda=["Plani"])
     listed = client.get(f"{BASE}/meetings?kind=council&year=2025", headers=headers).get_json()
     assert [m["id"] for m in listed] == [council]

@@ -123,7 +123,8 @@ def test_a_meeting_with_records_cannot_be_deleted_and_cancelling_is_suggested(
 
 def test_a_meeting_with_nothing_recorded_may_be_deleted(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(40))
+        # not a public meeting: a council meeting is announced on the public page (test_calendar_publication)
+        meeting_id = add_meeting(session, starts_at=future(40), kind="secretariat_monitoring")
         member_id = add_member(session, "Ana Kola", category="invited", email="ana@example.al")
         session.add(Invitation(meeting_id=meeting_id, member_id=member_id, status="pending"))  # chosen, not sent
     response = secretary_client.client.post(f"/elbasan/meetings/{meeting_id}/delete")

@@ -132,7 +132,15 @@ def load_demo(municipalities) -> None:
 def _rows(municipality, categories: dict, areas: list, meetings: list, now) -> list[dict]:
     from ..meetings.demo import council_profile
 
+    from .models import REFERENCE_ALPHABET
+
     rng = random.Random(f"kvsp-concerns-{municipality.slug}")
+    references = random.Random(f"kvsp-concern-references-{municipality.slug}")  # apart: the rows stay the same
+
+    def reference() -> str:
+        code = "".join(references.choice(REFERENCE_ALPHABET) for _ in range(8))
+        return f"{code[:4]}-{code[4:]}"
+
     exemplary = council_profile(municipality.slug) == "exemplary"
     rows = []
 
@@ -145,7 +153,7 @@ def _rows(municipality, categories: dict, areas: list, meetings: list, now) -> l
                      "contact": contact, "moderation_note": note,
                      "moderated_at": (at + timedelta(days=2)) if status != "pending_moderation" and channel == "online"
                      else None, "moderated_by_id": None, "recorded_by_id": None,
-                     "created_at": at or now})
+                     "created_at": at or now, "reference": reference()})
 
     codes = list(CONCERNS)
     for index, meeting in enumerate(meetings):

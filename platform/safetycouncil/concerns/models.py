@@ -2,10 +2,11 @@
 national list of risk categories they are filed under."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -52,7 +53,8 @@ class Concern(TenantOwned, Audited, Timestamped, db.Model):
     moderation). ``contact`` is seen only by the municipality's staff."""
 
     __tablename__ = "concerns"
-    __table_args__ = (Index("ix_concerns_municipality_status", "municipality_id", "status"),)
+    __table_args__ = (Index("ix_concerns_municipality_status", "municipality_id", "status"),
+                      Index("ix_concerns_municipality_reference", "municipality_id", "reference", unique=True))
     __audit_exclude__: ClassVar[set[str]] = {"contact"}  # personal data: seen by staff on the concern, never copied to the trail
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +71,29 @@ class Concern(TenantOwned, Audited, Timestamped, db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     moderated_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The number the citizen is given to follow the concern on the public page (no personal data there).
+    reference: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     area: Mapped[Area] = relationship(lazy="joined")
     category: Mapped[RiskCategory] = relationship(lazy="joined")
+
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
+
+
+def new_reference() -> str:
+    """E.g. "K7M3-XQ9P": 8 characters drawn at random (40 bits), unguessable and easy to write down."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_reference(text: str | None) -> str | None:
+    code = "".join(c for c in (text or "").upper() if c.isalnum())
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 and all(c in REFERENCE_ALPHABET for c in code) else None
+
+
+@event.listens_for(Concern, "before_insert")
+def _give_reference(mapper, connection, concern: Concern) -> None:
+    if not concern.reference:
+        concern.reference = new_reference()

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..accounts.roles import Permission
 from ..areas.services import list_areas
@@ -194,10 +195,11 @@ def public_form():
             return redirect(url_for(".public_sent", municipality=g.municipality.slug))
         try:
             with tenant(g.municipality.id):
-                services.submit_public_concern(form.get("text", ""), form.get("area_id"), form.get("category_id"),
-                                               form.get("contact"))
+                concern = services.submit_public_concern(form.get("text", ""), form.get("area_id"),
+                                                         form.get("category_id"), form.get("contact"))
+                reference = concern.reference
                 db.session.commit()
-            return redirect(url_for(".public_sent", municipality=g.municipality.slug))
+            return redirect(url_for(".public_sent", municipality=g.municipality.slug, reference=reference))
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
@@ -209,4 +211,34 @@ def public_form():
 @bp.route("/public/<municipality>/concern/sent")
 @scope("public")
 def public_sent():
-    return render_template("concerns/public_sent.html", municipality=g.municipality)
+    from .models import normalise_reference
+
+    return render_template("concerns/public_sent.html", municipality=g.municipality,
+                           reference=normalise_reference(request.args.get("reference")))
+
+
+@bp.route("/public/<municipality>/concern/follow")
+@scope("public")
+@limiter.limit(lambda: current_app.config.get("PUBLIC_CONCERN_FOLLOW_RATE_LIMIT", "60 per hour"))
+def public_follow():
+    """A concern followed by its reference number: where it stands and, once accepted, what was decided or
+    done about it since (the same answers as "you said, we did"). No personal data: no contact, no source's
+    name, no moderation note."""
+    from ..public.services import answers_to
+    from ..public.views import _plan_helpers
+    from .models import normalise_reference
+
+    written = (request.args.get("reference") or "").strip()
+    reference = normalise_reference(written)
+    concern, said, error = None, None, None
+    if written:
+        if reference is not None:
+            concern = db.session.execute(select(Concern).where(Concern.reference == reference)).scalar_one_or_none()
+        if concern is None:
+            error = _("There is no concern with the reference number “%(value)s” in this municipality. "
+                      "Check it on the page you saw after sending the concern.", value=written[:20])
+        elif concern.status == "accepted":
+            said = answers_to([concern])[0]
+    return render_template("concerns/public_follow.html", municipality=g.municipality, concern=concern, said=said,
+                           written=written, error=error, status_labels=services.STATUS_LABELS,
+                           category_name=services.category_name, **_plan_helpers()), (404 if error else 200)

@@ -56,6 +56,9 @@ class CrimePublicStatisticsSchema(Schema):
     source = fields.String()
     licence = fields.Dict(metadata={"description": "name and url of the open data licence (CC BY 4.0)"})
     disclosure_threshold = fields.Integer()
+    protection_width = fields.Integer(metadata={"description": "no hidden count can be placed, from everything "
+                                                               "published, in an interval narrower than "
+                                                               "min(protection_width, disclosure_threshold - 2)"})
     suppression_note = fields.String()
     generated_at = fields.String()
     months = fields.List(fields.Dict(), metadata={"description": "each month from the first with figures: "

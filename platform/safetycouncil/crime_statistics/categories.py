@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import DEFAULT_DISCLOSURE_THRESHOLD, CrimeStatisticsSettings, OffenceCategory
+from .models import DEFAULT_DISCLOSURE_THRESHOLD, DEFAULT_PROTECTION_WIDTH, CrimeStatisticsSettings, OffenceCategory
 
 # code, Albanian name, English name, sensitive. The migration seeds the same list (frozen there).
 DEFAULT_CATEGORIES: tuple[tuple[str, str, str, bool], ...] = (
@@ -54,6 +54,31 @@ def category_name(category: OffenceCategory | dict, locale: str | None = None) -
 def disclosure_threshold() -> int:
     settings = db.session.get(CrimeStatisticsSettings, 1)
     return settings.disclosure_threshold if settings is not None else DEFAULT_DISCLOSURE_THRESHOLD
+
+
+def protection_width() -> int:
+    settings = db.session.get(CrimeStatisticsSettings, 1)
+    return settings.protection_width if settings is not None else DEFAULT_PROTECTION_WIDTH
+
+
+def set_protection_width(value, *, updated_by_id: int | None) -> int:
+    """Validate and save the national protection width (1 to 100). The caller commits."""
+    from flask_babel import gettext as _
+
+    from ..errors import ValidationFailed
+
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise ValidationFailed({"protection_width": _("Enter a whole number from 1 to 100.")})
+    settings = db.session.get(CrimeStatisticsSettings, 1)
+    if settings is None:
+        settings = CrimeStatisticsSettings(id=1, disclosure_threshold=DEFAULT_DISCLOSURE_THRESHOLD)
+        db.session.add(settings)
+    settings.protection_width = int(text)
+    settings.updated_at = utcnow()
+    settings.updated_by_id = updated_by_id
+    db.session.flush()
+    return settings.protection_width
 
 
 def set_disclosure_threshold(value, *, updated_by_id: int | None) -> int:

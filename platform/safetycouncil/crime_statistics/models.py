@@ -23,6 +23,9 @@ from ..timestamps import Timestamped
 from ..timeutil import utcnow
 
 DEFAULT_DISCLOSURE_THRESHOLD = 5
+# The narrowest interval the published table may leave a hidden count in (capped at threshold - 2, the
+# width of what "< threshold" already says): see disclosure.py.
+DEFAULT_PROTECTION_WIDTH = 3
 UPLOAD_SOURCES = ("csv", "xlsx", "json")
 
 
@@ -45,13 +48,15 @@ class OffenceCategory(Audited, db.Model):
 
 
 class CrimeStatisticsSettings(Audited, db.Model):
-    """Global (reviewed): one row, the national disclosure threshold set by the Ministry."""
+    """Global (reviewed): one row, the national disclosure threshold and protection width set by the Ministry."""
 
     __national_input__ = True  # cached results depend on it (caching.stamps)
     __tablename__ = "crime_statistics_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     disclosure_threshold: Mapped[int] = mapped_column(default=DEFAULT_DISCLOSURE_THRESHOLD)
+    protection_width: Mapped[int] = mapped_column(default=DEFAULT_PROTECTION_WIDTH,
+                                                  server_default=str(DEFAULT_PROTECTION_WIDTH))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

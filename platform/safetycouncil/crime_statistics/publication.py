@@ -1,7 +1,7 @@
 """What the public sees: the figures of pages, charts, downloads and the public API.
 
 Runs in the public, read-only scope of one municipality. Every figure comes out of
-``disclosure.disclose``; nothing here hands a raw count to the public.
+``disclosure.publish_group``; nothing here hands a raw count to the public.
 """
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from ..areas.services import KIND_LABELS
 from ..extensions import db
 from ..timeutil import utcnow
 from . import OPEN_DATA_LICENCE, OPEN_DATA_LICENCE_URL
-from .categories import category_name, disclosure_threshold, list_categories
-from .disclosure import MISSING, Figure, change, disclose, display
-from .services import MonthStatus, add_months, current_counts, month_key, month_range, month_statuses
+from .categories import category_name, disclosure_threshold, list_categories, protection_width
+from .disclosure import MISSING, Figure, Group, Rule, change, display, plain, publish_group
+from .services import (MonthStatus, add_months, current_counts, month_key, month_range, month_statuses,
+                       revision_history)
 
 TREND_MONTHS = 24
 HAS_FIGURES = ("published", "revised")
@@ -82,23 +83,37 @@ def month_label(month: date, *, short: bool = False) -> str:
     return format_date(month, "MMM yyyy" if short else "LLLL yyyy")
 
 
-def _figures(counts, months: list[date], statuses: dict[date, MonthStatus], area_ids: list[int],
-             area_id: int | None, categories, threshold: int) -> dict[tuple[date, int], Figure]:
-    """(month, category id) -> the publishable figure for one area, or for all areas together."""
-    figures = {}
+def protection_rule() -> Rule:
+    return Rule(disclosure_threshold(), protection_width())
+
+
+def published_groups(counts, months: list[date], statuses: dict[date, MonthStatus], area_ids: list[int],
+                     categories, rule: Rule, history=None) -> dict[tuple[date, int], Group | None]:
+    """(month, category id) -> the group as published (None: the month has no figures).
+
+    Each (month, category) is published as one group through ``disclosure.publish_group`` with every
+    area's count, so an area's page hides exactly what the municipality's table hides."""
+    history = revision_history(months) if history is None else history
+    groups = {}
     for month in months:
         status = statuses.get(month)
         for category in categories:
             if status is None or status.status not in HAS_FIGURES:
-                figures[(month, category.id)] = MISSING
-            elif area_id is not None:
-                figures[(month, category.id)] = disclose(counts.get((month, area_id, category.id), 0),
-                                                         sensitive=category.sensitive, threshold=threshold)
-            else:
-                parts = [counts.get((month, a, category.id), 0) for a in area_ids]
-                figures[(month, category.id)] = disclose(sum(parts), sensitive=category.sensitive,
-                                                         threshold=threshold, parts=parts)
-    return figures
+                groups[(month, category.id)] = None
+                continue
+            groups[(month, category.id)] = publish_group(
+                {a: counts.get((month, a, category.id), 0) for a in area_ids}, area_ids,
+                sensitive=category.sensitive, rule=rule,
+                earlier=[{a: state.get((a, category.id), 0) for a in area_ids}
+                         for state in history.get(month, ())])
+    return groups
+
+
+def _figures(groups, area_id: int | None) -> dict[tuple[date, int], Figure]:
+    """(month, category id) -> the publishable figure for one area, or for all areas together."""
+    return {key: MISSING if group is None else (group.total if area_id is None
+                                                 else group.cells.get(area_id, MISSING))
+            for key, group in groups.items()}
 
 
 def _total(counts, month: date, statuses, area_ids, area_id, categories) -> Figure:
@@ -109,13 +124,14 @@ def _total(counts, month: date, statuses, area_ids, area_id, categories) -> Figu
     ids = {c.id for c in categories if not c.sensitive}
     wanted = [area_id] if area_id is not None else area_ids
     total = sum(counts.get((month, a, c), 0) for a in wanted for c in ids)
-    return disclose(total, sensitive=False, threshold=0)
+    return plain(total)
 
 
 def public_view(area_id: int | None = None, month: date | None = None) -> PublicView:
     """The page for the whole municipality (``area_id`` None) or one area, for ``month`` (default:
     the latest month with figures): that month, the same month a year earlier, and 24 months."""
-    threshold = disclosure_threshold()
+    rule = protection_rule()
+    threshold = rule.threshold
     areas = list(db.session.execute(select(Area).order_by(Area.kind, Area.name)).scalars())
     view = PublicView(threshold=threshold, statuses=month_statuses(), areas=areas)
     published = view.published_months
@@ -126,8 +142,8 @@ def public_view(area_id: int | None = None, month: date | None = None) -> Public
     statuses = {s.month: s for s in month_statuses(view.window[0], max(view.month, view.statuses[-1].month))}
     categories = list_categories()
     area_ids = [a.id for a in areas]
-    counts = current_counts(view.window[0], view.month, area_id)
-    figures = _figures(counts, view.window, statuses, area_ids, area_id, categories, threshold)
+    counts = current_counts(view.window[0], view.month)  # every area: an area's cells depend on the others
+    figures = _figures(published_groups(counts, view.window, statuses, area_ids, categories, rule), area_id)
     earlier = view.year_earlier_month
     for category in categories:
         this = figures[(view.month, category.id)]
@@ -149,7 +165,8 @@ CSV_COLUMNS = ("month", "area_id", "area", "area_kind", "category", "category_na
 def open_data(area_id: int | None = None, category_code: str | None = None) -> dict:
     """Every month with figures, for every area and for the whole municipality (area_id null),
     as publishable figures, with the licence, the months revised and the months missing."""
-    threshold = disclosure_threshold()
+    rule = protection_rule()
+    threshold = rule.threshold
     municipality = g.municipality
     statuses = month_statuses()
     published = [s for s in statuses if s.status in HAS_FIGURES]
@@ -162,9 +179,9 @@ def open_data(area_id: int | None = None, category_code: str | None = None) -> d
         counts = current_counts(published[0].month, published[-1].month)
         months = [s.month for s in published]
         targets = ([None] if area_id is None else []) + [a for a in areas if area_id is None or a.id == area_id]
+        groups = published_groups(counts, months, by_month, area_ids, categories, rule)
         for target in targets:
-            figures = _figures(counts, months, by_month, area_ids, None if target is None else target.id,
-                               categories, threshold)
+            figures = _figures(groups, None if target is None else target.id)
             for month in months:
                 for category in categories:
                     figure = figures[(month, category.id)]
@@ -185,6 +202,7 @@ def open_data(area_id: int | None = None, category_code: str | None = None) -> d
         "source": _("State Police, through the Local Public Safety Council of %(name)s", name=municipality.name),
         "licence": {"name": OPEN_DATA_LICENCE, "url": OPEN_DATA_LICENCE_URL},
         "disclosure_threshold": threshold,
+        "protection_width": rule.width,
         "suppression_note": suppression_note(threshold, data=True),
         "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
         "months": [s.as_dict() for s in statuses],
@@ -208,5 +226,6 @@ def suppression_note(threshold: int, *, data: bool = False) -> str:
                  "offences and offences against children are shown as “< %(threshold)d”; a total that would "
                  "reveal such a count is not shown either.", max=threshold - 1, threshold=threshold)
     return _("To protect victims, counts from 1 to %(max)d in the categories domestic violence, sexual offences "
-             "and offences against children are shown as “< %(threshold)d” (null, suppressed: true); a total "
-             "that would reveal such a count is not shown either.", max=threshold - 1, threshold=threshold)
+             "and offences against children are shown as “< %(threshold)d” (null, suppressed: true); the total of all areas "
+             "is not shown either when, with the published areas, it would narrow such a count down.",
+             max=threshold - 1, threshold=threshold)

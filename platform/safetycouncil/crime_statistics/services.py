@@ -24,6 +24,7 @@ from ..extensions import db
 from ..tenancy.context import current_municipality_id
 from ..timeutil import utcnow
 from .categories import list_categories
+from .disclosure import MISSING, plain
 from .models import CrimeCount, CrimeStatisticsUpload, OffenceCategory
 from .parsing import LineError, RawLine, Table, normalise
 
@@ -387,6 +388,40 @@ def current_counts(first: date, last: date, area_id: int | None = None) -> dict[
     return {(r.month, r.area_id, r.category_id): r.count for r in db.session.execute(query).all()}
 
 
+def revision_history(months) -> dict[date, list[dict[tuple[int, int], int]]]:
+    """For each of ``months`` that was corrected: the figures as each earlier revision left them
+    ((area id, category id) -> count), oldest first. Months never corrected are not in the result."""
+    months = list(months)
+    if not months:
+        return {}
+    revised = db.session.execute(
+        select(CrimeStatisticsUpload.month).where(CrimeStatisticsUpload.month >= min(months),
+                                                  CrimeStatisticsUpload.month <= max(months),
+                                                  CrimeStatisticsUpload.revision > 1).distinct()).scalars().all()
+    wanted = set(revised) & set(months)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(CrimeStatisticsUpload.month, CrimeStatisticsUpload.revision, CrimeCount.area_id,
+               CrimeCount.category_id, CrimeCount.count)
+        .join(CrimeCount, CrimeCount.upload_id == CrimeStatisticsUpload.id)
+        .where(CrimeStatisticsUpload.month.in_(wanted))
+        .order_by(CrimeStatisticsUpload.month, CrimeStatisticsUpload.revision)).all()
+    by_month: dict[date, dict[int, dict]] = {}
+    for month, revision, area, category, count in rows:
+        by_month.setdefault(month, {}).setdefault(revision, {})[(area, category)] = count
+    history = {}
+    for month, revisions in by_month.items():
+        state: dict[tuple[int, int], int] = {}
+        states = []
+        for revision in sorted(revisions)[:-1] if len(revisions) > 1 else []:
+            state = {**state, **revisions[revision]}
+            states.append(state)
+        if states:
+            history[month] = states
+    return history
+
+
 def monthly_counts(area_id: int | None, category_code: str | None, months: int, *,
                    public: bool = False, today: date | None = None) -> list[dict]:
     """The monthly series other areas build on (a risk's evidence, a plan indicator's source).
@@ -397,9 +432,6 @@ def monthly_counts(area_id: int | None, category_code: str | None, months: int, 
     category. Figures are the true ones; with ``public=True`` they go through the disclosure rules
     (``suppressed`` added) for anything shown to the public.
     """
-    from .categories import disclosure_threshold
-    from .disclosure import disclose
-
     if months < 1 or months > 240:
         raise ValidationFailed({"months": _("Ask for 1 to 240 months.")})
     if area_id is not None and db.session.get(Area, area_id) is None:
@@ -419,7 +451,14 @@ def monthly_counts(area_id: int | None, category_code: str | None, months: int, 
     first = add_months(last, -(months - 1))
     statuses = month_statuses(first, last, today=today)
     counts = current_counts(first, last, area_id)
-    threshold = disclosure_threshold() if public else None
+    groups = {}
+    if public:
+        from .publication import published_groups, protection_rule
+
+        area_ids = list(db.session.execute(select(Area.id)).scalars())
+        everywhere = current_counts(first, last) if area_id is not None else counts
+        groups = published_groups(everywhere, [s.month for s in statuses], {s.month: s for s in statuses},
+                                  area_ids, categories, protection_rule())
     series = []
     for status in statuses:
         has_figures = status.status in ("published", "revised")
@@ -431,8 +470,15 @@ def monthly_counts(area_id: int | None, category_code: str | None, months: int, 
         total = sum(parts.values()) if has_figures else None
         row = {"month": status.key, "count": total, "status": status.status, "revision": status.revision}
         if public:
-            figure = disclose(total, sensitive=sensitive, threshold=threshold,
-                              parts=list(parts.values()) if area_id is None else None)
+            # The same figure as every public output: one category's group, or a total of categories that
+            # are not sensitive (which hides nothing).
+            if not has_figures:
+                figure = MISSING
+            elif len(categories) == 1:
+                group = groups[(status.month, categories[0].id)]
+                figure = group.total if area_id is None else group.cells[area_id]
+            else:
+                figure = plain(total)
             row.update(figure.as_dict())
         series.append(row)
     return series

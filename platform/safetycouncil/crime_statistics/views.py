@@ -23,7 +23,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
 from . import OPEN_DATA_LICENCE, OPEN_DATA_LICENCE_URL, charts, services
-from .categories import category_name, disclosure_threshold, list_categories, set_disclosure_threshold
+from .categories import (category_name, disclosure_threshold, list_categories, protection_width,
+                         set_disclosure_threshold, set_protection_width)
 from .parsing import read_file
 from .publication import CSV_COLUMNS, month_label, open_data, public_view, suppression_note
 
@@ -211,12 +212,16 @@ def national_settings():
         form = request.form
         try:
             value = set_disclosure_threshold(form.get("disclosure_threshold"), updated_by_id=current_user.id)
+            if "protection_width" in form:
+                width = set_protection_width(form.get("protection_width"), updated_by_id=current_user.id)
             db.session.commit()
             flash(_("The disclosure threshold is now %(n)d.", n=value), "success")
+            if "protection_width" in form:
+                flash(_("The protection width is now %(n)d.", n=width), "success")
             return redirect(url_for(".national_settings"))
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
     return render_template("crime_statistics/settings.html", threshold=disclosure_threshold(), errors=errors,
-                           form=form, categories=list_categories(), category_name=category_name), \
+                           width=protection_width(), form=form, categories=list_categories(), category_name=category_name), \
         (422 if errors else 200)

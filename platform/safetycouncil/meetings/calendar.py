@@ -59,6 +59,7 @@ def meeting_event(meeting: Meeting, municipality: Municipality) -> Event:
     event.add("description", description)
     event.add("url", meeting_url(meeting, municipality))
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+    event.add("sequence", meeting.calendar_sequence or 0)
     event.add("categories", [str(KIND_LABELS[meeting.kind])])
     return event
 

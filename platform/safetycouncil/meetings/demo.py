@@ -184,6 +184,11 @@ def _load_one(municipality, members: list[CouncilMember], days_off, now: datetim
             sent_on = workdays.add_working_days(deadline, -1, days_off)
             row["invitation_sent_at"] = local_to_utc(datetime.combine(sent_on, time(10, 0)))
             row["invitation_working_days_late"] = 0
+        # the public page showed a council meeting or consultation from its creation (it was planned ahead):
+        # the public calendar has it, a cancelled one as CANCELLED with a higher SEQUENCE
+        announced = kind in ("council", "open_consultation") and local_to_utc(starts) > row["created_at"]
+        row["announced_at"] = row["created_at"] if announced else None
+        row["calendar_sequence"] = 1 if announced and row["status"] == "cancelled" else 0
         meetings.append(row)
         plans.append((kind, day))
     if not meetings:

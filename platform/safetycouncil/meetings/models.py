@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, false, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -61,6 +61,11 @@ class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     # rules read it: such a meeting's invitations cannot be proven on time by the platform).
     entered_after_the_fact: Mapped[bool] = mapped_column(default=False, server_default=false())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The public calendar (issue 18): when a public meeting was first shown to the public (planned, not
+    # started yet: the public page's "upcoming meetings"), and the iCalendar SEQUENCE, raised by every change
+    # of what the calendar shows (title, time, place, status) once it was shown.
+    announced_at: Mapped[datetime | None]
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")
@@ -69,6 +74,28 @@ class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     @property
     def is_council(self) -> bool:
         return self.kind in COUNCIL_KINDS
+
+
+PUBLIC_KINDS = ("council", "open_consultation")  # the kinds citizens see (public.services)
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "status")
+
+
+@event.listens_for(Meeting, "before_insert")
+@event.listens_for(Meeting, "before_update")
+def _calendar_publication(mapper, connection, meeting: Meeting) -> None:
+    """A planned public meeting that has not started is public from the moment it is saved so (the public
+    page lists it); once public, each change of what a calendar shows raises its SEQUENCE (RFC 5545 3.8.7.4),
+    so that calendars replace the event, or mark it cancelled, instead of keeping the old one."""
+    from ..timeutil import LOCAL_TIMEZONE
+
+    if meeting.announced_at is not None:
+        state = inspect(meeting)
+        if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+            meeting.calendar_sequence = (meeting.calendar_sequence or 0) + 1
+        return
+    now = datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+    if meeting.kind in PUBLIC_KINDS and (meeting.status or "planned") == "planned" and meeting.starts_at >= now:
+        meeting.announced_at = utcnow()
 
 
 class AgendaItem(TenantOwned, Audited, Timestamped, db.Model):

@@ -456,6 +456,10 @@ def meeting_records(meeting: Meeting) -> list[str]:
 
 def delete_meeting(meeting: Meeting) -> None:
     """Delete a meeting with nothing on record; otherwise refuse and suggest cancelling it."""
+    if meeting.announced_at is not None:  # on the public page and in the public calendar
+        raise ValidationFailed({"meeting": _(
+            "This meeting has been announced on the public page: cancel it instead, giving the reason, so "
+            "that the public calendar shows it as cancelled.")})
     records = meeting_records(meeting)
     if records:
         raise ValidationFailed({"meeting": _(

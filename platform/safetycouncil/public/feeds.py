@@ -127,8 +127,9 @@ def national_feed() -> Response:
 
 
 def meetings_calendar(municipality: Municipality) -> Response:
-    """The public meetings (council meetings and open consultations, planned or held) as iCalendar:
-    agenda titles only, no materials, and the public page as the link."""
+    """The public meetings (council meetings and open consultations) as iCalendar: what the public page
+    published (``services.calendar_meetings``), agenda titles only, no materials, the public page as the
+    link. A cancelled meeting stays, with STATUS:CANCELLED and a higher SEQUENCE."""
     from datetime import date
 
     from icalendar import Calendar, Event
@@ -136,7 +137,7 @@ def meetings_calendar(municipality: Municipality) -> Response:
     from ..meetings.calendar import PRODID, meeting_uid
     from ..meetings.services import KIND_LABELS, TIMEZONE, UTC
 
-    meetings = services.public_meetings()
+    meetings = services.calendar_meetings()
     page = url_for("public.municipality", municipality=municipality.slug, _external=True)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -159,7 +160,8 @@ def meetings_calendar(municipality: Municipality) -> Response:
         event.add("description", f"{KIND_LABELS[meeting.kind]}\n\n" +
                   (f"{_('Agenda')}:\n{agenda}" if agenda else _("The agenda has not been set yet.")))
         event.add("url", f"{page}#meeting-{meeting.id}")
-        event.add("status", "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("sequence", meeting.calendar_sequence or 0)
         event.add("categories", [str(KIND_LABELS[meeting.kind])])
         calendar.add_component(event)
     if meetings:

@@ -17,7 +17,7 @@ API take their content from. The rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -97,9 +97,24 @@ def upcoming_meetings(now: datetime | None = None) -> list[Meeting]:
 
 
 def public_meetings() -> list[Meeting]:
-    """Every public meeting, planned or held, the latest first (the calendar and the open data)."""
-    return list(db.session.execute(_public_meetings().order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
-                .scalars())
+    """Every public meeting, planned (once the public page has shown it) or held, the latest first (the open
+    data)."""
+    from sqlalchemy import or_
+
+    query = _public_meetings().where(or_(Meeting.status == "held", Meeting.announced_at.is_not(None)))
+    return list(db.session.execute(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())).scalars())
+
+
+def calendar_meetings() -> list[Meeting]:
+    """The public calendar: what the public page has published, and nothing before it did. Planned
+    meetings once shown as upcoming (``announced_at``), held meetings, and meetings cancelled after they
+    were shown (kept, as cancelled, so that calendars remove them), the latest first."""
+    from sqlalchemy import and_, or_
+
+    query = select(Meeting).where(Meeting.kind.in_(PUBLIC_MEETING_KINDS), or_(
+        Meeting.status == "held",
+        and_(Meeting.status.in_(("planned", "cancelled")), Meeting.announced_at.is_not(None))))
+    return list(db.session.execute(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())).scalars())
 
 
 def agenda_titles(meeting: Meeting) -> list[str]:
@@ -160,6 +175,7 @@ class Answer:
 class RiskAnswer:
     risk: Risk
     answers: list[Answer]
+    earlier: bool = False  # the plan answered the risk only before the concern was raised (not shown)
 
 
 @dataclass
@@ -169,16 +185,31 @@ class SaidDid:
 
 
 def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
-    """Accepted concerns, the latest first, each with the risks it fed and, for each risk, the item
-    and activities of each plan's approved version that answer it (the version in force, else the
-    latest approved one), with each activity's status. Drafts are never looked at."""
-    from ..plans.monitoring import latest_entries_of
-
+    """Accepted concerns, the latest first, each with what answers it (``answers_to``)."""
     query = select(Concern).where(Concern.status == "accepted").order_by(Concern.created_at.desc(),
                                                                          Concern.id.desc())
     if limit:
         query = query.limit(limit)
-    concerns = list(db.session.execute(query).scalars())
+    return answers_to(list(db.session.execute(query).scalars()))
+
+
+def raised_on(concern: Concern) -> date:
+    """The day (in Albania) the concern was raised."""
+    from ..timeutil import LOCAL_TIMEZONE
+
+    return concern.created_at.replace(tzinfo=UTC).astimezone(LOCAL_TIMEZONE).date()
+
+
+def answers_to(concerns: list[Concern]) -> list[SaidDid]:
+    """Each concern with the risks it fed and, for each risk, what the council decided or did about it
+    AFTER the concern was raised, or what is linked to the concern explicitly (issue 18): the item of a
+    plan version approved on or after the day the concern was raised, or drafted with the consultation
+    where it was raised (all its activities); of a version approved before, only the activities whose
+    progress was reported on or after that day. The version of each plan is the one in force, else the
+    latest approved one, with each activity's latest status. Drafts are never looked at. A risk the plan
+    answered only before the concern says so (``earlier``) instead of showing old work as the answer."""
+    from ..plans.monitoring import latest_entries_of
+
     if not concerns:
         return []
     links = db.session.execute(
@@ -208,18 +239,34 @@ def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
     plans = {p.id: p for p in db.session.execute(select(Plan).where(Plan.id.in_(plan_ids))).scalars()} \
         if plan_ids else {}
     entries = latest_entries_of(plan_ids) if plan_ids else {}
-    answers_of: dict[int, list[Answer]] = {}
+    candidates: dict[int, list[tuple]] = {}
     for (risk_id, plan_id), (item, version) in sorted(chosen.items(), key=lambda kv: kv[0]):
-        plan = plans[plan_id]
         latest = entries.get(plan_id, {})
-        activities = [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started"}
+        activities = [{"activity": a, "status": latest[a.key].status if a.key in latest else "not_started",
+                       "reported_on": latest[a.key].reported_on if a.key in latest else None}
                       for a in item.activities]
-        answers_of.setdefault(risk_id, []).append(Answer(plan, version, item, activities))
-    by_concern: dict[int, list[RiskAnswer]] = {}
-    for concern_id, risk in links:
-        by_concern.setdefault(concern_id, []).append(RiskAnswer(risk, sorted(
-            answers_of.get(risk.id, []), key=lambda a: -a.plan.year)))
-    return [SaidDid(c, by_concern.get(c.id, [])) for c in concerns]
+        candidates.setdefault(risk_id, []).append((plans[plan_id], version, item, activities))
+    result = []
+    for concern in concerns:
+        day = raised_on(concern)
+        risks = []
+        for concern_id, risk in links:
+            if concern_id != concern.id:
+                continue
+            answers, earlier = [], False
+            for plan, version, item, activities in candidates.get(risk.id, []):
+                linked = concern.meeting_id is not None and version.consultation_meeting_id == concern.meeting_id
+                if linked or (version.approved_on is not None and version.approved_on >= day):
+                    shown = activities
+                else:
+                    shown = [a for a in activities if a["reported_on"] is not None and a["reported_on"] >= day]
+                    if not shown:
+                        earlier = True
+                        continue
+                answers.append(Answer(plan, version, item, shown))
+            risks.append(RiskAnswer(risk, sorted(answers, key=lambda a: -a.plan.year), earlier and not answers))
+        result.append(SaidDid(concern, risks))
+    return result
 
 
 # --- crime statistics ---------------------------------------------------------------------------------

@@ -85,7 +85,12 @@ def results_dict(results) -> dict:
         "method": "index = mean of respondent scores; score = mean of the index's answers rescaled (v-1)/3*100; "
                   "95% CI = mean ± 1.96·s/√n",
         "municipality": _group(results.municipality), "areas": [_group(a) for a in results.areas],
-        "national": {"waves": results.national_waves, **{k: v.as_dict() for k, v in results.national.items()}},
+        "national": {"waves": results.national_waves, "municipalities": results.national_places,
+                     "excludes": g.municipality.slug,
+                     "weighting": "each other municipality once, with its latest published wave that shows the "
+                                  "index; the unweighted mean of their means; 95% CI = mean ± 1.96·s/√k over "
+                                  "the k municipalities; shown when k >= 2; the compared municipality excluded",
+                     **{k: v.as_dict() for k, v in results.national.items()}},
         "previous_wave": ({"id": results.previous.id, "title": results.previous.title}
                           if results.previous is not None else None),
     }

@@ -589,7 +589,8 @@ class WaveResults:
     areas: list[GroupResult]
     previous: SurveyWave | None
     national: dict[str, ix.IndexResult]
-    national_waves: int
+    national_waves: int  # the waves the national figure reads (at most one per other municipality)
+    national_places: int = 0  # the municipalities it reads (the compared one is never among them)
 
     def area(self, area_id: int | None) -> GroupResult | None:
         if area_id is None:
@@ -613,8 +614,9 @@ def wave_results(wave: SurveyWave, *, public: bool, municipality_name: str = "")
         f"survey-groups:{wave.id}:{int(public)}:{previous.id if previous else 0}:{get_locale()}:{municipality_name}",
         [stamps.municipality_key(wave.municipality_id), stamps.NATIONAL],
         lambda: _groups(wave, questions, previous, municipality_name))
-    national, count = cached_national_average(wave.questionnaire_id)
-    return WaveResults(wave, questions, groups[0], groups[1], previous, national, count)
+    national = cached_national_average(wave.questionnaire_id, wave.municipality_id)
+    return WaveResults(wave, questions, groups[0], groups[1], previous, national.indices, national.waves,
+                       national.places)
 
 
 def _groups(wave: SurveyWave, questions, previous: SurveyWave | None, municipality_name: str
@@ -650,29 +652,84 @@ def national_comparison_version() -> str:
     return version_of(stamps.municipality_key(i) for i in _places_with_published_waves()) or uuid4().hex
 
 
-def cached_national_average(questionnaire_id: int) -> tuple[dict[str, ix.IndexResult], int]:
+NATIONAL_MIN_PLACES = 2  # a national figure reads at least two other municipalities
+
+
+@dataclass
+class NationalComparison:
+    """The national figure a municipality's wave is compared with (``national_average``)."""
+
+    indices: dict[str, ix.IndexResult]
+    waves: int
+    places: int
+
+
+def cached_national_average(questionnaire_id: int, exclude_municipality_id: int | None = None
+                            ) -> NationalComparison:
     """``national_average``, cached under the stamps of the municipalities that have published
     waves of the questionnaire (and the national one): a new wave published anywhere, or an
     answer changed in one of them, gives a new key."""
     from ..caching import cached, stamps
 
     places = _places_with_published_waves(questionnaire_id)
-    return cached(f"survey-national:{questionnaire_id}",
+    return cached(f"survey-national:{questionnaire_id}:{exclude_municipality_id or 0}",
                   [stamps.municipality_key(i) for i in places] + [stamps.NATIONAL],
-                  lambda: national_average(questionnaire_id))
+                  lambda: national_average(questionnaire_id, exclude_municipality_id))
 
 
-def national_average(questionnaire_id: int) -> tuple[dict[str, ix.IndexResult], int]:
-    """The indices over every respondent of every municipality's PUBLISHED waves of the same
-    questionnaire version (an explicit read across tenants; only the aggregate leaves here).
-    Returns (indices, number of waves)."""
+def national_average(questionnaire_id: int, exclude_municipality_id: int | None = None) -> NationalComparison:
+    """The national figure for one questionnaire version, compared with ``exclude_municipality_id``
+    (issue 18). Made only of figures that are themselves published, so that nothing hidden can be
+    computed from it, by difference or otherwise:
+
+    * only published waves, and of each only the indices its own published results show (a wave with
+      fewer than ``MIN_RESPONDENTS`` answers, or an index with fewer respondents counting for it, is
+      hidden there, so it is left out here);
+    * never the municipality being compared (a comparison with itself tells nothing);
+    * weighting: each other municipality counts once, with its latest such wave: the figure is the
+      unweighted mean of those municipalities' means (a large municipality or one with many waves does
+      not outweigh the others), with a 95% interval mean ± 1.96 · s / √k over the k municipalities'
+      means; shown when k >= ``NATIONAL_MIN_PLACES``. Its ``n`` is the number of respondents behind it.
+
+    An explicit read across tenants; only the aggregate leaves here."""
     questionnaire = db.session.get(SurveyQuestionnaire, questionnaire_id)
+    questions = questionnaire.questions
     with read_across_tenants():
-        waves = list(db.session.execute(select(SurveyWave.id).where(
-            SurveyWave.questionnaire_id == questionnaire_id, SurveyWave.published_at.is_not(None))).scalars())
-        answers = [a or {} for a in db.session.execute(
-            select(SurveyResponse.answers).where(SurveyResponse.wave_id.in_(waves or [0]))).scalars()]
-    return ix.indices(answers, questionnaire.questions), len(waves)
+        query = select(SurveyWave.id, SurveyWave.municipality_id).where(
+            SurveyWave.questionnaire_id == questionnaire_id, SurveyWave.published_at.is_not(None)) \
+            .order_by(SurveyWave.starts_on.desc(), SurveyWave.id.desc())
+        if exclude_municipality_id is not None:
+            query = query.where(SurveyWave.municipality_id != exclude_municipality_id)
+        waves = db.session.execute(query).all()
+        answers: dict[int, list[dict]] = {wave_id: [] for wave_id, _m in waves}
+        for wave_id, data in db.session.execute(select(SurveyResponse.wave_id, SurveyResponse.answers)
+                                                .where(SurveyResponse.wave_id.in_(list(answers) or [0]))).all():
+            answers[wave_id].append(data or {})
+    published: list[tuple[int, int, dict[str, ix.IndexResult]]] = []  # (wave, municipality, shown indices)
+    for wave_id, municipality_id in waves:  # the latest first
+        if len(answers[wave_id]) < ix.MIN_RESPONDENTS:
+            continue  # the wave's results are hidden
+        published.append((wave_id, municipality_id, ix.indices(answers[wave_id], questions)))
+    result, used_waves, used_places = {}, set(), set()
+    for name in ix.index_items(questions):
+        chosen: dict[int, tuple[int, ix.IndexResult]] = {}
+        for wave_id, municipality_id, shown in published:
+            index = shown.get(name)
+            if index is not None and index.shown and municipality_id not in chosen:
+                chosen[municipality_id] = (wave_id, index)
+        means = [index.mean for _wave, index in chosen.values()]
+        respondents = sum(index.n for _wave, index in chosen.values())
+        if len(means) < NATIONAL_MIN_PLACES:
+            result[name] = ix.IndexResult(name, respondents)
+            continue
+        k = len(means)
+        mean = sum(means) / k
+        sd = (sum((m - mean) ** 2 for m in means) / (k - 1)) ** 0.5
+        half = ix.Z_95 * sd / k ** 0.5
+        result[name] = ix.IndexResult(name, respondents, mean, sd, max(0.0, mean - half), min(100.0, mean + half))
+        used_waves.update(wave for wave, _index in chosen.values())
+        used_places.update(chosen)
+    return NationalComparison(result, len(used_waves), len(used_places))
 
 
 # --- to the risk register ------------------------------------------------------------------------
