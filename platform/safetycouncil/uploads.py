@@ -101,7 +101,8 @@ def check_upload(filename: str, data: bytes | BinaryIO, *, max_bytes: int = DEFA
                                          types=", ".join(sorted(kinds)))})
     content_type, signature = kinds[extension]
     if isinstance(data, bytes | bytearray | memoryview):
-        head, whole = bytes(data[:HEAD_BYTES]), None
+        # zip formats are recognised by their central directory, at the end: read the whole content
+        head, whole = bytes(data[:HEAD_BYTES]), BytesIO(bytes(data))
     else:
         head, whole = data.read(HEAD_BYTES), data
         data.seek(0)

@@ -88,6 +88,13 @@ def test_updated_since_in_the_past_lists_everything_on_every_list(app, client, m
         assert everything.status_code == 200, (url, everything.get_json())
         since = client.get(url, headers=headers, query_string={"page_size": 1000,
                                                                 "updated_since": "2000-01-01T00:00:00Z"})
-        assert since.get_json() == everything.get_json(), url
+        first, second = everything.get_json(), since.get_json()
+        if url.endswith("/audit"):
+            # reading the trail is itself recorded (personal data shown), so each read adds an entry at the
+            # top of the newest 1,000: compare what both reads hold
+            both = {e["id"] for e in first} & {e["id"] for e in second}
+            assert len(both) >= len(first) - 2, url
+            first, second = ([e for e in rows if e["id"] in both] for rows in (first, second))
+        assert second == first, url
         checked += 1
     assert checked >= 8

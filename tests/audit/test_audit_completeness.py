@@ -11,6 +11,8 @@ from safetycouncil.extensions import db
 # Tables whose changes are not written to the trail as such, each with the reason (reviewed).
 NOT_AUDITED = {
     "audit_entries": "the trail itself",
+    "obligation_reminders_sent": "delivery bookkeeping of reminder digests (a sent log that makes the job "
+                                 "idempotent); nothing a council records",
     "account_tokens": "one-time links, kept hashed; sending is recorded (invitation_sent, password_reset_requested)",
     "api_tokens": "kept hashed; issuing is recorded (api_token_issued)",
     "user_sessions": "sign-in sessions; every sign-in is recorded (sign_in)",

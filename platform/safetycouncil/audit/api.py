@@ -1,6 +1,7 @@
 """A municipality's audit trail through the API (permission ``read_audit``; personal data masked
 without ``read_personal_data``, and every unmasked read written to the trail)."""
 from flask import g
+from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -8,6 +9,7 @@ from marshmallow import Schema, fields
 from ..accounts.roles import Permission
 from ..extensions import db
 from ..api.contract import UtcDateTime
+from ..api.errors import validation_failed
 from ..api.paging import listing
 from ..tenancy.web import scope
 from . import presentation
@@ -47,8 +49,14 @@ class AuditList(MethodView):
     @listing(blp, sync="at")
     def get(self, args):
         """The latest 100 entries, filtered by person, record and date (page back with ?before=<id>)"""
-        filters = presentation.parse_filters({k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                                              for k, v in args.items() if v is not None})
+        # typed by the schema already: built directly (the page's parser reads the form's formats)
+        filters = presentation.Filters()
+        filters.user_id, filters.before_id = args.get("person"), args.get("before")
+        filters.entity_type = (args.get("type") or "").strip()[:60] or None
+        filters.entity_id = (args.get("record") or "").strip()[:40] or None
+        filters.since, filters.until = args.get("since"), args.get("until")
+        if filters.since and filters.until and filters.until < filters.since:
+            validation_failed({"until": _("The end of the period is before its start.")})
         may_see = Permission.READ_PERSONAL_DATA in g.permissions
         rows = presentation.entries(g.municipality.id, filters)
         lines = presentation.present(rows, may_see_personal=may_see)

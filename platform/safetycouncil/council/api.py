@@ -278,6 +278,7 @@ from . import sessions as _sessions  # noqa: E402
 @scope("tenant")
 class MunicipalCouncilSessions(MethodView):
     @blp.response(200, _sessions.MunicipalCouncilSessionSchema(many=True))
+    @listing(blp, sync=None)
     def get(self):
         """The sessions at which the chair informed the Municipal Council (Art. 5.2.d)"""
         return _sessions.list_sessions()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..api.contract import UtcDateTime
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import local_today
@@ -29,7 +30,7 @@ class MunicipalCouncilSessionSchema(Schema):
         error_messages={"required": _l("Enter the report presented (at most 300 characters).")})
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(
         max=2000, error=_l("At most 2,000 characters.")))
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
     @validates("held_on")
     def _not_in_future(self, value, **_kw):

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from .. import mail
 from ..accounts.services import new_token, token_hash
@@ -106,13 +106,15 @@ def record_opening(link_id: int, document_id: int | None = None) -> None:
 
 def revoke_links(invitation: Invitation, by_user_id: int | None) -> int:
     """Withdraw every open link of one invitation; returns how many."""
-    result = db.session.execute(
-        update(MaterialLink).where(MaterialLink.invitation_id == invitation.id, MaterialLink.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_by_id=by_user_id).execution_options(synchronize_session=False))
-    if result.rowcount:
+    links = db.session.execute(select(MaterialLink).where(
+        MaterialLink.invitation_id == invitation.id, MaterialLink.revoked_at.is_(None))).scalars().all()
+    now = utcnow()
+    for link in links:  # through the ORM: each change is in the audit trail
+        link.revoked_at, link.revoked_by_id = now, by_user_id
+    if links:
         record(db.session, "material_link_revoked", "Invitation", invitation.id)
     db.session.flush()
-    return result.rowcount
+    return len(links)
 
 
 def links_by_invitation(meeting: Meeting) -> dict[int, list[MaterialLink]]:

