@@ -376,3 +376,13 @@ def test_done_on_the_due_date_passes_and_a_day_later_fails(app, in_tenant, munic
         undone = Due(**{**due.__dict__, "done_at": None})
         assert undone.state(due.due) == "pending" and undone.state(due.due + NEXT_DAY) == "missing"
         assert due.due.tzinfo is not None and due.due.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+
+
+def test_a_meeting_entered_after_the_fact_says_so_in_the_evidence(app, in_tenant, judge):
+    """Art. 7.4 evidence: a meeting recorded once it was over shows so, with its invitation's facts."""
+    with in_tenant("elbasan") as s:
+        built = exemplary(s, "elb")
+        m = built["meetings"][0].id
+        s.execute(update(Meeting).where(Meeting.id == m).values(entered_after_the_fact=True))
+    item = next(e for e in judge("elbasan").verdicts["invitation-notice"].evidence if e.get("meeting_id") == m)
+    assert item["entered_after_the_fact"] is True and item["recorded_outside"] is True

@@ -252,7 +252,7 @@ def load_facts(municipality_ids, year: int) -> dict:
             CouncilSeat.ended_on))
         facts["meetings"] = _rows(select(
             Meeting.id, Meeting.municipality_id, Meeting.kind, Meeting.title, Meeting.starts_at, Meeting.ends_at,
-            Meeting.status, Meeting.invitation_sent_at, Meeting.audio_document_id)
+            Meeting.status, Meeting.invitation_sent_at, Meeting.audio_document_id, Meeting.entered_after_the_fact)
             .where(Meeting.starts_at >= start, Meeting.starts_at < datetime(year + 2, 1, 1))
             .order_by(Meeting.starts_at))
         facts["agenda"] = dict(db.session.execute(
@@ -673,6 +673,8 @@ class _Council:
         """When every member had been sent the invitation with the agenda and the materials (Art. 7.4),
         and what is missing."""
         facts: dict = {}
+        if m["entered_after_the_fact"]:
+            facts["entered_after_the_fact"] = True  # entered once it was over: the platform cannot vouch for it
         if not self.facts["agenda"].get(m["id"]):
             facts["no_agenda"] = True
         if not self.facts["materials"].get(m["id"]):

@@ -82,6 +82,8 @@ def _period_line(item: dict, meeting: str, period: str) -> str | None:
                       days=item.get("days_late", 0)))
             if item.get("recorded_outside"):
                 text += " " + _("Recorded as sent outside the platform, without a list of who received it.")
+            if item.get("entered_after_the_fact"):
+                text += " " + _("The meeting was entered in the platform after it took place.")
             return text
         reasons = []
         if item.get("no_agenda"):
