@@ -1,14 +1,14 @@
 """One URL converter for every ``<int:...>`` in the application's paths (web pages and API).
 
-Every integer in a path is a row id: a positive 64-bit integer. Anything else (beyond 64 bits,
-zero, negative, not a number) matches no route and answers 404 there, before any view or query
+Every integer in a path is a row id: a positive integer that fits the id columns (PostgreSQL's
+``integer``, 32 bits). Anything else (beyond that, zero, negative, not a number) matches no route and answers 404 there, before any view or query
 runs; the OpenAPI document states the bounds (flask-smorest reads them from the converter).
 """
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # PostgreSQL's BIGINT and SQLite's INTEGER
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id column
 
 
 class IdConverter(IntegerConverter):

@@ -41,8 +41,8 @@ def init_api(app) -> None:
                                 "the caller's language (Albanian by default, English with Accept-Language: en). "
                                 "Every timestamp (`date-time`) is in UTC, written with `Z` "
                                 "(e.g. `2026-12-04T09:30:00Z`); timestamps sent may carry any offset "
-                                "(none means UTC). Dates (`date`) are days in Albania. Ids are positive "
-                                "64-bit integers: an id out of range in a path answers 404, in a body 422."},
+                                "(none means UTC). Dates (`date`) are days in Albania. Integers fit in 32 bits "
+                                "and ids are positive: an id out of range in a path answers 404, in a body 422."},
         "security": [{"bearerAuth": []}],
     })
     api.init_app(app)

@@ -1,8 +1,8 @@
 """What every operation of the API holds to, in one place:
 
-* integers in requests (bodies, queries) fit in 64 bits: a larger one is refused with 422 and the
-  usual error envelope before any view or query sees it; the document states the bounds
-  (``format: int64``, ``minimum``, ``maximum``) of every integer;
+* integers in requests (bodies, queries) fit in 32 bits, like every integer column (PostgreSQL's
+  ``integer``): a larger one is refused with 422 and the usual error envelope before any view or
+  query sees it; the document states the bounds (``format: int32``, ``minimum``, ``maximum``);
 * timestamps are written in UTC with ``Z`` (RFC 3339); timestamps sent to the API may carry any
   offset (converted to UTC) or none (read as UTC); dates stay dates.
 """
@@ -17,7 +17,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields
 from webargs.flaskparser import FlaskParser
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 _INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
@@ -42,18 +42,18 @@ def _integer_out_of_range(value) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return not INT64_MIN <= value <= INT64_MAX
+        return not INT_MIN <= value <= INT_MAX
     if isinstance(value, float):
-        return value.is_integer() and not INT64_MIN <= value <= INT64_MAX
+        return value.is_integer() and not INT_MIN <= value <= INT_MAX
     if isinstance(value, str) and _INTEGER_TEXT.match(value):
-        return not INT64_MIN <= int(value) <= INT64_MAX
+        return not INT_MIN <= int(value) <= INT_MAX
     return False
 
 
 def _check(field, value):
     if isinstance(field, fields.Integer):
         if _integer_out_of_range(value):
-            return [_("A whole number from %(min)d to %(max)d.", min=INT64_MIN, max=INT64_MAX)]
+            return [_("A whole number from %(min)d to %(max)d.", min=INT_MIN, max=INT_MAX)]
         return None
     if isinstance(field, fields.List) and isinstance(value, list):
         found = {i: e for i, v in enumerate(value) if (e := _check(field.inner, v))}
@@ -104,12 +104,12 @@ def install_parser() -> None:
 
 
 def document_fields(converter, field, ret, **kwargs) -> dict:
-    """apispec: every integer is documented as int64 with its bounds (unless a Range narrows them);
+    """apispec: every integer is documented as int32 with its bounds (unless a Range narrows them);
     every timestamp as a UTC date-time."""
     if isinstance(field, fields.Integer) and not isinstance(field, fields.Boolean):
-        extra = {"format": "int64"}
-        extra["minimum"] = max(ret.get("minimum", INT64_MIN), INT64_MIN)
-        extra["maximum"] = min(ret.get("maximum", INT64_MAX), INT64_MAX)
+        extra = {"format": "int32"}
+        extra["minimum"] = max(ret.get("minimum", INT_MIN), INT_MIN)
+        extra["maximum"] = min(ret.get("maximum", INT_MAX), INT_MAX)
         return extra
     if isinstance(field, UtcDateTime):
         return {"format": "date-time", "example": "2026-12-04T09:30:00Z"}
