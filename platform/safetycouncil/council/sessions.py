@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..api.contract import UtcDateTime
-from ..errors import ValidationFailed
+from ..schemas import load_form
 from ..extensions import db
 from ..timeutil import local_today
 from .models import MunicipalCouncilSession
@@ -44,15 +44,8 @@ SCHEMA = MunicipalCouncilSessionSchema()
 
 
 def clean(data) -> dict:
-    """The schema's clean data, or ValidationFailed with a message per field (translated)."""
-    raw = {k: (v.strip() if isinstance(v, str) else v) for k, v in dict(data).items()
-           if k in ("held_on", "decision_number", "report_title", "notes")}
-    raw = {k: v for k, v in raw.items() if not (k == "notes" and v == "")}
-    try:
-        return SCHEMA.load(raw)
-    except ValidationError as err:
-        raise ValidationFailed({k: " ".join(str(m) for m in v) if isinstance(v, list) else str(v)
-                                for k, v in err.messages.items()}) from None
+    """The schema's clean data from the page's form, or ValidationFailed with a message per field."""
+    return load_form(SCHEMA, data, ("held_on", "decision_number", "report_title", "notes"), optional=("notes",))
 
 
 def record_session(data: dict, *, user_id: int | None) -> MunicipalCouncilSession:

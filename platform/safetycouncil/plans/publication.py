@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..schemas import load_form
 from ..timeutil import local_today
 from ..unified_model import APPROVED_VERSION
 from .models import PlanVersion
@@ -42,13 +43,8 @@ SCHEMA = PlanPublicationSchema()
 
 
 def clean(data) -> dict:
-    raw = {k: (v.strip() if isinstance(v, str) else v) for k, v in dict(data).items()
-           if k in ("published_on", "published_url")}
-    try:
-        return SCHEMA.load(raw)
-    except ValidationError as err:
-        raise ValidationFailed({k: " ".join(str(m) for m in v) if isinstance(v, list) else str(v)
-                                for k, v in err.messages.items()}) from None
+    """The schema's clean data from the page's form, or ValidationFailed with a message per field."""
+    return load_form(SCHEMA, data, ("published_on", "published_url"))
 
 
 def record_publication(version: PlanVersion, data: dict) -> PlanVersion:
