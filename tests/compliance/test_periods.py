@@ -10,8 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from safetycouncil.compliance.periods import end_of_day
-from safetycouncil.council.models import CouncilMember, CouncilSeat, Institution, MunicipalCouncilSession
+from safetycouncil.council.models import CouncilMember, CouncilSeat, MunicipalCouncilSession
 from safetycouncil.meetings.models import AgendaMaterial, Attendance, Invitation, Meeting
 from safetycouncil.plans.models import MonitoringReport, PlanVersion
 from safetycouncil.records.models import Decision, PressRelease

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from safetycouncil.plans.models import PlanVersion
 from safetycouncil.records.models import Decision
 from safetycouncil.timeutil import local_today

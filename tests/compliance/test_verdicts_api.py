@@ -2,11 +2,10 @@
 nothing does not "comply" (the case of Peqin), and a council with nothing due yet is "on track"."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from safetycouncil.meetings.models import Meeting
 from safetycouncil.timeutil import LOCAL_TIMEZONE
 
 from .support import council_meeting

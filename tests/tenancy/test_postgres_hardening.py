@@ -2,33 +2,14 @@
 forge. As the application role: set_config no longer widens the scope (the scope is signed with a
 key the role cannot read), every table that carries a municipality has policies, the audit trail
 is append-only and alembic_version read-only."""
-import os
-
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from safetycouncil.tenancy.context import CrossTenantRead, TenantScope
 
 pytestmark = pytest.mark.postgres
 
-
-@pytest.fixture
-def app_engine():
-    engine = create_engine(os.environ["KVSP_TEST_PG_APP_URL"])
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def seeded(app, in_tenant, municipality_id):
-    from safetycouncil.areas.models import Area
-
-    with in_tenant("elbasan") as s:
-        s.add(Area(name="Gjergjan", kind="administrative_unit"))
-    with in_tenant("fier") as s:
-        s.add(Area(name="Mbrostar", kind="administrative_unit"))
-    return municipality_id("elbasan"), municipality_id("fier")
 
 
 def _signed(app, conn, scope):

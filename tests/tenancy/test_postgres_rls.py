@@ -1,9 +1,8 @@
 """PostgreSQL row-level security: the database itself keeps municipalities apart."""
-import os
 import re
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from safetycouncil.extensions import db
 from safetycouncil.tenancy.orm import TenantOwned
@@ -41,23 +40,6 @@ GLOBAL_TABLES = {
     "obligation_settings", "obligation_reminders_sent",
 }
 
-
-@pytest.fixture
-def app_engine():
-    engine = create_engine(os.environ["KVSP_TEST_PG_APP_URL"])
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def seeded(app, in_tenant, municipality_id):
-    from safetycouncil.areas.models import Area
-
-    with in_tenant("elbasan") as s:
-        s.add(Area(name="Gjergjan", kind="administrative_unit"))
-    with in_tenant("fier") as s:
-        s.add(Area(name="Mbrostar", kind="administrative_unit"))
-    return municipality_id("elbasan"), municipality_id("fier")
 
 
 _APP = {}

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from .. import timeutil, workdays
 from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution, MunicipalCouncilSession
@@ -60,7 +60,6 @@ from .periods import (
     LATE,
     MET,
     MISSING,
-    PENDING,
     Due,
     as_moment,
     day_done,
@@ -207,11 +206,6 @@ def model_for(year: int, versions: list[ComplianceModelVersion] | None = None) -
 
 def local_today() -> date:
     return timeutil.local_today()
-
-
-def periods(year: int, months: int) -> list[tuple[date, date]]:
-    """The year cut into periods of ``months`` months (kept for callers; see periods.months_of)."""
-    return months_of(year, months)
 
 
 def _iso(value) -> str | None:
@@ -480,9 +474,8 @@ class _Council:
 
     def judge(self, rule_id: str) -> tuple[Verdict, list[Due]]:
         method = getattr(self, "rule_" + rule_id.replace("-", "_"))
-        out = method()
-        status, dues, evidence, at_risk = (out + (False,))[:4] if len(out) == 3 else out
-        return Verdict(rule_id, status, evidence, self.model.article(rule_id), at_risk), dues
+        status, dues, evidence, *at_risk = method()  # a rule judged at the year's end adds its risk
+        return Verdict(rule_id, status, evidence, self.model.article(rule_id), bool(at_risk and at_risk[0])), dues
 
     def from_dues(self, dues: list[Due], extra: list[dict] | None = None, *, empty_status=NOT_YET_DUE):
         """A verdict from dated obligations: fail if any passed due was missed or met late."""

@@ -86,22 +86,11 @@ def request_report(data: dict, *, user_id: int | None) -> MonitoringReport:
 def generate_report(report_id: int) -> str:
     """Job: build the report as PDF and Word in its language and store both. Runs in the report's
     municipality (restored by the job runner). A report already generated is left alone."""
-    from .documents import report_document
-
     report = db.session.get(MonitoringReport, report_id)
     if report is None or report.status not in ("queued", "failed"):
         return report.status if report else "missing"
     try:
-        with force_locale(report.language):
-            document = report_document(report)
-            title = document.title
-        base = safe_filename(f"{'raporti' if report.language == 'sq' else 'report'}-{report.kind}-"
-                             f"{report.period_start.isoformat()}-{report.period_end.isoformat()}")
-        pdf = store_document(title, f"{base}.pdf", build_pdf(document), uploaded_by_id=report.requested_by_id,
-                             kind="reports")
-        docx = store_document(title, f"{base}.docx", build_docx(document), uploaded_by_id=report.requested_by_id,
-                              kind="reports")
-        report.pdf_document_id, report.docx_document_id = pdf.id, docx.id
+        _store_files(report, report.requested_by_id)
         report.status, report.error, report.generated_at = "generated", None, utcnow()
         db.session.commit()
     except Exception as exc:
@@ -143,21 +132,10 @@ def approve_report(report: MonitoringReport, user) -> MonitoringReport:
 def stamp_approval(report_id: int) -> str:
     """Job: build the approved report's files again, with the same figures (as of the day it was generated)
     and an approval section naming the chair and the date of approval."""
-    from .documents import report_document
-
     report = db.session.get(MonitoringReport, report_id)
     if report is None or report.status not in ("approved", "published"):
         return report.status if report else "missing"
-    with force_locale(report.language):
-        document = report_document(report)
-        title = document.title
-    base = safe_filename(f"{'raporti' if report.language == 'sq' else 'report'}-{report.kind}-"
-                         f"{report.period_start.isoformat()}-{report.period_end.isoformat()}")
-    pdf = store_document(title, f"{base}.pdf", build_pdf(document), uploaded_by_id=report.approved_by_id,
-                         kind="reports")
-    docx = store_document(title, f"{base}.docx", build_docx(document), uploaded_by_id=report.approved_by_id,
-                          kind="reports")
-    report.pdf_document_id, report.docx_document_id = pdf.id, docx.id
+    _store_files(report, report.approved_by_id)
     db.session.commit()
     return report.status
 
@@ -186,3 +164,18 @@ def publish_report(report: MonitoringReport) -> tuple[MonitoringReport, bool]:
 
 def six_months_ago(today: date | None = None) -> date:
     return (today or date.today()) - timedelta(days=183)
+
+
+def _store_files(report: MonitoringReport, uploaded_by_id: int | None) -> None:
+    """Render the report in its language and store it as PDF and Word; the report points at both."""
+    from .documents import report_document
+
+    with force_locale(report.language):
+        document = report_document(report)
+        title = document.title
+    base = safe_filename(f"{'raporti' if report.language == 'sq' else 'report'}-{report.kind}-"
+                         f"{report.period_start.isoformat()}-{report.period_end.isoformat()}")
+    pdf = store_document(title, f"{base}.pdf", build_pdf(document), uploaded_by_id=uploaded_by_id, kind="reports")
+    docx = store_document(title, f"{base}.docx", build_docx(document), uploaded_by_id=uploaded_by_id,
+                          kind="reports")
+    report.pdf_document_id, report.docx_document_id = pdf.id, docx.id
