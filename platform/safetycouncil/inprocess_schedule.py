@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 # (dotted path of the job, cron expression: minute hour day-of-month month day-of-week)
 SCHEDULE = [
+    # Just after midnight in Albania: every council judged into the cache, so that each day (and a
+    # new year) starts warm: the structural rules judge every day so far, a judgement ends at midnight.
+    ("safetycouncil.compliance.tasks.warm_verdicts", "1 0 * * *"),
     # Every night: one compliance snapshot per council, rule and year (trends over years).
     ("safetycouncil.compliance.services.nightly_snapshot", "15 2 * * *"),
     # Every working morning: warn technical secretaries whose invitation deadline is near.

@@ -36,10 +36,13 @@ def init_app(app: Flask) -> None:
 
 
 def per_municipality(namespace: str, municipality_ids: Iterable[int], compute: Callable[[list[int]], dict],
-                     *, national: bool = False) -> dict[int, object]:
+                     *, national: bool = False, holds: Callable[[object], bool] | None = None) -> dict[int, object]:
     """``{id: value}`` for every municipality, each value cached under ``namespace`` and the
     municipality's stamp (and the national stamp when ``national``); ``compute(missing_ids)``
     returns ``{id: value}`` for those not cached, in one call (set-wise), and they are stored.
+
+    ``holds(value)`` (optional) says whether a cached value still holds (a judgement valid until a
+    moment): one that no longer does is computed again like a missing one.
 
     A municipality without a stamp yet is computed and not stored (its key could not change)."""
     ids = sorted({int(i) for i in municipality_ids})
@@ -51,7 +54,7 @@ def per_municipality(namespace: str, municipality_ids: Iterable[int], compute: C
     found = {}
     if keys:
         values = cache.get_many(*keys.values())
-        found = {i: v for i, v in zip(keys, values) if v is not None}
+        found = {i: v for i, v in zip(keys, values) if v is not None and (holds is None or holds(v))}
     missing = [i for i in ids if i not in found]
     if missing:
         computed = compute(missing)

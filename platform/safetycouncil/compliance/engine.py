@@ -109,6 +109,8 @@ class CouncilResult:
     municipality_id: int
     verdicts: dict[str, Verdict]
     dues: list[Due] = field(default_factory=list)
+    # the first moment at which this judgement can change while the records stay as they are
+    valid_until: datetime | None = None
 
     @property
     def passed(self) -> int:
@@ -362,9 +364,30 @@ def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, 
             verdict, rule_dues = council.judge(rule_id)
             verdicts[rule_id] = verdict
             dues += rule_dues
-        results[mid] = CouncilResult(mid, verdicts, dues)
+        results[mid] = CouncilResult(mid, verdicts, dues, next_change(now, dues, by["meetings"].get(mid, [])))
     return Evaluation(year, min(now.date(), date(year, 12, 31)), model, results,
                       complete=now > end_of_day(date(year, 12, 31)))
+
+
+def next_change(now: datetime, dues: list[Due], meetings: list[dict]) -> datetime:
+    """The first moment after ``now`` at which a council's judgement can change while its records
+    stay as they are — until then, the judgement made at ``now`` is true at every instant:
+
+    * the next midnight in Albania: the structural rules judge every day of the year so far, a
+      record dated by day counts from that day, the days left before the year's end shrink;
+    * a meeting's start: a scheduled meeting becomes one that was held;
+    * a due date: once it has passed, an obligation not met is missing (``Due.state``);
+    * a record's own time still to come (a fulfilment dated later than ``now``).
+
+    Nothing else in the rules reads the clock (tests/compliance/test_next_change.py judges a
+    council just before and at each of these moments, and at random moments between them)."""
+    now = now.astimezone(timeutil.LOCAL_TIMEZONE)
+    moments = [datetime.combine(now.date() + timedelta(days=1), datetime.min.time(),
+                                tzinfo=timeutil.LOCAL_TIMEZONE)]
+    moments += [d.due for d in dues if d.due >= now]
+    moments += [d.done_at for d in dues if d.done_at is not None and d.done_at > now]
+    moments += [start for start in (local_naive_to_aware(m["starts_at"]) for m in meetings) if start > now]
+    return min(moments)
 
 
 # The rules' code is part of every cached verdict's key: a deployment that changes a rule never
@@ -377,48 +400,74 @@ _CODE_VERSION = hashlib.sha256(b"".join(
 
 def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Evaluation:
     """``evaluate(ids, year)`` as of now, each council's result cached under the stamps of its
-    data and of the national inputs (``caching``) and the hour: a change of any record of a council,
-    of the Ministry's days off or of the model gives a new key at once, and a due date passing
-    (a press release's deadline falls at any minute) is seen within the hour. Only councils without
-    a cached result are judged, set-wise, in one ``evaluate`` call. The pages and the API read this.
+    data and of the national inputs (``caching``) until its ``next_change``: a change of any record
+    of a council, of the Ministry's days off or of the model gives a new key at once, and a due date
+    passing (a press release's deadline falls at any minute) ends the cached judgement at that very
+    moment — the verdict shown is the one ``evaluate`` would give now. Only councils without a
+    current cached result are judged, set-wise, in one ``evaluate`` call. The pages and the API
+    read this.
 
     ``evidence=False`` (lists, the console, the matrix): the verdicts only, from a second, small
     entry per council, so that a page of 2,000 councils does not load every council's evidence."""
     from ..caching import per_municipality
 
     ids = sorted(int(i) for i in municipality_ids)
-    now = _now().replace(minute=0, second=0, microsecond=0)
-    # judged at the top of the hour, so that every process shares one key for the hour
+    now = _now()
     model = model_for(year)
-    namespace = f"{_CODE_VERSION}:{year}:{now:%Y-%m-%dT%H}"
+    namespace = f"{_CODE_VERSION}:{year}"
     as_of = min(now.date(), date(year, 12, 31))
     complete = now > end_of_day(date(year, 12, 31))
+    moment = now.timestamp()
+
+    def holds(value) -> bool:
+        return value["until"] > moment
 
     def judged(missing: list[int]) -> dict:
         fresh = evaluate(missing, year, now, model=model)
-        return {mid: {rule: (v.status, v.evidence, v.article, v.at_risk) for rule, v in r.verdicts.items()}
+        return {mid: {"until": r.valid_until.timestamp(),
+                      "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
+                                   for rule, v in r.verdicts.items()}}
                 for mid, r in fresh.results.items()}
 
     if evidence:
-        plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True)
+        plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True, holds=holds)
         results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, found, article, risk)
-                                            for rule, (status, found, article, risk) in plain[mid].items()})
+                                            for rule, (status, found, article, risk)
+                                            in plain[mid]["verdicts"].items()})
                    for mid in ids}
         return Evaluation(year, as_of, model, results, complete)
 
     def statuses(missing: list[int]) -> dict:
         full = judged(missing)  # judged anyway: keep the evidence for the council pages too
         per_municipality(f"compliance:{namespace}", missing, lambda wanted: {i: full[i] for i in wanted},
-                         national=True)
-        return {mid: {rule: (status, risk) for rule, (status, _e, _a, risk) in full[mid].items()}
+                         national=True, holds=holds)
+        return {mid: {"until": full[mid]["until"],
+                      "verdicts": {rule: (status, risk)
+                                   for rule, (status, _e, _a, risk) in full[mid]["verdicts"].items()}}
                 for mid in missing}
 
-    plain = per_municipality(f"compliance-verdicts:{namespace}", ids, statuses, national=True)
+    plain = per_municipality(f"compliance-verdicts:{namespace}", ids, statuses, national=True, holds=holds)
     articles = {rule: model.article(rule) for rule in model.rule_ids}
     results = {mid: CouncilResult(mid, {rule: Verdict(rule, status, [], articles.get(rule, ""), risk)
-                                        for rule, (status, risk) in plain[mid].items()})
+                                        for rule, (status, risk) in plain[mid]["verdicts"].items()})
                for mid in ids}
     return Evaluation(year, as_of, model, results, complete)
+
+
+def warm(years: list[int] | None = None) -> int:
+    """Judge every active council for ``years`` (default: this year, and last year in January, when
+    its year-end obligations still fall due) through the cache, so that the first person to open the
+    console after midnight, a deployment or a restart of Redis does not wait for the judgement. The
+    scheduler runs it just after midnight; a deployment runs it (``flask compliance warm``) before
+    new web processes take traffic. Returns the number of councils judged."""
+    from ..municipalities.models import Municipality
+
+    today = timeutil.local_today()
+    years = years or ([today.year - 1, today.year] if today.month == 1 else [today.year])
+    ids = list(db.session.execute(select(Municipality.id).where(Municipality.active.is_(True))).scalars())
+    for year in years:
+        evaluate_cached(ids, year, evidence=False)
+    return len(ids) * len(years)
 
 
 # --- the rules ------------------------------------------------------------------------------------

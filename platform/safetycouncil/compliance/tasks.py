@@ -26,3 +26,19 @@ def snapshot_command(year):
     with acting_as(None, request_id="cli"):
         written = take_snapshots(year) if year else nightly_snapshot()
     click.echo(f"{written} snapshot rows written.")
+
+
+@compliance_group.command("warm")
+@click.option("--year", "years", type=int, multiple=True, help="A year to judge (default: this year).")
+def warm_command(years):
+    """Judge every council into the cache (after a deployment, before taking traffic)."""
+    from .engine import warm
+
+    click.echo(f"{warm(list(years) or None)} council judgements ready.")
+
+
+def warm_verdicts() -> int:
+    """The scheduled warm-up just after midnight in Albania: each day starts with every council judged."""
+    from .engine import warm
+
+    return warm()
