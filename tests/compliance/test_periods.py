@@ -5,6 +5,7 @@ Each test quotes the article it reads. "On the due date" means any moment of tha
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -357,7 +358,6 @@ def test_done_on_the_due_date_passes_and_a_day_later_fails(app, in_tenant, munic
     """One table of periods and due dates: for every dated rule, the obligation met exactly at its due
     date passes, and met just after it fails."""
     from safetycouncil.compliance.engine import evaluate
-    from safetycouncil.compliance.periods import Due
 
     with in_tenant("elbasan") as s:
         exemplary(s, "elb")
@@ -367,12 +367,12 @@ def test_done_on_the_due_date_passes_and_a_day_later_fails(app, in_tenant, munic
         dues = [d for d in result.dues if d.rule == rule and d.done_at is not None]
         assert dues, rule
         due = dues[0]
-        on_time = Due(**{**due.__dict__, "done_at": due.due})
-        late = Due(**{**due.__dict__, "done_at": due.due + timedelta(days=1)})
+        on_time = replace(due, done_at=due.due)
+        late = replace(due, done_at=due.due + timedelta(days=1))
         now = due.due + timedelta(days=2)
         assert on_time.state(now) == "met" and late.state(now) == "late"
         assert on_time.state(due.due) == "met"
-        undone = Due(**{**due.__dict__, "done_at": None})
+        undone = replace(due, done_at=None)
         assert undone.state(due.due) == "pending" and undone.state(due.due + NEXT_DAY) == "missing"
         assert due.due.tzinfo is not None and due.due.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
 

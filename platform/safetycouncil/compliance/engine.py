@@ -83,6 +83,7 @@ class ModelInForce:
     valid_from: int
     parameters: dict
     rules: list  # [{"id", "article"}]
+    _articles: dict | None = field(default=None, repr=False, compare=False)
 
     def param(self, name: str) -> int:
         return int(self.parameters.get(name, DEFAULT_PARAMETERS[name]))
@@ -92,7 +93,9 @@ class ModelInForce:
         return [r["id"] for r in self.rules if r["id"] in RULE_IDS]
 
     def article(self, rule_id: str) -> str:
-        return next((r.get("article", "") for r in self.rules if r["id"] == rule_id), "")
+        if self._articles is None:
+            self._articles = {r["id"]: r.get("article", "") for r in self.rules}
+        return self._articles.get(rule_id, "")
 
 
 @dataclass(slots=True)

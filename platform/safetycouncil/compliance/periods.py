@@ -15,11 +15,13 @@ exact time (the meeting's end + the model's hours).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..timeutil import LOCAL_TIMEZONE
 
 
+@lru_cache(maxsize=4096)
 def end_of_day(day: date) -> datetime:
     """The last instant of ``day`` in Albania: a deadline "by ``day``"."""
     return datetime.combine(day, time.max, tzinfo=LOCAL_TIMEZONE)
@@ -56,7 +58,8 @@ def press_release_due(meeting_ends_at: datetime, hours: int) -> datetime:
     return local_naive_to_aware(meeting_ends_at) + timedelta(hours=hours)
 
 
-def months_of(year: int, months: int) -> list[tuple[date, date]]:
+@lru_cache(maxsize=256)
+def months_of(year: int, months: int) -> tuple[tuple[date, date], ...]:
     """The year cut into periods of ``months`` months (6: the two halves; 1: the months)."""
     months = max(1, min(12, months))
     out, start = [], 1
@@ -65,9 +68,10 @@ def months_of(year: int, months: int) -> list[tuple[date, date]]:
         end = date(year, 12, 31) if end_month == 12 else date(year, end_month + 1, 1) - timedelta(days=1)
         out.append((date(year, start, 1), end))
         start += months
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=1024)
 def period_key(start: date, end: date) -> str:
     """A stable name for a period: "2026-03" (a month), "2026-H1" (a half), "2026" (a year)."""
     if start.month == end.month:
@@ -84,7 +88,7 @@ def period_key(start: date, end: date) -> str:
 MET, LATE, MISSING, PENDING = "met", "late", "missing", "pending"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Due:
     """One dated obligation of one council under one rule."""
 
