@@ -113,7 +113,7 @@ RULE_JUDGEMENT = {
                               "the police and the prosecution by then."),
     "required-attendance": _l("Each meeting held, once its records are due: the heads of the municipality, the "
                               "police and the prosecution present at each open consultation; the Coordination "
-                              "Secretariat and the Technical Secretariat present at each council meeting. The "
+                              "Secretariat and the Technical Secretariat present at each regular council meeting. The "
                               "evidence names who was missing."),
 }
 JUDGEMENT_NOTE = _l("Late is not on time: an obligation met after its due date fails its period, with how late. "
