@@ -154,4 +154,29 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
         s.add(MunicipalCouncilSession(held_on=date(year, 12, 20), decision_number=f"{tag}-{year}/88",
                                       report_title="Raporti vjetor i KVSP"))
     s.flush()
+    agendas_and_reports(s, out, staff, skip)
     return out
+
+
+def agendas_and_reports(s, out: dict, staff: dict, skip=()) -> None:
+    """Art. 7.5, 9.4, 9.5, 8.1, 9.6, 10.2 for the exemplary council: the chair approved each council meeting's
+    agenda two weeks before it, the Coordination Secretariat agreed each open consultation ten days before and
+    reported to the three heads the day after each of its meetings; the heads attended the consultations and
+    the secretariats the council meetings."""
+    members = out["members"]
+    for m in out["meetings"]:
+        if "agenda_approval" not in skip:
+            m.agenda_approved_on = (m.starts_at - timedelta(days=14)).date()
+        for person in staff.values():
+            s.add(Attendance(meeting_id=m.id, member_id=person.id, status="present"))
+    for c in out["consultations"]:
+        if "agreement" not in skip:
+            c.secretariat_agreed_on = (c.starts_at - timedelta(days=10)).date()
+        for category in "acd":
+            s.add(Attendance(meeting_id=c.id, member_id=members[category].id, status="present"))
+    for m in s.query(Meeting).filter(Meeting.kind == "secretariat_monitoring").all():
+        if "reports" not in skip:
+            m.report_sent_on = (m.starts_at + timedelta(days=1)).date()
+            m.report_recipients = ["municipality", "police", "prosecution"]
+            m.report_findings = "Aktivitetet e planit ecin sipas kalendarit."
+    s.flush()

@@ -317,7 +317,22 @@ def load_facts(municipality_ids, year: int) -> dict:
             MunicipalCouncilSession.decision_number, MunicipalCouncilSession.report_title)
             .where(MunicipalCouncilSession.held_on >= date(year, 1, 1),
                    MunicipalCouncilSession.held_on <= date(year, 12, 31)))
+        facts["meeting_acts"] = load_meeting_acts(year)
     return facts
+
+
+def load_meeting_acts(year: int) -> dict:
+    """Art. 7.5, 9.4, 9.5: what each meeting of the year records of its agenda's approval by the chair,
+    the Coordination Secretariat's prior agreement and its report to the heads (one query; inside the
+    caller's ``read_across_tenants``)."""
+    from ..accounts.models import User
+
+    rows = db.session.execute(select(
+        Meeting.id, Meeting.agenda_approved_on, User.name.label("approved_by"), Meeting.secretariat_agreed_on,
+        Meeting.report_sent_on, Meeting.report_recipients, Meeting.report_findings)
+        .outerjoin(User, User.id == Meeting.agenda_approved_by_id)
+        .where(Meeting.starts_at >= datetime(year, 1, 1), Meeting.starts_at < datetime(year + 1, 1, 1))).all()
+    return {row.id: row for row in rows}
 
 
 def _group(rows, key="municipality_id") -> dict:
@@ -1058,3 +1073,138 @@ class _Council:
         evidence += [{"kind": "council_session", "date": _iso(s["held_on"]), "number": s["decision_number"],
                       "report": s["report_title"]} for s in sessions]
         return status, dues, evidence, at_risk and status != PASS
+
+    # -- Art. 7.5, 9.5, 9.4 and the attendance the texts require (Art. 8.1, 8.5, 9.6, 10.2)
+    def _acts(self, m):
+        return self.facts.get("meeting_acts", {}).get(m["id"])
+
+    def rule_agenda_approved(self):
+        """Art. 7.5: "The LPSC carries out the work according to the agenda approved by the chairman of the
+        LPSC." The agenda goes out with the invitation (Art. 7.4), so the chair approves it by the
+        invitation's deadline: the 5th working day before each council meeting."""
+        notice = self.model.param("notice_working_days")
+        dues = []
+        for m in self.council_meetings:
+            if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) > self.now:
+                continue
+            deadline = workdays.invitation_deadline(m["starts_at"].date(), notice, self.facts["days_off"])
+            acts = self._acts(m)
+            facts = {**_meeting_ref(m), "deadline": _iso(deadline)}
+            done_at = None
+            if acts is not None and acts.agenda_approved_on is not None:
+                done_at = day_done(acts.agenda_approved_on)
+                facts.update(approved=_iso(acts.agenda_approved_on), approved_by=acts.approved_by)
+            elif not self.facts["agenda"].get(m["id"]):
+                facts["no_agenda"] = True
+            dues.append(self.due("agenda-approved", f"meeting:{m['id']}", self.by_day(deadline), ROLE_CHAIR,
+                                 "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        if not dues:
+            return self._no_meetings()
+        return self.from_dues(dues)
+
+    def rule_public_meetings_agreed(self):
+        """Art. 9.5: "The Coordinating Secretariat agrees on the agenda of public meetings and meeting dates
+        beforehand": each open consultation agreed by the Coordination Secretariat by the day before it."""
+        dues = []
+        for m in self.meetings:
+            if m["kind"] != "open_consultation" or m["status"] == "cancelled":
+                continue
+            if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) > self.now:
+                continue
+            acts = self._acts(m)
+            facts = dict(_meeting_ref(m))
+            done_at = None
+            if acts is not None and acts.secretariat_agreed_on is not None:
+                done_at = day_done(acts.secretariat_agreed_on)
+                facts["agreed"] = _iso(acts.secretariat_agreed_on)
+            dues.append(self.due("public-meetings-agreed", f"meeting:{m['id']}",
+                                 self.by_day(m["starts_at"].date() - timedelta(days=1)), ROLE_COORDINATION,
+                                 "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        if not dues:
+            return (FAIL if self.year_over else NOT_YET_DUE), [], [{"kind": "no_public_meetings", "year": self.year}]
+        return self.from_dues(dues)
+
+    def rule_secretariat_reports(self):
+        """Art. 9.4: "The Coordination Secretariat reports to the heads of the institutions and they present
+        on the findings": after each of its meetings, the report with the findings sent to the heads of the
+        municipality, the police and the prosecution within the model's working days."""
+        days = self.model.param("secretariat_report_working_days")
+        dues = []
+        for m in self.held:
+            if m["kind"] != "secretariat_monitoring":
+                continue
+            acts = self._acts(m)
+            facts = dict(_meeting_ref(m))
+            done_at = None
+            if acts is not None and acts.report_sent_on is not None:
+                facts["sent"] = _iso(acts.report_sent_on)
+                missing = [h for h in HEADS if h not in (acts.report_recipients or [])]
+                if missing:
+                    facts["not_sent_to"] = missing
+                if not (acts.report_findings or "").strip():
+                    facts["no_findings"] = True
+                if not missing and not facts.get("no_findings"):
+                    done_at = day_done(acts.report_sent_on)
+            else:
+                facts["not_sent"] = True
+            due_day = workdays.add_working_days(m["starts_at"].date(), days, self.facts["days_off"])
+            dues.append(self.due("secretariat-reports", f"meeting:{m['id']}", self.by_day(due_day),
+                                 ROLE_COORDINATION, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        if not dues:
+            return ((FAIL if self.year_over else NOT_YET_DUE), [],
+                    [{"kind": "no_secretariat_meetings", "year": self.year}])
+        return self.from_dues(dues)
+
+    def _required_people(self, m) -> tuple[list[tuple[str, dict | None]], str]:
+        """Who must attend meeting ``m``: (what, the member or None when nobody holds it), and the group."""
+        day = m["starts_at"].date()
+        if m["kind"] == "open_consultation":  # Art. 8.1, 8.5: the heads of the three institutions
+            active = self._active_members(day)
+            return [(c, next((x for x in active if x["category"] == c), None)) for c in HEAD_CATEGORIES], "heads"
+        out = []  # Art. 9.6, 10.2: the Coordination Secretariat and the Technical Secretariat
+        for seat in REQUIRED_SEATS:
+            term = next((t for t in self._seat_terms(seat) if t["started_on"] <= day
+                         and (t["ended_on"] is None or t["ended_on"] >= day)), None)
+            out.append((seat, self._member(term["member_id"]) if term else None))
+        return out, "secretariats"
+
+    def rule_required_attendance(self):
+        """Art. 8.1 and 8.5: the head of the Municipality, of the Police and of the Prosecution hold the open
+        consultations with the community; Art. 9.6: "The Coordination Secretariat participates in LPSC
+        meetings"; Art. 10.2: the Technical Secretariat records the minutes and keeps the list of participants
+        of the meeting. Each meeting held is judged once its records are due (the model's working days)."""
+        days = self.model.param("records_working_days")
+        dues = []
+        for m in self.held:
+            if m["kind"] not in ("open_consultation", "council"):
+                continue
+            present = {a.member_id for a in self.by["attendance"].get(m["id"], [])}
+            required, group = self._required_people(m)
+            missing, vacant = [], []
+            for what, member in required:
+                if member is None:
+                    vacant.append(what)
+                elif member["id"] not in present:
+                    missing.append(member["full_name"])
+            facts = {**_meeting_ref(m), "group": group}
+            if missing:
+                facts["missing"] = missing
+            if vacant:
+                facts["vacant"] = vacant
+            if not present:
+                facts["no_attendance"] = True
+            done_at = None if (missing or vacant) else local_naive_to_aware(m["starts_at"])
+            due_day = workdays.add_working_days(m["starts_at"].date(), days, self.facts["days_off"])
+            dues.append(self.due("required-attendance", f"meeting:{m['id']}", self.by_day(due_day),
+                                 ROLE_SECRETARY, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+        if not dues:
+            return self._no_meetings()
+        return self.from_dues(dues)
+
+
+# Art. 9.4: the heads the Coordination Secretariat reports to; Art. 8.1, 8.5: the categories of the heads of the
+# municipality (the Mayor), the police and the prosecution; Art. 9.6, 10.2: the seats present at council meetings.
+HEADS = ("municipality", "police", "prosecution")
+HEAD_CATEGORIES = ("a", "c", "d")
+REQUIRED_SEATS = ("secretariat_municipality", "secretariat_police", "secretariat_prosecution",
+                  "technical_secretariat")

@@ -209,6 +209,82 @@ def _period_line(item: dict, meeting: str, period: str) -> str | None:
             return _("%(label)s: the mandate of %(name)s ends on %(date)s; nobody follows yet.", label=label,
                      name=item["name"], date=_d(item.get("date")))
         return _("%(label)s: empty from %(start)s.", label=label, start=_d(item.get("period_start")))
+    if rule in ACT_RULES:
+        return _act_line(item, meeting, state, due)
+    return None
+
+
+# Art. 7.5, 9.5, 9.4 and the attendance the texts require (Art. 8.1, 8.5, 9.6, 10.2)
+ACT_RULES = ("agenda-approved", "public-meetings-agreed", "secretariat-reports", "required-attendance")
+HEAD_NAMES = {"municipality": _l("the Mayor"), "police": _l("the head of the police"),
+              "prosecution": _l("the head of the prosecution office")}
+REQUIRED_PLACES = {"a": _l("the Mayor"), "c": _l("the head of the police"), "d": _l("the head of the prosecution "
+                                                                                     "office"),
+                   "secretariat_municipality": _l("the Coordination Secretariat's municipality seat"),
+                   "secretariat_police": _l("the Coordination Secretariat's police seat"),
+                   "secretariat_prosecution": _l("the Coordination Secretariat's prosecution seat"),
+                   "technical_secretariat": _l("the Technical Secretariat")}
+
+
+def _act_line(item: dict, meeting: str, state: str, due: str) -> str:
+    rule = item.get("rule")
+    if rule == "agenda-approved":
+        if state == "met":
+            return _("%(meeting)s: agenda approved by the chair (%(who)s) on %(date)s, by the invitation deadline "
+                     "%(deadline)s.", meeting=meeting, who=item.get("approved_by") or "—",
+                     date=_d(item.get("approved")), deadline=_d(item.get("deadline")))
+        if state == "late":
+            return _("%(meeting)s: agenda approved by the chair on %(date)s, after the invitation deadline "
+                     "%(deadline)s.", meeting=meeting, date=_d(item.get("approved")), deadline=_d(item.get("deadline")))
+        if state == "pending":
+            return _("%(meeting)s: the chair is to approve the agenda by %(deadline)s.", meeting=meeting,
+                     deadline=_d(item.get("deadline")))
+        if item.get("no_agenda"):
+            return _("%(meeting)s: there is no agenda for the chair to approve (deadline %(deadline)s).",
+                     meeting=meeting, deadline=_d(item.get("deadline")))
+        return _("%(meeting)s: the agenda was not approved by the chair by %(deadline)s.", meeting=meeting,
+                 deadline=_d(item.get("deadline")))
+    if rule == "public-meetings-agreed":
+        if state == "met":
+            return _("%(meeting)s: agenda and date agreed by the Coordination Secretariat on %(date)s.",
+                     meeting=meeting, date=_d(item.get("agreed")))
+        if state == "late":
+            return _("%(meeting)s: agreed by the Coordination Secretariat only on %(date)s, not beforehand.",
+                     meeting=meeting, date=_d(item.get("agreed")))
+        if state == "pending":
+            return _("%(meeting)s: the Coordination Secretariat is to agree its agenda and date by %(due)s.",
+                     meeting=meeting, due=due)
+        return _("%(meeting)s: the Coordination Secretariat did not agree its agenda and date beforehand.",
+                 meeting=meeting)
+    if rule == "secretariat-reports":
+        if state == "met":
+            return _("%(meeting)s: report with the findings sent to the three heads on %(date)s.", meeting=meeting,
+                     date=_d(item.get("sent")))
+        if state == "late":
+            return _("%(meeting)s: report sent to the heads on %(date)s, after its due date %(due)s.",
+                     meeting=meeting, date=_d(item.get("sent")), due=due)
+        reasons = []
+        if item.get("not_sent"):
+            reasons.append(_("no report to the heads is recorded"))
+        if item.get("not_sent_to"):
+            reasons.append(_("not sent to %(heads)s", heads=", ".join(str(HEAD_NAMES.get(h, h))
+                                                                       for h in item["not_sent_to"])))
+        if item.get("no_findings"):
+            reasons.append(_("the findings are missing"))
+        if state == "pending":
+            return _("%(meeting)s: the report to the heads is due by %(due)s.", meeting=meeting, due=due)
+        return _("%(meeting)s: due %(due)s: %(reasons)s.", meeting=meeting, due=due, reasons="; ".join(reasons))
+    if rule == "required-attendance":
+        who = (_("the heads of the municipality, the police and the prosecution") if item.get("group") == "heads"
+               else _("the Coordination Secretariat and the Technical Secretariat"))
+        if state in ("met", "late"):
+            return _("%(meeting)s: %(who)s were present.", meeting=meeting, who=who)
+        absent = list(item.get("missing") or []) + [str(REQUIRED_PLACES.get(v, v)) + " " + _("(nobody holds it)")
+                                                    for v in item.get("vacant") or []]
+        if state == "pending":
+            return _("%(meeting)s: the attendance of %(who)s is checked on %(due)s; not present so far: "
+                     "%(absent)s.", meeting=meeting, who=who, due=due, absent=", ".join(absent))
+        return _("%(meeting)s: not present: %(absent)s.", meeting=meeting, absent=", ".join(absent))
     return None
 
 
@@ -323,6 +399,9 @@ def describe(item: dict) -> str:
                                  v=item["version"], date=_d(item["date"])),
         "council_informed": lambda: _("Report to the Municipal Council approved on %(date)s.", date=_d(item["date"])),
         "council_not_informed": lambda: _("The Municipal Council was not informed in %(year)d.", year=item["year"]),
+        "no_public_meetings": lambda: _("No open consultation was planned or held in %(year)d.", year=item["year"]),
+        "no_secretariat_meetings": lambda: _("No Coordination Secretariat meeting was held in %(year)d.",
+                                             year=item["year"]),
     }
     make = messages.get(k)
     if make:

@@ -23,6 +23,10 @@ RULES = (
     ("monitoring-report", "Art. 8.6", _l("Monitoring report approved by the chair")),
     ("plan-published", "roadmap", _l("Approved plan published")),
     ("council-informed", "Art. 5.2.d", _l("Municipal Council informed")),
+    ("agenda-approved", "Art. 7.5", _l("Council meeting agendas approved by the chair")),
+    ("public-meetings-agreed", "Art. 9.5", _l("Public meetings agreed by the Coordination Secretariat beforehand")),
+    ("secretariat-reports", "Art. 9.4", _l("Coordination Secretariat reported to the heads after each meeting")),
+    ("required-attendance", "Art. 8.1, 8.5, 9.6, 10.2", _l("The attendance the regulation requires")),
 )
 RULE_IDS = tuple(r[0] for r in RULES)
 RULE_LABELS = {r[0]: r[2] for r in RULES}
@@ -45,6 +49,7 @@ DEFAULT_PARAMETERS = {
     "quorum_percent": 50,                  # Art. 7.7: share of the members present for a valid meeting
     "ad_hoc_meetings_count": 0,            # Art. 7.3: 1 = ad hoc meetings count towards Art. 7.2
     "grace_days": 0,                       # days the Ministry allows after each period's deadline
+    "secretariat_report_working_days": 5,  # Art. 9.4: the report to the heads within this many working days
 }
 PARAMETER_LABELS = {
     "council_meetings_per_year": _l("Council meetings a year (at least)"),
@@ -62,6 +67,8 @@ PARAMETER_LABELS = {
     "quorum_percent": _l("Members present for a valid meeting (per cent)"),
     "ad_hoc_meetings_count": _l("Ad hoc meetings count towards the meetings a year (1 yes, 0 no)"),
     "grace_days": _l("Days of grace after each period's deadline"),
+    "secretariat_report_working_days": _l("Working days for the Coordination Secretariat to report to the heads "
+                                          "after its meeting"),
 }
 # How each rule is judged, for the model page (and README): what is checked, per which period, due when.
 RULE_JUDGEMENT = {
@@ -97,6 +104,17 @@ RULE_JUDGEMENT = {
                          "(day and address) recorded."),
     "council-informed": _l("Judged at the end of 31 December; met by a session of the Municipal Council (date and "
                            "number) at which the chair reported; at risk in the year's last month."),
+    "agenda-approved": _l("Each council meeting: due at the end of its invitation deadline (the 5th working day "
+                          "before it); met when the chair approved its agenda by then (the day and who)."),
+    "public-meetings-agreed": _l("Each open consultation: due at the end of the day before it; met when the "
+                                 "Coordination Secretariat agreed its agenda and date by then."),
+    "secretariat-reports": _l("Each Coordination Secretariat meeting held: due the model's working days after it; "
+                              "met when its report, with the findings, was sent to the heads of the municipality, "
+                              "the police and the prosecution by then."),
+    "required-attendance": _l("Each meeting held, once its records are due: the heads of the municipality, the "
+                              "police and the prosecution present at each open consultation; the Coordination "
+                              "Secretariat and the Technical Secretariat present at each regular council meeting. The "
+                              "evidence names who was missing."),
 }
 JUDGEMENT_NOTE = _l("Late is not on time: an obligation met after its due date fails its period, with how late. "
                     "A due date falls at the end of its day in Albanian time. A council complies when every rule "

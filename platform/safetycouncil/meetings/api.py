@@ -18,7 +18,8 @@ from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
-from . import invitations, services
+from . import acts, invitations, services
+from .acts import HEADS
 from .invitations import INVITATION_STATUSES, send_invitations_job
 from .models import ATTENDANCE_STATUSES, MEETING_KINDS, MEETING_STATUSES, Meeting
 
@@ -114,6 +115,18 @@ class MeetingSchema(Schema):
         "description": "Created with a start already past: recorded after the fact (see recorded_by_id)"})
     recorded_by_id = fields.Integer(allow_none=True, metadata={
         "description": "The account that entered the meeting after the fact"})
+    agenda_approved_on = fields.Date(allow_none=True, metadata={
+        "description": "Art. 7.5: the day the chair approved the agenda (a council meeting); null until then"})
+    agenda_approved_by_id = fields.Integer(allow_none=True, metadata={
+        "description": "Art. 7.5: the chair's account that approved the agenda"})
+    secretariat_agreed_on = fields.Date(allow_none=True, metadata={
+        "description": "Art. 9.5: the day the Coordination Secretariat agreed the agenda and date (a public meeting)"})
+    report_sent_on = fields.Date(allow_none=True, metadata={
+        "description": "Art. 9.4: the day the Coordination Secretariat's report was sent to the heads"})
+    report_recipients = fields.List(fields.String(validate=validate.OneOf(HEADS)), allow_none=True, metadata={
+        "description": "Art. 9.4: the heads the report was sent to: municipality, police, prosecution"})
+    report_findings = fields.String(allow_none=True, metadata={
+        "description": "Art. 9.4: the findings the heads are to present"})
 
     def _late(self, meeting: Meeting):
         if meeting.invitation_sent_at is None or meeting.invitation_working_days_late is None:
@@ -489,3 +502,59 @@ class MeetingAudio(MethodView):
             return meeting
 
         return commit_or_fail(attach)
+
+
+# --- Art. 7.5, 9.5, 9.4: the agenda's approval, the Coordination Secretariat's agreement and report -----
+
+class AgendaApprovalSchema(Schema):
+    approved_on = fields.Date(allow_none=True, load_default=None, metadata={
+        "description": "The day the chair approved the agenda (default: today); not in the future"})
+
+
+class AgreementSchema(Schema):
+    agreed_on = fields.Date(required=True, metadata={
+        "description": "The day the Coordination Secretariat agreed the agenda and the date; not in the future"})
+
+
+class SecretariatReportSchema(Schema):
+    sent_on = fields.Date(required=True, metadata={"description": "The day the report was sent to the heads"})
+    recipients = fields.List(fields.String(validate=validate.OneOf(HEADS)), required=True,
+                             validate=validate.Length(min=1, max=3),
+                             metadata={"description": "The heads it was sent to: municipality, police, prosecution"})
+    findings = fields.String(required=True, validate=validate.Length(min=1, max=acts.MAX_FINDINGS),
+                             metadata={"description": "The findings the heads are to present"})
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda-approval")
+@scope("tenant")
+class AgendaApproval(MethodView):
+    @blp.arguments(AgendaApprovalSchema)
+    @blp.response(200, MeetingDetailSchema)
+    @blp.alt_response(403, description="Only the chair approves the agenda")
+    def post(self, data, meeting_id):
+        """Art. 7.5: the chair approves the council meeting's agenda (a later change of the agenda withdraws it)"""
+        meeting = _meeting(meeting_id)
+        return commit_or_fail(lambda: acts.approve_agenda(meeting, current_user, data.get("approved_on")))
+
+
+@blp.route("/meetings/<int:meeting_id>/secretariat-agreement")
+@scope("tenant")
+class SecretariatAgreement(MethodView):
+    @blp.arguments(AgreementSchema)
+    @blp.response(200, MeetingDetailSchema)
+    def post(self, data, meeting_id):
+        """Art. 9.5: record the day the Coordination Secretariat agreed the public meeting's agenda and date"""
+        meeting = _meeting(meeting_id)
+        return commit_or_fail(lambda: acts.record_agreement(meeting, data["agreed_on"], user_id=current_user.id))
+
+
+@blp.route("/meetings/<int:meeting_id>/secretariat-report")
+@scope("tenant")
+class SecretariatReport(MethodView):
+    @blp.arguments(SecretariatReportSchema)
+    @blp.response(200, MeetingDetailSchema)
+    def put(self, data, meeting_id):
+        """Art. 9.4: record the Coordination Secretariat's report to the heads after its meeting"""
+        meeting = _meeting(meeting_id)
+        return commit_or_fail(lambda: acts.record_report(meeting, data["sent_on"], data["recipients"],
+                                                         data["findings"], user_id=current_user.id))

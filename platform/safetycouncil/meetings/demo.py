@@ -147,6 +147,9 @@ def load_demo(municipalities) -> None:
     from .clerk_demo import load_demo as load_clerk_demo  # a clerk's daily work, in Elbasan
 
     load_clerk_demo(municipalities)
+    from .acts_demo import load_demo as load_acts_demo  # Art. 7.5, 9.4, 9.5 and the attendance they require
+
+    load_acts_demo(municipalities)
 
 
 def _load_one(municipality, members: list[CouncilMember], days_off, now: datetime) -> None:

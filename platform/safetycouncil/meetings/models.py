@@ -66,6 +66,22 @@ class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     # of what the calendar shows (title, time, place, status) once it was shown.
     announced_at: Mapped[datetime | None]
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Art. 7.5: the council works to the agenda approved by its chair: the day of the approval, who approved it
+    # and when it was recorded (a council meeting).
+    agenda_approved_on: Mapped[date | None]
+    agenda_approved_at: Mapped[datetime | None]
+    agenda_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Art. 9.5: the Coordination Secretariat agreed the agenda and the date of a public meeting (an open
+    # consultation) beforehand: the day it agreed, and who recorded it.
+    secretariat_agreed_on: Mapped[date | None]
+    secretariat_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Art. 9.4: after its meeting the Coordination Secretariat reports to the heads of the three institutions
+    # (a secretariat monitoring meeting): the day sent, to whom ("municipality", "police", "prosecution": the
+    # heads), the findings they present, and who recorded it.
+    report_sent_on: Mapped[date | None]
+    report_recipients: Mapped[list | None] = mapped_column(JSON)
+    report_findings: Mapped[str | None] = mapped_column(Text)
+    report_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")

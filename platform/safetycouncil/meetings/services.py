@@ -28,6 +28,7 @@ from ..extensions import db
 from ..municipalities.models import Municipality
 from ..records.models import Decision, MinutesVersion, PressRelease
 from ..tenancy import tenant
+from . import acts
 from .models import (
     ATTENDANCE_STATUSES,
     MEETING_KINDS,
@@ -507,6 +508,7 @@ def add_agenda_item(meeting: Meeting, title: str, description: str | None = None
         AgendaItem.meeting_id == meeting.id)).scalar() or 0
     item = AgendaItem(meeting_id=meeting.id, position=last + 1, **values)
     db.session.add(item)
+    acts.agenda_changed(meeting)  # Art. 7.5: no longer the agenda the chair approved
     db.session.flush()
     db.session.expire(meeting, ["agenda_items"])
     return item
@@ -519,6 +521,8 @@ def update_agenda_item(item: AgendaItem, *, title=None, description=..., present
                             item.presenter if presenter is ... else presenter)
     for key, value in values.items():
         setattr(item, key, value)
+    if db.session.is_modified(item):
+        acts.agenda_changed(item.meeting)  # Art. 7.5: no longer the agenda the chair approved
     db.session.flush()
     return item
 
@@ -545,6 +549,8 @@ def move_agenda_item(item: AgendaItem, position: int) -> AgendaItem:
     position = max(1, min(position, len(items) + 1))
     items.insert(position - 1, item)
     _renumber(items)
+    if db.session.is_modified(item):
+        acts.agenda_changed(item.meeting)  # Art. 7.5: no longer the agenda the chair approved
     db.session.flush()
     db.session.expire(item.meeting, ["agenda_items"])
     return item
@@ -553,6 +559,7 @@ def move_agenda_item(item: AgendaItem, position: int) -> AgendaItem:
 def remove_agenda_item(item: AgendaItem) -> None:
     _check_open(item.meeting)
     meeting = item.meeting
+    acts.agenda_changed(meeting)  # Art. 7.5: no longer the agenda the chair approved
     db.session.delete(item)
     db.session.flush()
     _renumber(_items_of(meeting.id))

@@ -10,12 +10,12 @@ from flask_login import current_user
 from .. import jobs, unified_model
 from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
-from ..errors import ValidationFailed
+from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
 from ..tenancy.web import scope
 from ..documents.download import send_document
 from ..tenancy import tenant
-from . import calendar, invitations, materials, services
+from . import acts, calendar, invitations, materials, services
 from .invitations import send_invitations_job
 from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff, Invitation
 
@@ -145,7 +145,8 @@ def detail(meeting_id: int):
         attendance_labels=services.ATTENDANCE_LABELS, audio=audio, started=services.started(meeting),
         notice=unified_model.notice_working_days(meeting.starts_at), today=services.local_today(),
         sent_day=services.sent_day(meeting), records=services.meeting_records(meeting),
-        links=materials.links_by_invitation(meeting), recorded_by_name=services.recorded_by_name(meeting))
+        links=materials.links_by_invitation(meeting), recorded_by_name=services.recorded_by_name(meeting),
+        acts=_acts_context(meeting))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -211,6 +212,63 @@ def delete(meeting_id: int):
     except ValidationFailed as exc:
         _fail(exc)
     return _to_detail(meeting_id)
+
+
+# --- Art. 7.5, 9.5, 9.4: the agenda's approval, the Coordination Secretariat's agreement and report -------
+
+def _acts_context(meeting) -> dict:
+    from ..workdays import add_working_days
+
+    days = unified_model.parameter("secretariat_report_working_days", meeting.starts_at.year)
+    return {"is_chair": acts.is_chair(current_user, g.municipality.id), "approver": acts.agenda_approver(meeting),
+            "head_labels": {k: str(v) for k, v in acts.HEAD_LABELS.items()},
+            "recipients": ", ".join(str(acts.HEAD_LABELS[h]) for h in meeting.report_recipients or []
+                                    if h in acts.HEAD_LABELS),
+            "report_due": add_working_days(meeting.starts_at.date(), days)}
+
+
+@bp.route("/<int:meeting_id>/agenda/approve", methods=["POST"])
+@scope("tenant")
+def approve_agenda(meeting_id: int):
+    """Art. 7.5: the chair approves the agenda; anyone else is refused (403), with no button shown to them."""
+    meeting = _meeting(meeting_id)
+    try:
+        acts.approve_agenda(meeting, current_user, request.form.get("approved_on") or None)
+        db.session.commit()
+        flash(_("The agenda is approved."), "success")
+    except NotAllowed as exc:
+        db.session.rollback()
+        abort(403, description=next(iter(exc.errors.values())))
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "agenda-approval")
+
+
+@bp.route("/<int:meeting_id>/secretariat-agreement", methods=["POST"])
+@scope("tenant")
+def secretariat_agreement(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        acts.record_agreement(meeting, request.form.get("agreed_on", ""), user_id=current_user.id)
+        db.session.commit()
+        flash(_("The Coordination Secretariat's agreement is recorded."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "secretariat-agreement")
+
+
+@bp.route("/<int:meeting_id>/secretariat-report", methods=["POST"])
+@scope("tenant")
+def secretariat_report(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        acts.record_report(meeting, request.form.get("sent_on", ""), request.form.getlist("recipients"),
+                           request.form.get("findings", ""), user_id=current_user.id)
+        db.session.commit()
+        flash(_("The report to the heads is recorded."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "secretariat-report")
 
 
 # --- the agenda and its materials ------------------------------------------------------------------

@@ -326,6 +326,17 @@ def sentence(ob: Obligation) -> str:
         from ..council.services import seat_label
 
         return _("Appoint a holder of the empty seat: %(seat)s", seat=seat_label(f.get("seat", "")))
+    if rule == "agenda-approved":  # Art. 7.5
+        return _("Approve the agenda of the meeting of %(date)s by %(due)s", date=meeting_day, due=due)
+    if rule == "public-meetings-agreed":  # Art. 9.5
+        return _("Agree the agenda and the date of the open consultation of %(date)s in the Coordination "
+                 "Secretariat by %(due)s", date=meeting_day, due=due)
+    if rule == "secretariat-reports":  # Art. 9.4
+        return _("Send the report of the Coordination Secretariat's meeting of %(date)s to the three heads by "
+                 "%(due)s", date=meeting_day, due=due)
+    if rule == "required-attendance":  # Art. 8.1, 8.5, 9.6, 10.2
+        return _("Record the attendance of those who must attend the meeting of %(date)s by %(due)s",
+                 date=meeting_day, due=due)
     return _("%(rule)s: by %(due)s", rule=rule_label(rule), due=due)
 
 
@@ -352,6 +363,9 @@ def link(ob: Obligation, slug: str) -> str:
         return f"{base}/council/members/{d.subject_id}"
     if d.rule in ("chair", "coordination-secretariat", "technical-secretariat"):
         return f"{base}/council/seats"
+    if d.rule in ("agenda-approved", "public-meetings-agreed", "secretariat-reports", "required-attendance") \
+            and meeting:
+        return f"{base}/meetings/{meeting}"
     return f"{base}/council/"
 
 

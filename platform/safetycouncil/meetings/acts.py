@@ -1,0 +1,134 @@
+"""What the regulation asks around a meeting besides the meeting itself, recorded on it:
+
+- Art. 7.5: "The LPSC carries out the work according to the agenda approved by the chairman": the chair
+  approves a council meeting's agenda (the day, who; a permission of the chair alone: 403 for others).
+  A change of the agenda before the meeting withdraws the approval (the audit trail keeps both).
+- Art. 9.5: "The Coordinating Secretariat agrees on the agenda of public meetings and meeting dates
+  beforehand": the day the Coordination Secretariat agreed an open consultation.
+- Art. 9.4: "The Coordination Secretariat reports to the heads of the institutions and they present on the
+  findings": after each of its monitoring meetings, the day its report was sent, to which heads
+  (municipality, police, prosecution) and the findings.
+
+Services flush; callers commit. The compliance rules (``compliance.engine``) read these columns.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..accounts import access
+from ..accounts.roles import Role
+from ..errors import NotAllowed, ValidationFailed
+from ..extensions import db
+from ..timeutil import local_today, utcnow
+from .models import COUNCIL_KINDS, Meeting
+
+# Art. 9.4: the heads of the three institutions the Coordination Secretariat reports to
+HEADS = ("municipality", "police", "prosecution")
+HEAD_LABELS = {"municipality": _l("the Mayor (head of the municipality)"),
+               "police": _l("the head of the police"),
+               "prosecution": _l("the head of the prosecution office")}
+MAX_FINDINGS = 20000
+
+
+def _day(raw, field: str, default: date | None = None) -> date:
+    from .services import parse_date
+
+    if raw in (None, "") and default is not None:
+        return default
+    day = parse_date(raw, field)
+    if day > local_today():
+        raise ValidationFailed({field: _("The date cannot be in the future.")})
+    return day
+
+
+def is_chair(user, municipality_id: int) -> bool:
+    return user is not None and Role.CHAIR in access.municipality_roles(user, municipality_id)
+
+
+# --- Art. 7.5: the chair approves the agenda ------------------------------------------------------
+
+def approve_agenda(meeting: Meeting, user, approved_on=None) -> Meeting:
+    """The chair approves a council meeting's agenda, today or (entered afterwards) on the day given."""
+    if not is_chair(user, meeting.municipality_id):
+        raise NotAllowed({"agenda": _("Only the chair of the council approves the agenda.")})
+    if meeting.kind not in COUNCIL_KINDS:
+        raise ValidationFailed({"agenda": _("The chair approves the agenda of council meetings; an open "
+                                            "consultation's agenda is agreed by the Coordination Secretariat.")})
+    if meeting.status == "cancelled":
+        raise ValidationFailed({"agenda": _("This meeting was cancelled; it can no longer be changed.")})
+    if not meeting.agenda_items:
+        raise ValidationFailed({"agenda": _("The agenda has no items yet: add them before approving it.")})
+    day = _day(approved_on, "approved_on", default=local_today())
+    meeting.agenda_approved_on, meeting.agenda_approved_at = day, utcnow()
+    meeting.agenda_approved_by_id = user.id
+    db.session.flush()
+    return meeting
+
+
+def agenda_changed(meeting: Meeting) -> None:
+    """An agenda changed before its meeting is no longer the one the chair approved."""
+    from .services import local_now
+
+    if meeting.agenda_approved_on is not None and meeting.starts_at > local_now():
+        meeting.agenda_approved_on = meeting.agenda_approved_at = meeting.agenda_approved_by_id = None
+
+
+def agenda_approver(meeting: Meeting) -> str | None:
+    from ..accounts.models import User
+
+    if meeting.agenda_approved_by_id is None:
+        return None
+    user = db.session.get(User, meeting.agenda_approved_by_id)
+    return user.name if user else None
+
+
+# --- Art. 9.5: the Coordination Secretariat agrees a public meeting beforehand ---------------------
+
+def record_agreement(meeting: Meeting, agreed_on, *, user_id: int | None) -> Meeting:
+    if meeting.kind != "open_consultation":
+        raise ValidationFailed({"agreed_on": _("The Coordination Secretariat agrees the agenda and the date of "
+                                               "public meetings (open consultations).")})
+    if meeting.status == "cancelled":
+        raise ValidationFailed({"agreed_on": _("This meeting was cancelled; it can no longer be changed.")})
+    meeting.secretariat_agreed_on = _day(agreed_on, "agreed_on")
+    meeting.secretariat_agreed_by_id = user_id
+    db.session.flush()
+    return meeting
+
+
+# --- Art. 9.4: the Coordination Secretariat reports to the heads ------------------------------------
+
+def record_report(meeting: Meeting, sent_on, recipients, findings, *, user_id: int | None) -> Meeting:
+    """The report of a Coordination Secretariat meeting to the heads of the three institutions."""
+    errors: dict[str, str] = {}
+    if meeting.kind != "secretariat_monitoring":
+        raise ValidationFailed({"report": _("The report to the heads follows a Coordination Secretariat "
+                                            "monitoring meeting.")})
+    if meeting.status != "held":
+        raise ValidationFailed({"report": _("Record the meeting as held first: the report follows it.")})
+    try:
+        day = _day(sent_on, "sent_on")
+        if day < meeting.starts_at.date():
+            errors["sent_on"] = _("The report is sent after the meeting, not before it.")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        day = None
+    chosen = [h for h in HEADS if h in set(recipients or [])]
+    unknown = [r for r in (recipients or []) if r not in HEADS]
+    if unknown or not chosen:
+        errors["recipients"] = _("Choose the heads the report was sent to: the municipality, the police, the "
+                                 "prosecution.")
+    text = (findings or "").strip() if isinstance(findings, str) or findings is None else str(findings).strip()
+    if len(text) < 3:
+        errors["findings"] = _("Write the findings the heads are to present.")
+    elif len(text) > MAX_FINDINGS:
+        errors["findings"] = _("At most %(n)d characters.", n=MAX_FINDINGS)
+    if errors:
+        raise ValidationFailed(errors)
+    meeting.report_sent_on, meeting.report_recipients, meeting.report_findings = day, chosen, text
+    meeting.report_recorded_by_id = user_id
+    db.session.flush()
+    return meeting
