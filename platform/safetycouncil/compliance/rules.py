@@ -45,6 +45,9 @@ DEFAULT_PARAMETERS = {
     "quorum_percent": 50,                  # Art. 7.7: share of the members present for a valid meeting
     "ad_hoc_meetings_count": 0,            # Art. 7.3: 1 = ad hoc meetings count towards Art. 7.2
     "grace_days": 0,                       # days the Ministry allows after each period's deadline
+    "regulation_publication_days": 15,     # Art. 13: the regulation published on the official website
+    "crime_statistics_publication_day": 15,  # Open Government: a month's crime statistics published by this
+                                             # day of the following month
 }
 PARAMETER_LABELS = {
     "council_meetings_per_year": _l("Council meetings a year (at least)"),
@@ -62,11 +65,18 @@ PARAMETER_LABELS = {
     "quorum_percent": _l("Members present for a valid meeting (per cent)"),
     "ad_hoc_meetings_count": _l("Ad hoc meetings count towards the meetings a year (1 yes, 0 no)"),
     "grace_days": _l("Days of grace after each period's deadline"),
+    "regulation_publication_days": _l("Days to publish the regulation on the official website after the "
+                                      "Municipal Council's decision"),
+    "crime_statistics_publication_day": _l("A month's crime statistics published by this day of the following "
+                                           "month"),
 }
 # How each rule is judged, for the model page (and README): what is checked, per which period, due when.
 RULE_JUDGEMENT = {
-    "established": _l("Checked every day: a Municipal Council decision (number and date) that established the "
-                      "council is recorded."),
+    "established": _l("Checked every day: the Municipal Council decision in force (the latest of the recorded "
+                      "decisions dated by that day: number and date) that established the council or re-adopted its "
+                      "regulation. Art. 13: the regulation's publication on the municipality's official website "
+                      "(day and address) is due the model's days after the decision (for a decision of an earlier "
+                      "year, by the start of the year); the evidence names what is missing."),
     "composition": _l("Every day of the year so far: each mandatory category has an active member; the empty days "
                       "are named."),
     "chair": _l("Every day of the year so far: the chair seat is held by the Mayor (category a)."),

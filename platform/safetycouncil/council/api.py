@@ -290,3 +290,49 @@ class MunicipalCouncilSessions(MethodView):
         from flask_login import current_user
 
         return commit_or_fail(lambda: _sessions.record_session(data, user_id=current_user.id))
+
+
+# --- Art. 13: the establishment decisions, a history ------------------------------------------------
+
+from . import establishments as _establishments  # noqa: E402
+
+
+def _decision(establishment_id: int):
+    decision = _establishments.get_decision(establishment_id)
+    if decision is None:
+        abort(404, message=_("There is no such decision in this municipality."))
+    return decision
+
+
+@blp.route("/council/establishments")
+@scope("tenant")
+class EstablishmentDecisions(MethodView):
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema(many=True))
+    @listing(blp)
+    def get(self):
+        """Every Municipal Council decision that established the council or re-adopted its regulation, the
+        latest first; `in_force` marks the one in force today"""
+        return _establishments.list_decisions()
+
+    @blp.arguments(_establishments.CouncilEstablishmentDecisionSchema)
+    @blp.response(201, _establishments.CouncilEstablishmentDecisionSchema)
+    def post(self, data):
+        """Record another decision (a re-adoption or an amendment of the regulation; may be a past one; audited)"""
+        return commit_or_fail(lambda: _establishments.create_decision(data))
+
+
+@blp.route("/council/establishments/<int:establishment_id>")
+@scope("tenant")
+class EstablishmentDecision(MethodView):
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    def get(self, establishment_id):
+        """One decision"""
+        return _decision(establishment_id)
+
+    @blp.arguments(_establishments.CouncilEstablishmentPatchSchema(partial=True))
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    def patch(self, data, establishment_id):
+        """Correct a decision, or record the regulation's publication on the official website (Art. 13:
+        `published_on`, `published_url`; back-datable, audited)"""
+        decision = _decision(establishment_id)
+        return commit_or_fail(lambda: _establishments.update_decision(decision, data))

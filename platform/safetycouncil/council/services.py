@@ -231,8 +231,12 @@ def _only(stmt, model, municipality_id: int | None):
 # --- establishment --------------------------------------------------------------------------
 
 def get_establishment(*, municipality_id: int | None = None) -> CouncilEstablishment | None:
-    stmt = _only(select(CouncilEstablishment), CouncilEstablishment, municipality_id)
-    return db.session.execute(stmt).scalars().first()
+    """The decision in force today: the latest dated on or before today (a municipality keeps every
+    decision, see ``establishments``)."""
+    stmt = _only(select(CouncilEstablishment), CouncilEstablishment, municipality_id).order_by(
+        CouncilEstablishment.decision_date.desc(), CouncilEstablishment.id.desc())
+    decisions = list(db.session.execute(stmt).scalars())
+    return next((d for d in decisions if d.decision_date <= today()), decisions[0] if decisions else None)
 
 
 def save_establishment(data: Mapping, *, decision_file: tuple[str, bytes] | None = None,

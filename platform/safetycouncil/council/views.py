@@ -212,3 +212,52 @@ def municipal_council():
             errors = exc.errors
     return _page("council/municipal_council.html", errors, form=form, sessions=sessions.list_sessions(),
                  today=services.today())
+
+
+# --- Art. 13: every establishment decision, and the regulation's publication ---------------------------
+
+from . import establishments as establishment_decisions  # noqa: E402
+
+
+@bp.route("/establishments", methods=["GET", "POST"])
+@scope("tenant")
+def establishments():
+    """The Municipal Council decisions that established the council or re-adopted its regulation."""
+    errors: dict = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            decision = establishment_decisions.create_decision(establishment_decisions.clean(request.form))
+            db.session.commit()
+            flash(_("Decision no. %(n)s was recorded.", n=decision.decision_number), "success")
+            return redirect(url_for("council.establishments"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    decisions = establishment_decisions.list_decisions()
+    current = establishment_decisions.in_force_on(decisions, services.today())
+    return _page("council/establishments.html", errors, form=form, decisions=decisions, current=current,
+                 today=services.today(), documents=list_documents())
+
+
+@bp.route("/establishments/<int:establishment_id>", methods=["GET", "POST"])
+@scope("tenant")
+def establishment_decision(establishment_id: int):
+    """One decision: correct it, or record the regulation's publication on the official website."""
+    record = establishment_decisions.get_decision(establishment_id) or abort(404)
+    errors: dict = {}
+    form = {key: ("" if getattr(record, key) is None else getattr(record, key))
+            for key in establishment_decisions.FIELDS}
+    if request.method == "POST":
+        form = request.form
+        try:
+            establishment_decisions.update_decision(record, establishment_decisions.clean(request.form))
+            db.session.commit()
+            flash(_("Decision no. %(n)s was saved.", n=record.decision_number), "success")
+            return redirect(url_for("council.establishments"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            record = establishment_decisions.get_decision(establishment_id) or abort(404)
+    return _page("council/establishment_decision.html", errors, form=form, record=record, today=services.today(),
+                 documents=list_documents())
