@@ -65,6 +65,9 @@ class CouncilMemberSchema(Schema):
     substitute_email = fields.String(**_text)
     substitute_phone = fields.String(**_text)
     active = fields.Function(lambda m: m.active_on(services.today()), dump_only=True)
+    party_id = fields.Integer(allow_none=True, metadata={
+        "description": "Category (e): the party of the Municipal Council the member represents (Art. 4.1.e), "
+                       "one of /council/parties"})
 
 
 class CouncilMemberPatchSchema(CouncilMemberSchema):
@@ -336,3 +339,47 @@ class EstablishmentDecision(MethodView):
         `published_on`, `published_url`; back-datable, audited)"""
         decision = _decision(establishment_id)
         return commit_or_fail(lambda: _establishments.update_decision(decision, data))
+
+
+# --- Art. 4.1.e: the parties represented in the Municipal Council -----------------------------------------
+
+from . import parties as _parties  # noqa: E402
+
+
+def _party(party_id: int):
+    party = _parties.get_party(party_id)
+    if party is None:
+        abort(404, message=_("There is no such party among those recorded in the Municipal Council."))
+    return party
+
+
+@blp.route("/council/parties")
+@scope("tenant")
+class Parties(MethodView):
+    @blp.response(200, _parties.MunicipalCouncilPartySchema(many=True))
+    @listing(blp)
+    def get(self):
+        """The political parties represented in the Municipal Council, with the days they were (Art. 4.1.e)"""
+        return _parties.list_parties()
+
+    @blp.arguments(_parties.MunicipalCouncilPartySchema)
+    @blp.response(201, _parties.MunicipalCouncilPartySchema)
+    def post(self, data):
+        """Record a party represented in the Municipal Council (from a day; may be a past one; audited)"""
+        return commit_or_fail(lambda: _parties.create_party(data))
+
+
+@blp.route("/council/parties/<int:party_id>")
+@scope("tenant")
+class Party(MethodView):
+    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    def get(self, party_id):
+        """One party"""
+        return _party(party_id)
+
+    @blp.arguments(_parties.MunicipalCouncilPartyPatchSchema(partial=True))
+    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    def patch(self, data, party_id):
+        """Correct a party, or set `represented_until` when it leaves the Municipal Council"""
+        party = _party(party_id)
+        return commit_or_fail(lambda: _parties.update_party(party, data))
