@@ -78,7 +78,10 @@ RULE_JUDGEMENT = {
                       "(day and address) is due the model's days after the decision (for a decision of an earlier "
                       "year, by the start of the year); the evidence names what is missing."),
     "composition": _l("Every day of the year so far: each mandatory category has an active member; the empty days "
-                      "are named."),
+                      "are named. Category (e) (Art. 4.1.e): a Municipal Council member of each political party "
+                      "represented in the Municipal Council on that day (the parties recorded with their dates); "
+                      "the parties without one are named. Until the parties are recorded, one councillor is "
+                      "checked and the evidence says so."),
     "chair": _l("Every day of the year so far: the chair seat is held by the Mayor (category a)."),
     "coordination-secretariat": _l("Every day of the year so far: three different people hold the municipality's, "
                                    "the police's and the prosecution's seats, each from that institution."),
