@@ -74,7 +74,9 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
     out: dict = {}
     if "establishment" not in skip:
         s.add(CouncilEstablishment(decision_number="45", decision_date=date(2019, 3, 1),
-                                   regulation_adopted_on=date(2019, 3, 1)))
+                                   regulation_adopted_on=date(2019, 3, 1), adopts_unified_model=True,
+                                   published_on=None if "regulation_publication" in skip else date(2019, 3, 5),
+                                   published_url="https://bashkia.example/rregullore"))
     institutions = {kind: Institution(name=f"{kind} {tag}", kind=kind)
                     for kind in ("municipality", "police", "prosecution")}
     s.add_all(institutions.values())

@@ -2,7 +2,8 @@
 council's routes take. Each runs inside the current tenant scope and returns the new id."""
 from datetime import date
 
-from safetycouncil.council.models import CouncilInstitution, CouncilMember, Institution
+from safetycouncil.council.models import CouncilEstablishment, CouncilInstitution, CouncilMember, Institution
+from safetycouncil.council.models import MunicipalCouncilParty
 
 
 def make_member(session, tag):
@@ -23,4 +24,19 @@ def make_linked_institution(session, tag):
     return institution.id
 
 
-ID_FACTORIES = {"member_id": make_member, "institution_id": make_linked_institution}
+def make_decision(session, tag):
+    decision = CouncilEstablishment(decision_number=f"{tag}", decision_date=date(2022, 3, 4))
+    session.add(decision)
+    session.flush()
+    return decision.id
+
+
+def make_party(session, tag):
+    party = MunicipalCouncilParty(name=f"Partia {tag}", represented_from=date(2023, 6, 1))
+    session.add(party)
+    session.flush()
+    return party.id
+
+
+ID_FACTORIES = {"member_id": make_member, "institution_id": make_linked_institution,
+                "establishment_id": make_decision, "party_id": make_party}

@@ -34,6 +34,7 @@ from sqlalchemy import and_, func, select
 
 from .. import timeutil, workdays
 from ..council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution, MunicipalCouncilSession
+from ..council.models import MunicipalCouncilParty
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaMaterial, Attendance, ExtraDayOff, Invitation, Meeting
 from ..plans.models import (
@@ -239,12 +240,17 @@ def load_facts(municipality_ids, year: int) -> dict:
     with read_across_tenants(ids):
         year_meetings = select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
         facts["establishments"] = _rows(select(
-            CouncilEstablishment.municipality_id, CouncilEstablishment.decision_number,
-            CouncilEstablishment.decision_date, CouncilEstablishment.regulation_adopted_on))
+            CouncilEstablishment.id, CouncilEstablishment.municipality_id, CouncilEstablishment.decision_number,
+            CouncilEstablishment.decision_date, CouncilEstablishment.regulation_adopted_on,
+            CouncilEstablishment.adopts_unified_model, CouncilEstablishment.published_on,
+            CouncilEstablishment.published_url))
+        facts["parties"] = _rows(select(
+            MunicipalCouncilParty.id, MunicipalCouncilParty.municipality_id, MunicipalCouncilParty.name,
+            MunicipalCouncilParty.represented_from, MunicipalCouncilParty.represented_until))
         facts["members"] = _rows(select(
             CouncilMember.id, CouncilMember.municipality_id, CouncilMember.full_name, CouncilMember.category,
             CouncilMember.mandate_start, CouncilMember.mandate_end, CouncilMember.invited_kind,
-            Institution.kind.label("institution_kind"))
+            Institution.kind.label("institution_kind"), CouncilMember.party_id)
             .outerjoin(Institution, Institution.id == CouncilMember.institution_id))
         facts["seats"] = _rows(select(
             CouncilSeat.municipality_id, CouncilSeat.seat, CouncilSeat.member_id, CouncilSeat.started_on,
@@ -359,7 +365,8 @@ def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, 
     model = model or model_for(year)
     facts = load_facts(ids, year)
     by = {
-        "establishment": {r["municipality_id"]: r for r in facts["establishments"]},
+        "establishment": _group(facts["establishments"]),
+        "parties": _group(facts["parties"]),
         "members": _group(facts["members"]),
         "seats": _group(facts["seats"]),
         "meetings": _group(facts["meetings"]),
@@ -576,14 +583,36 @@ class _Council:
 
     # -- Art. 13 and the Municipal Council's decision
     def rule_established(self):
-        e = self.by["establishment"].get(self.mid)
-        if e is None or not e["decision_number"] or e["decision_date"] is None:
+        """Decision; Art. 13: the council is established by a Municipal Council decision adopting its
+        regulation — the decision in force for the year (the latest dated by the last day judged) —,
+        and "this Regulation enters into force with the approval of the Municipal Council and is
+        published on the official website of the municipality": its publication (day and address)
+        is due the model's days after the decision, and for a decision of an earlier year by the
+        start of the year; published later, the year's obligation was met late."""
+        decisions = [e for e in self.by["establishment"].get(self.mid, [])
+                     if e["decision_number"] and e["decision_date"] is not None]
+        if not decisions:
             return FAIL, [], [{"kind": "no_establishment"}]
-        if e["decision_date"] > self.last_day:
-            return FAIL, [], [{"kind": "established_later", "number": e["decision_number"],
-                               "date": _iso(e["decision_date"])}]
-        return PASS, [], [{"kind": "establishment", "number": e["decision_number"],
-                           "date": _iso(e["decision_date"]), "regulation": _iso(e["regulation_adopted_on"])}]
+        current = max((e for e in decisions if e["decision_date"] <= self.last_day),
+                      key=lambda e: (e["decision_date"], e["id"]), default=None)
+        if current is None:
+            first = min(decisions, key=lambda e: e["decision_date"])
+            return FAIL, [], [{"kind": "established_later", "number": first["decision_number"],
+                               "date": _iso(first["decision_date"])}]
+        evidence = [{"kind": "establishment", "number": current["decision_number"],
+                     "date": _iso(current["decision_date"]), "regulation": _iso(current["regulation_adopted_on"]),
+                     "decision_id": current["id"], "decisions": len(decisions)}]
+        due_day = max(date(self.year - 1, 12, 31),
+                      current["decision_date"] + timedelta(days=self.model.param("regulation_publication_days")))
+        facts = {"number": current["decision_number"], "date": _iso(current["decision_date"]),
+                 "decision_id": current["id"]}
+        published = current["published_on"]
+        if published is not None:
+            facts.update(published=_iso(published), url=current["published_url"])
+        dues = [self.due("established", f"decision:{current['id']}:published", self.by_day(due_day), ROLE_SECRETARY,
+                         "decision", subject_id=current["id"], done_at=day_done(published), facts=facts)]
+        status, dues, period_evidence = self.from_dues(dues, empty_status=NOT_YET_DUE)
+        return status, dues, evidence + period_evidence
 
     # -- the structural rules, judged on every day of the year so far
     def _window(self) -> tuple[date, date]:
@@ -605,7 +634,13 @@ class _Council:
         always = self.model.parameters.get("always_required_categories") or ["a", "c", "d"]
         members = [m for m in self.by["members"].get(self.mid, []) if not m["invited_kind"]]
         evidence, dues = [], []
+        parties = self.by["parties"].get(self.mid, [])
         for c in mandatory:
+            if c == "e" and parties:  # Art. 4.1.e: one of each party represented in the Municipal Council
+                party_evidence, party_dues = self._party_gaps(members, parties, start, end)
+                evidence += party_evidence
+                dues += party_dues
+                continue
             terms = [(m["mandate_start"], m["mandate_end"]) for m in members if m["category"] == c]
             gaps = _gaps(terms, start, end)
             for g_start, g_end in gaps:
@@ -624,11 +659,37 @@ class _Council:
                                              ROLE_CHAIR, "member", subject_id=m["id"],
                                              facts={"category": c, "name": m["full_name"],
                                                     "date": _iso(m["mandate_end"])}))
+        # without the parties recorded, category (e) can only be checked as one councillor: said so
+        note = [] if parties or "e" not in mandatory else [{"kind": "parties_not_recorded"}]
         if not evidence:
             active = self._active_members(end)
             evidence.append({"kind": "composition_complete", "members": len(active), "date": _iso(end)})
-            return PASS, dues, evidence
-        return FAIL, dues, evidence
+            return PASS, dues, evidence + note
+        return FAIL, dues, evidence + note
+
+    def _party_gaps(self, members, parties, start: date, end: date) -> tuple[list[dict], list[Due]]:
+        """Art. 4.1.e: "Member of the Municipal Council who ensures the representation of each political
+        party in the Municipal Council": for each party, the days it was represented in the Municipal
+        Council without an active member of category (e) of that party (matched by the party's name,
+        so a party recorded again for a new Municipal Council mandate keeps its councillor)."""
+        names = {p["id"]: (p["name"] or "").strip().casefold() for p in parties}
+        evidence, dues = [], []
+        for party in sorted(parties, key=lambda p: (p["represented_from"], p["name"])):
+            p_start = max(start, party["represented_from"])
+            p_end = min(end, party["represented_until"] or end)
+            if p_start > p_end:
+                continue
+            key = names[party["id"]]
+            terms = [(m["mandate_start"], m["mandate_end"]) for m in members
+                     if m["category"] == "e" and m.get("party_id") and names.get(m["party_id"]) == key]
+            gaps = _gaps(terms, p_start, p_end)
+            for g_start, g_end in gaps:
+                evidence.append({"kind": "party_gap", "category": "e", "party": party["name"],
+                                 "party_id": party["id"], "from": _iso(g_start), "to": _iso(g_end),
+                                 "date": _iso(g_end)})
+            dues += self._gap_dues("composition", f"party:{party['id']}", gaps, ROLE_CHAIR, "category",
+                                   {"category": "e", "party": party["name"]})
+        return evidence, dues
 
     def _seat_terms(self, seat: str) -> list[dict]:
         return sorted((t for t in self.by["seats"].get(self.mid, []) if t["seat"] == seat),

@@ -72,6 +72,8 @@ def _period_line(item: dict, meeting: str, period: str) -> str | None:
     kind, rule = item.get("kind"), item.get("rule")
     state = kind.removeprefix("period_")
     due = _d(item.get("due"))
+    if rule == "established" or item.get("party"):
+        return _rules_a_line(item, state, due)
     if rule == "invitation-notice":
         if state in ("met", "late"):
             text = (_("%(meeting)s: invitation with the agenda and materials sent to every member on %(sent)s, "
@@ -288,6 +290,30 @@ def _act_line(item: dict, meeting: str, state: str, due: str) -> str:
     return None
 
 
+def _rules_a_line(item: dict, state: str, due: str) -> str:
+    """Art. 13 (the regulation published on the official website) and Art. 4.1.e (a Municipal Council
+    member of each party represented in it)."""
+    if item.get("party"):
+        if state == "pending" and item.get("name"):
+            return _("Category (e), %(party)s: the mandate of %(name)s ends on %(date)s; nobody follows yet.",
+                     party=item["party"], name=item["name"], date=_d(item.get("date")))
+        return _("Category (e): no Municipal Council member of %(party)s, a party represented in the Municipal "
+                 "Council, from %(start)s.", party=item["party"], start=_d(item.get("period_start")))
+    decision = _("decision no. %(n)s of %(date)s", n=item.get("number") or "—", date=_d(item.get("date")))
+    if state == "met":
+        return _("Art. 13: the regulation (%(decision)s) was published on the official website on %(published)s.",
+                 decision=decision, published=_d(item.get("published")))
+    if state == "late":
+        return _("Art. 13: the regulation (%(decision)s) was published on the official website on %(published)s, "
+                 "after its due date %(due)s.", decision=decision, published=_d(item.get("published")), due=due)
+    if state == "pending":
+        return _("Art. 13: the regulation (%(decision)s) is to be published on the official website by %(due)s.",
+                 decision=decision, due=due)
+    return _("Art. 13: the regulation (%(decision)s) was not recorded as published on the municipality's official "
+             "website by %(due)s: the day and the address of the publication are missing.", decision=decision,
+             due=due)
+
+
 def describe(item: dict) -> str:
     """One line of evidence in the reader's language."""
     k = item.get("kind")
@@ -299,7 +325,15 @@ def describe(item: dict) -> str:
                                        n=item["number"], date=_d(item["date"])),
         "establishment": lambda: _("Established by Municipal Council decision no. %(n)s of %(date)s.",
                                    n=item["number"], date=_d(item["date"])) + (
-            " " + _("Regulation adopted on %(date)s.", date=_d(item["regulation"])) if item.get("regulation") else ""),
+            " " + _("Regulation adopted on %(date)s.", date=_d(item["regulation"])) if item.get("regulation") else "") + (
+            " " + _("It is the decision in force of the %(n)d recorded.", n=item["decisions"]) if item.get("decisions", 1) > 1
+            else ""),
+        "party_gap": lambda: _("Category (e): no Municipal Council member of %(party)s (represented in the Municipal "
+                               "Council) from %(start)s to %(end)s.", party=item["party"], start=_d(item["from"]),
+                               end=_d(item["to"])),
+        "parties_not_recorded": lambda: _("Category (e): the political parties represented in the Municipal Council "
+                                          "are not recorded, so only one councillor could be checked, not one of "
+                                          "each party."),
         "category_empty": lambda: (_("Category (%(c)s) %(label)s has no active member on %(date)s (always required).",
                                      c=item["category"], label=category_label(item["category"]), date=_d(item["date"]))
                                    if item.get("always") else
@@ -423,13 +457,15 @@ def links(item: dict, slug: str) -> list[tuple[str, str]]:
     if item.get("review_meeting_id"):
         out.append((_("Council meeting"), url_for("meetings.detail", municipality=slug,
                                                   meeting_id=item["review_meeting_id"])))
+    if item.get("kind") == "establishment" or item.get("rule") == "established":
+        out.append((_("Establishment decisions"), url_for("council.establishments", municipality=slug)))
     if item.get("plan_id"):
         out.append((_("Plan"), url_for("plans.plan", municipality=slug, plan_id=item["plan_id"])))
     if item.get("public"):
         out.append((_("Public page"), url_for("plans.public_plan", municipality=slug)))
     if item.get("kind") in ("category_empty", "composition_complete", "seat_vacant", "seat_holder",
                             "chair_not_mayor", "seat_shared", "no_establishment", "establishment", "category_gap",
-                            "seat_gap", "seat_wrong_institution"):
+                            "seat_gap", "seat_wrong_institution", "party_gap", "parties_not_recorded"):
         out.append((_("Council"), url_for("council.index", municipality=slug)))
     return out
 

@@ -50,6 +50,9 @@ DEFAULT_PARAMETERS = {
     "ad_hoc_meetings_count": 0,            # Art. 7.3: 1 = ad hoc meetings count towards Art. 7.2
     "grace_days": 0,                       # days the Ministry allows after each period's deadline
     "secretariat_report_working_days": 5,  # Art. 9.4: the report to the heads within this many working days
+    "regulation_publication_days": 15,     # Art. 13: the regulation published on the official website
+    "crime_statistics_publication_day": 15,  # Open Government: a month's crime statistics published by this
+                                             # day of the following month
 }
 PARAMETER_LABELS = {
     "council_meetings_per_year": _l("Council meetings a year (at least)"),
@@ -69,13 +72,23 @@ PARAMETER_LABELS = {
     "grace_days": _l("Days of grace after each period's deadline"),
     "secretariat_report_working_days": _l("Working days for the Coordination Secretariat to report to the heads "
                                           "after its meeting"),
+    "regulation_publication_days": _l("Days to publish the regulation on the official website after the "
+                                      "Municipal Council's decision"),
+    "crime_statistics_publication_day": _l("A month's crime statistics published by this day of the following "
+                                           "month"),
 }
 # How each rule is judged, for the model page (and README): what is checked, per which period, due when.
 RULE_JUDGEMENT = {
-    "established": _l("Checked every day: a Municipal Council decision (number and date) that established the "
-                      "council is recorded."),
+    "established": _l("Checked every day: the Municipal Council decision in force (the latest of the recorded "
+                      "decisions dated by that day: number and date) that established the council or re-adopted its "
+                      "regulation. Art. 13: the regulation's publication on the municipality's official website "
+                      "(day and address) is due the model's days after the decision (for a decision of an earlier "
+                      "year, by the start of the year); the evidence names what is missing."),
     "composition": _l("Every day of the year so far: each mandatory category has an active member; the empty days "
-                      "are named."),
+                      "are named. Category (e) (Art. 4.1.e): a Municipal Council member of each political party "
+                      "represented in the Municipal Council on that day (the parties recorded with their dates); "
+                      "the parties without one are named. Until the parties are recorded, one councillor is "
+                      "checked and the evidence says so."),
     "chair": _l("Every day of the year so far: the chair seat is held by the Mayor (category a)."),
     "coordination-secretariat": _l("Every day of the year so far: three different people hold the municipality's, "
                                    "the police's and the prosecution's seats, each from that institution."),

@@ -65,6 +65,9 @@ class CouncilMemberSchema(Schema):
     substitute_email = fields.String(**_text)
     substitute_phone = fields.String(**_text)
     active = fields.Function(lambda m: m.active_on(services.today()), dump_only=True)
+    party_id = fields.Integer(allow_none=True, metadata={
+        "description": "Category (e): the party of the Municipal Council the member represents (Art. 4.1.e), "
+                       "one of /council/parties"})
 
 
 class CouncilMemberPatchSchema(CouncilMemberSchema):
@@ -290,3 +293,93 @@ class MunicipalCouncilSessions(MethodView):
         from flask_login import current_user
 
         return commit_or_fail(lambda: _sessions.record_session(data, user_id=current_user.id))
+
+
+# --- Art. 13: the establishment decisions, a history ------------------------------------------------
+
+from . import establishments as _establishments  # noqa: E402
+
+
+def _decision(establishment_id: int):
+    decision = _establishments.get_decision(establishment_id)
+    if decision is None:
+        abort(404, message=_("There is no such decision in this municipality."))
+    return decision
+
+
+@blp.route("/council/establishments")
+@scope("tenant")
+class EstablishmentDecisions(MethodView):
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema(many=True))
+    @listing(blp)
+    def get(self):
+        """Every Municipal Council decision that established the council or re-adopted its regulation, the
+        latest first; `in_force` marks the one in force today"""
+        return _establishments.list_decisions()
+
+    @blp.arguments(_establishments.CouncilEstablishmentDecisionSchema)
+    @blp.response(201, _establishments.CouncilEstablishmentDecisionSchema)
+    def post(self, data):
+        """Record another decision (a re-adoption or an amendment of the regulation; may be a past one; audited)"""
+        return commit_or_fail(lambda: _establishments.create_decision(data))
+
+
+@blp.route("/council/establishments/<int:establishment_id>")
+@scope("tenant")
+class EstablishmentDecision(MethodView):
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    def get(self, establishment_id):
+        """One decision"""
+        return _decision(establishment_id)
+
+    @blp.arguments(_establishments.CouncilEstablishmentPatchSchema(partial=True))
+    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    def patch(self, data, establishment_id):
+        """Correct a decision, or record the regulation's publication on the official website (Art. 13:
+        `published_on`, `published_url`; back-datable, audited)"""
+        decision = _decision(establishment_id)
+        return commit_or_fail(lambda: _establishments.update_decision(decision, data))
+
+
+# --- Art. 4.1.e: the parties represented in the Municipal Council -----------------------------------------
+
+from . import parties as _parties  # noqa: E402
+
+
+def _party(party_id: int):
+    party = _parties.get_party(party_id)
+    if party is None:
+        abort(404, message=_("There is no such party among those recorded in the Municipal Council."))
+    return party
+
+
+@blp.route("/council/parties")
+@scope("tenant")
+class Parties(MethodView):
+    @blp.response(200, _parties.MunicipalCouncilPartySchema(many=True))
+    @listing(blp)
+    def get(self):
+        """The political parties represented in the Municipal Council, with the days they were (Art. 4.1.e)"""
+        return _parties.list_parties()
+
+    @blp.arguments(_parties.MunicipalCouncilPartySchema)
+    @blp.response(201, _parties.MunicipalCouncilPartySchema)
+    def post(self, data):
+        """Record a party represented in the Municipal Council (from a day; may be a past one; audited)"""
+        return commit_or_fail(lambda: _parties.create_party(data))
+
+
+@blp.route("/council/parties/<int:party_id>")
+@scope("tenant")
+class Party(MethodView):
+    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    def get(self, party_id):
+        """One party"""
+        return _party(party_id)
+
+    @blp.arguments(_parties.MunicipalCouncilPartyPatchSchema(partial=True))
+    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    def patch(self, data, party_id):
+        """Correct a party, or set `represented_until` when it leaves the Municipal Council"""
+        party = _party(party_id)
+        return commit_or_fail(lambda: _parties.update_party(party, data))

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..municipalities.models import County
 from ..tenancy import tenant
 from .models import CouncilEstablishment, CouncilInstitution, CouncilMember, CouncilSeat, Institution
+from .models import MunicipalCouncilParty
 from .services import STAFF, today
 
 MALE = ["Arben", "Artan", "Besnik", "Dritan", "Edmond", "Ermal", "Fatmir", "Gentian", "Ilir", "Klodian", "Gëzim",
@@ -116,6 +117,11 @@ class _Council:
         # The triangle's and the county's institutions are linked whoever the members are.
         self.linked: set[int] = {id(institutions[key]) for key in ALWAYS_LINKED}
         self.used_names: set[str] = set()
+        self.party_of: dict[int, str] = {}  # id(member) -> the party a category (e) member represents
+
+    def party_member(self, member: CouncilMember, party: str) -> CouncilMember:
+        self.party_of[id(member)] = party
+        return member
 
     def person(self) -> tuple[str, bool]:
         while True:
@@ -232,7 +238,7 @@ def _generic(m, inst: dict, rng: random.Random, lagging: int,
         "b": lambda: council.add("b", inst["council"]),
         "c": lambda: council.add("c", inst["commissariat"], substitute=True),
         "d": lambda: council.add("d", inst["prosecution"], substitute=True),
-        "e": lambda: [council.add("e", inst["council"], suffix=f" ({party})")
+        "e": lambda: [council.party_member(council.add("e", inst["council"], suffix=f" ({party})"), party)
                       for party in rng.sample(PARTIES[:4], rng.randint(2, 4))],
         "f": lambda: council.add("f", inst["education"]),
         "g": lambda: council.add("g", inst["health"]),
@@ -311,7 +317,7 @@ def _elbasan(m, inst: dict, rng: random.Random) -> tuple[_Council, CouncilEstabl
                     position="Drejtor i Drejtorisë Vendore të Policisë Elbasan")
     council.add("d", inst["prosecution"], substitute=True)
     for party in PARTIES[:4]:
-        council.add("e", inst["council"], suffix=f" ({party})")
+        council.party_member(council.add("e", inst["council"], suffix=f" ({party})"), party)
     council.add("f", inst["education"])
     council.add("g", inst["health"])
     council.add("h", inst["social"])
@@ -374,3 +380,57 @@ def load_demo(municipalities) -> None:
                 db.session.add(establishment)
             db.session.add_all([*council.members, *council.seats, *council.links()])
             db.session.flush()
+            _history_and_parties(m, council, establishment, today_)
+
+
+def _history_and_parties(m, council: _Council, establishment: CouncilEstablishment | None, today_: date) -> None:
+    """Art. 13 and Art. 4.1.e in the demo (its own random stream, so the rest of the demo is unchanged):
+    the regulation's publication on the official website (most on time, some late, some never recorded),
+    re-adoptions under the unified model (Elbasan: its 2016 decision and the 2022 re-adoption), and the
+    parties represented in the Municipal Council, a few without their councillor in category (e)."""
+    rng = random.Random(m.slug + ":establishment-history")
+    if establishment is not None:
+        decisions = [establishment]
+        if m.slug == "elbasan":
+            establishment.adopts_unified_model = True
+            establishment.published_on = date(2022, 3, 28)
+            establishment.published_url = "https://elbasani.gov.al/kvsp/rregullorja-2022"
+            decisions.append(CouncilEstablishment(
+                decision_number="121", decision_date=date(2016, 10, 24), regulation_adopted_on=date(2016, 10, 24),
+                adopts_unified_model=False,
+                notes="Vendimi i parë i Këshillit Bashkiak për KVSP; rikonceptuar me VKB Nr. 22, datë 04.03.2022."))
+        else:
+            establishment.adopts_unified_model = establishment.decision_date.year >= 2021
+            if not establishment.adopts_unified_model and rng.random() < 0.5:
+                day = date(rng.randint(2021, 2025), rng.randint(1, 12), rng.randint(1, 28))
+                if day < today_ - timedelta(days=60):
+                    decisions.append(CouncilEstablishment(
+                        decision_number=str(rng.randint(1, 160)), decision_date=day, regulation_adopted_on=day,
+                        adopts_unified_model=True, notes="Rimiratim i rregullores sipas modelit të unifikuar."))
+            for decision in decisions:
+                luck = rng.random()
+                if luck < 0.8:
+                    decision.published_on = decision.decision_date + timedelta(days=rng.randint(2, 12))
+                elif luck < 0.9:
+                    decision.published_on = decision.decision_date + timedelta(days=rng.randint(20, 60))
+                if decision.published_on is not None:
+                    decision.published_on = min(decision.published_on, today_)
+                    decision.published_url = (f"https://{m.slug}.gov.al/kvsp/vendimi-{decision.decision_number}-"
+                                              f"{decision.decision_date.year}")
+        db.session.add_all(decisions)
+        db.session.flush()
+    # Art. 4.1.e: the parties represented in the Municipal Council, from the start of the council's members
+    names = sorted(set(council.party_of.values()))
+    if not names:
+        return
+    parties = {name: MunicipalCouncilParty(name=name, represented_from=council.start) for name in names}
+    if rng.random() < 0.15 and m.slug != "elbasan":  # a party that entered the Municipal Council without a seat here
+        extra = next(p for p in PARTIES if p not in parties)
+        parties[extra] = MunicipalCouncilParty(name=extra, represented_from=max(MAYORS_ELECTED, council.start),
+                                               seats=rng.randint(1, 3))
+    db.session.add_all(parties.values())
+    db.session.flush()
+    for member in council.members:
+        if id(member) in council.party_of:
+            member.party_id = parties[council.party_of[id(member)]].id
+    db.session.flush()

@@ -61,11 +61,16 @@ class CouncilInstitution(TenantOwned, Audited, Timestamped, db.Model):
     institution: Mapped[Institution] = relationship(lazy="joined")
 
 
-class CouncilEstablishment(TenantOwned, Audited, db.Model):
-    """The Municipal Council decision that established the council and adopted its regulation."""
+class CouncilEstablishment(TenantOwned, Audited, Timestamped, db.Model):
+    """A Municipal Council decision that established the council (or re-adopted or amended its
+    regulation). A municipality keeps every such decision (Elbasan's 2016 decision and its 2022
+    re-adoption): the one in force on a day is the latest dated on or before it.
+
+    Art. 13: the regulation "enters into force with the approval of the Municipal Council and is
+    published on the official website of the municipality": the day and address of that
+    publication are recorded (back-datable; the audit trail says who entered them and when)."""
 
     __tablename__ = "council_establishments"
-    __table_args__ = (UniqueConstraint("municipality_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_number: Mapped[str] = mapped_column(String(40))
@@ -74,6 +79,11 @@ class CouncilEstablishment(TenantOwned, Audited, db.Model):
     regulation_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     decision_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
+    # the regulation it adopts follows the unified model (the Ministry's roll-out view reads it)
+    adopts_unified_model: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Art. 13: published on the municipality's official website
+    published_on: Mapped[date | None]
+    published_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class CouncilMember(TenantOwned, Audited, Timestamped, db.Model):
@@ -96,6 +106,9 @@ class CouncilMember(TenantOwned, Audited, Timestamped, db.Model):
     substitute_phone: Mapped[str | None] = mapped_column(String(40))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Art. 4.1.e: the political party a Municipal Council member of category (e) represents
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("municipal_council_parties.id", ondelete="RESTRICT"),
+                                                 index=True)
 
     institution: Mapped[Institution | None] = relationship(lazy="joined")
 
@@ -136,3 +149,21 @@ class MunicipalCouncilSession(TenantOwned, Audited, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MunicipalCouncilParty(TenantOwned, Audited, Timestamped, db.Model):
+    """Art. 4.1.e: a political party represented in the Municipal Council, from when to when (a
+    Municipal Council mandate, or a change within one). The council must have a Municipal Council
+    member of category (e) for each party on every day it is represented."""
+
+    __tablename__ = "municipal_council_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    represented_from: Mapped[date]
+    represented_until: Mapped[date | None]
+    seats: Mapped[int | None]  # the party's seats in the Municipal Council (for information)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    def represented_on(self, day: date) -> bool:
+        return self.represented_from <= day and (self.represented_until is None or self.represented_until >= day)

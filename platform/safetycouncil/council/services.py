@@ -113,7 +113,8 @@ INSTITUTION_KIND_LABELS = {
 COORDINATION_SEATS = ("secretariat_municipality", "secretariat_police", "secretariat_prosecution")
 
 MEMBER_FIELDS = ("full_name", "category", "invited_kind", "institution_id", "position", "email", "phone",
-                 "mandate_start", "mandate_end", "substitute_name", "substitute_email", "substitute_phone")
+                 "mandate_start", "mandate_end", "substitute_name", "substitute_email", "substitute_phone",
+                 "party_id")
 # A member's contact details: personal data, every display of them to staff is logged.
 CONTACT_FIELDS = ("email", "phone", "substitute_email", "substitute_phone")
 INSTITUTION_FIELDS = ("name", "kind", "email", "phone", "address")
@@ -231,8 +232,12 @@ def _only(stmt, model, municipality_id: int | None):
 # --- establishment --------------------------------------------------------------------------
 
 def get_establishment(*, municipality_id: int | None = None) -> CouncilEstablishment | None:
-    stmt = _only(select(CouncilEstablishment), CouncilEstablishment, municipality_id)
-    return db.session.execute(stmt).scalars().first()
+    """The decision in force today: the latest dated on or before today (a municipality keeps every
+    decision, see ``establishments``)."""
+    stmt = _only(select(CouncilEstablishment), CouncilEstablishment, municipality_id).order_by(
+        CouncilEstablishment.decision_date.desc(), CouncilEstablishment.id.desc())
+    decisions = list(db.session.execute(stmt).scalars())
+    return next((d for d in decisions if d.decision_date <= today()), decisions[0] if decisions else None)
 
 
 def save_establishment(data: Mapping, *, decision_file: tuple[str, bytes] | None = None,
@@ -375,6 +380,7 @@ def _member_values(data: Mapping, member: CouncilMember | None) -> dict:
 
         check_institution_id(institution_id, "institution_id", errors)
     values["institution_id"] = institution_id
+    values["party_id"] = _party_id(raw.get("party_id"), category, errors)
     values["position"] = _text(raw.get("position"), "position", errors, 200)
     values["email"] = _email(raw.get("email"), "email", errors)
     values["phone"] = _phone(raw.get("phone"), "phone", errors)
@@ -393,6 +399,21 @@ def _member_values(data: Mapping, member: CouncilMember | None) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return values
+
+
+def _party_id(value, category: str, errors: dict) -> int | None:
+    """Art. 4.1.e: the party a Municipal Council member of category (e) represents (one recorded in
+    this municipality); only category (e) names one."""
+    from .models import MunicipalCouncilParty
+
+    party_id = _int(value, "party_id", errors)
+    if party_id is None:
+        return None
+    if db.session.get(MunicipalCouncilParty, party_id) is None:
+        errors["party_id"] = _("There is no such party among those recorded in the Municipal Council.")
+    elif category != "e":
+        errors["party_id"] = _("Only a member of category (e) represents a party of the Municipal Council.")
+    return party_id
 
 
 def seats_of(member: CouncilMember) -> list[CouncilSeat]:

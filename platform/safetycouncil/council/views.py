@@ -77,7 +77,9 @@ def _member_page(errors: dict, form, member=None):
     if member is not None:
         log_contacts_shown("CouncilMember", [member], services.CONTACT_FIELDS)  # shown in the form
     linked, county_others = services.institution_choices()
-    return _page("council/member.html", errors, form=form, member=member, linked=linked,
+    from .parties import list_parties
+
+    return _page("council/member.html", errors, form=form, member=member, linked=linked, parties=list_parties(),
                  county_others=county_others, invited_kinds=INVITED_KINDS,
                  terms=services.seats_of(member) if member is not None else [], today=services.today())
 
@@ -212,3 +214,101 @@ def municipal_council():
             errors = exc.errors
     return _page("council/municipal_council.html", errors, form=form, sessions=sessions.list_sessions(),
                  today=services.today())
+
+
+# --- Art. 13: every establishment decision, and the regulation's publication ---------------------------
+
+from . import establishments as establishment_decisions  # noqa: E402
+
+
+@bp.route("/establishments", methods=["GET", "POST"])
+@scope("tenant")
+def establishments():
+    """The Municipal Council decisions that established the council or re-adopted its regulation."""
+    errors: dict = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            decision = establishment_decisions.create_decision(establishment_decisions.clean(request.form))
+            db.session.commit()
+            flash(_("Decision no. %(n)s was recorded.", n=decision.decision_number), "success")
+            return redirect(url_for("council.establishments"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    decisions = establishment_decisions.list_decisions()
+    current = establishment_decisions.in_force_on(decisions, services.today())
+    return _page("council/establishments.html", errors, form=form, decisions=decisions, current=current,
+                 today=services.today(), documents=list_documents())
+
+
+@bp.route("/establishments/<int:establishment_id>", methods=["GET", "POST"])
+@scope("tenant")
+def establishment_decision(establishment_id: int):
+    """One decision: correct it, or record the regulation's publication on the official website."""
+    record = establishment_decisions.get_decision(establishment_id) or abort(404)
+    errors: dict = {}
+    form = {key: ("" if getattr(record, key) is None else getattr(record, key))
+            for key in establishment_decisions.FIELDS}
+    if request.method == "POST":
+        form = request.form
+        try:
+            establishment_decisions.update_decision(record, establishment_decisions.clean(request.form))
+            db.session.commit()
+            flash(_("Decision no. %(n)s was saved.", n=record.decision_number), "success")
+            return redirect(url_for("council.establishments"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            record = establishment_decisions.get_decision(establishment_id) or abort(404)
+    return _page("council/establishment_decision.html", errors, form=form, record=record, today=services.today(),
+                 documents=list_documents())
+
+
+# --- Art. 4.1.e: the parties represented in the Municipal Council ------------------------------------------
+
+from . import parties as council_parties  # noqa: E402
+
+
+@bp.route("/parties", methods=["GET", "POST"])
+@scope("tenant")
+def parties():
+    """The political parties represented in the Municipal Council, each with its category-(e) member."""
+    errors: dict = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            party = council_parties.create_party(council_parties.clean(request.form))
+            db.session.commit()
+            flash(_("%(name)s was recorded.", name=party.name), "success")
+            return redirect(url_for("council.parties"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return _party_page(errors, form, None)
+
+
+@bp.route("/parties/<int:party_id>", methods=["GET", "POST"])
+@scope("tenant")
+def party(party_id: int):
+    record = council_parties.get_party(party_id) or abort(404)
+    errors: dict = {}
+    form = {key: ("" if getattr(record, key) is None else getattr(record, key)) for key in council_parties.FIELDS}
+    if request.method == "POST":
+        form = request.form
+        try:
+            council_parties.update_party(record, council_parties.clean(request.form))
+            db.session.commit()
+            flash(_("%(name)s was saved.", name=record.name), "success")
+            return redirect(url_for("council.parties"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            record = council_parties.get_party(party_id) or abort(404)
+    return _party_page(errors, form, record)
+
+
+def _party_page(errors, form, record):
+    members = [m for m in services.list_members() if m.category == "e"]
+    return _page("council/parties.html", errors, form=form, record=record, parties=council_parties.list_parties(),
+                 members=members, today=services.today())

@@ -70,7 +70,7 @@ class Entry:
 REGISTER: tuple[Entry, ...] = (
     Entry("council_members", _l("Council members and invited participants"),
           ("full_name", "position", "email", "phone", "substitute_name", "substitute_email", "substitute_phone",
-           "user_id"),
+           "user_id", "party_id"),
           MEMBERS, _l("The council's composition (Art. 4), invitations (Art. 7.4) and copies of decisions (Art. 7.8)"),
           REGULATION, RECORDS_KEPT, MUNICIPALITY_LOGGED),
     Entry("council_seats", _l("Seats of the council"), ("member_id", "started_on", "ended_on"),
@@ -173,7 +173,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "progress_evidence": RECORDS, "monitoring_reports": RECORDS, "consultation_recommendations": RECORDS,
     "recommendation_follow_ups": RECORDS,
     "survey_waves": RECORDS, "survey_wave_areas": RECORDS, "survey_local_questions": RECORDS,
-    "survey_imports": RECORDS, "municipal_council_sessions": RECORDS,
+    "survey_imports": RECORDS, "municipal_council_sessions": RECORDS, "municipal_council_parties": RECORDS,
     "survey_invitations": CODES,
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching

@@ -516,3 +516,48 @@ def institution_update(institution_id: int):
     db.session.commit()
     flash(_("%(name)s was saved.", name=institution.name), "success")
     return redirect(url_for("oversight.national_institutions", show=request.args.get("show") or "shared"))
+
+
+# --- the roll-out the Ministry monitors (issue 19) ---------------------------------------------------------
+
+from flask_babel import lazy_gettext as _l  # noqa: E402
+
+from ..unified_model import parameter  # noqa: E402
+from . import rollout as _rollout  # noqa: E402
+
+ROLLOUT_STATES = {_rollout.ON_TIME: "✓", _rollout.LATE: "!", _rollout.MISSING: "✗", _rollout.PENDING: "…"}
+ROLLOUT_LABELS = {_rollout.ON_TIME: _l("on time"), _rollout.LATE: _l("late"), _rollout.MISSING: _l("missing"),
+                  _rollout.PENDING: _l("not yet due")}
+
+
+def _rollout_data():
+    year = _year()
+    municipalities = _scope_municipalities()
+    county = _county()
+    return year, _rollout.rollout(municipalities, year, engine._now(), counties=[county] if county else None)
+
+
+@_route("/compliance/rollout", "rollout")
+def rollout():
+    """Which municipalities adopted the unified-model regulation and when, which Prefectures held
+    consultation tables in the year, and whether each month's crime statistics were published on time."""
+    year, data = _rollout_data()
+    return render_template("oversight/rollout.html", data=data, states=ROLLOUT_STATES, state_labels=ROLLOUT_LABELS,
+                           publication_day=parameter("crime_statistics_publication_day", year), **_common(year))
+
+
+@_route("/compliance/rollout.csv", "rollout_csv")
+def rollout_csv():
+    year, data = _rollout_data()
+    tables = {t["county"].id: t["count"] for t in data.tables}
+    header = [_("Municipality"), _("County"), _("Unified-model regulation adopted on"), _("Decision"),
+              _("Decision in force"), _("Regulation published on the official website"),
+              _("Consultation tables of the Prefecture in the year"), _("Crime statistics: months on time"),
+              _("Crime statistics: months late"), _("Crime statistics: months missing")]
+    body = [[r.municipality.name, r.municipality.county.name,
+             r.adopted_on.isoformat() if r.adopted_on else "", r.adopted_number or "",
+             f"{r.in_force_number} ({r.in_force_date.isoformat()})" if r.in_force_number else "",
+             r.published_on.isoformat() if r.published_on else "", tables.get(r.municipality.county_id, 0),
+             r.count(_rollout.ON_TIME), r.count(_rollout.LATE), r.count(_rollout.MISSING)]
+            for r in data.municipalities]
+    return _csv(header, body, _basename("rollout", year) + ".csv")
