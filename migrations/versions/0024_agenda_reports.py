@@ -4,13 +4,13 @@ institutions after each of its meetings (Art. 9.4); the rules that read them, an
 texts require (Art. 8.1, 8.5, 9.6, 10.2), added to the stored versions of the unified model
 
 Revision ID: 0024_agenda_reports
-Revises: 0022_obligations
+Revises: 0023_establishment_history
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0024_agenda_reports"
-down_revision = "0022_obligations"
+down_revision = "0023_establishment_history"
 branch_labels = None
 depends_on = None
 
