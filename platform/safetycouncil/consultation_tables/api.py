@@ -82,7 +82,7 @@ class RecommendationOut(Schema):
 
 class FundingOut(Schema):
     id = fields.Integer()
-    amount = fields.Decimal(as_string=True)
+    amount = fields.String(metadata={"description": "a decimal number, two decimals (e.g. \"1500000.00\")"})
     currency = fields.String()
     body = fields.String(allow_none=True, metadata={"description": "the national body's code"})
     requested_from = fields.String(allow_none=True)
@@ -90,7 +90,7 @@ class FundingOut(Schema):
     answer_status = fields.String(metadata={"description": "pending, granted, partly_granted, refused"})
     answer = fields.String(allow_none=True)
     answered_on = fields.Date(allow_none=True)
-    granted_amount = fields.Decimal(as_string=True, allow_none=True)
+    granted_amount = fields.String(allow_none=True, metadata={"description": "a decimal number, two decimals"})
 
 
 class TableOut(services.TableSchema):
@@ -129,22 +129,26 @@ def _recommendations_json(table) -> list[dict]:
         out.append({"id": r.id, "kind": "municipality", "addressee": slugs.get(r.municipality_id),
                     "county": table.county.slug, "table_id": table.id, "theme_id": r.theme_id, "text": r.text,
                     "due_on": r.due_on, "status": r.status, "follow_up": r.follow_up,
-                    "overdue": bool(r.due_on and r.due_on < today and r.status in ("open", "in_progress")),
+                    "overdue": services.is_overdue(r, today),
                     "agenda_item_id": r.agenda_item_id, "plan_activity_id": r.plan_activity_id,
                     "updated_at": r.updated_at or r.created_at})
     for r in table.national_recommendations:
         out.append({"id": r.id, "kind": "national_body", "addressee": r.body.code, "county": table.county.slug,
                     "table_id": table.id, "theme_id": r.theme_id, "text": r.text, "due_on": r.due_on,
                     "status": r.status, "follow_up": r.follow_up,
-                    "overdue": bool(r.due_on and r.due_on < today and r.status in ("open", "in_progress")),
+                    "overdue": services.is_overdue(r, today),
                     "agenda_item_id": None, "plan_activity_id": None, "updated_at": r.updated_at or r.created_at})
     return out
 
 
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
 def _funding_json(f) -> dict:
-    return {"id": f.id, "amount": f.amount, "currency": f.currency, "body": f.body.code if f.body else None,
+    return {"id": f.id, "amount": _money(f.amount), "currency": f.currency, "body": f.body.code if f.body else None,
             "requested_from": f.requested_from, "purpose": f.purpose, "answer_status": f.answer_status,
-            "answer": f.answer, "answered_on": f.answered_on, "granted_amount": f.granted_amount}
+            "answer": f.answer, "answered_on": f.answered_on, "granted_amount": _money(f.granted_amount)}
 
 
 def _table_json(table) -> dict:
@@ -338,7 +342,7 @@ def _council_json(r, slug, today) -> dict:
     return {"id": r.id, "kind": "municipality", "addressee": slug, "county": r.table.county.slug,
             "table_id": r.table_id, "theme_id": r.theme_id, "text": r.text, "due_on": r.due_on, "status": r.status,
             "follow_up": r.follow_up,
-            "overdue": bool(r.due_on and r.due_on < today and r.status in ("open", "in_progress")),
+            "overdue": services.is_overdue(r, today),
             "agenda_item_id": r.agenda_item_id, "plan_activity_id": r.plan_activity_id,
             "updated_at": r.updated_at or r.created_at}
 

@@ -4,7 +4,7 @@ each municipality and to the national bodies, with due dates and follow-up; plus
 Prefectures (Elbasan, Korçë, Shkodër) across the years, some of their recommendations overdue."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -14,7 +14,13 @@ from ..municipalities.models import County, Municipality
 from ..tenancy import tenant
 from ..timeutil import local_today
 from . import services
-from .models import ConsultationParticipant, ConsultationRecommendation, ConsultationTable
+from .models import (
+    ConsultationParticipant,
+    ConsultationRecommendation,
+    ConsultationTable,
+    NationalRecommendationFollowUp,
+    RecommendationFollowUp,
+)
 
 TITLE = "Rëndësia e KVSP-ve në fushën e policimit në komunitet dhe koordinimit ndërinstitucional"
 AGENDA = """1. Hapja: z. Arben Velo, Sekretar i Përgjithshëm i Prefekturës Fier, i deleguar si Prefekt
@@ -131,7 +137,28 @@ def _recommend(table, by_slug, bodies, text, theme, due_on, slugs, codes, steps)
     if ids or body_ids:
         rows = services.add_recommendation(table, {"text": text, "due_on": due_on, "theme_id": theme,
                                                    "municipality_ids": ids, "body_ids": body_ids})
+        _received_after_the_table(table, rows)
         _follow_up(table, rows, steps)
+
+
+def _received_after_the_table(table, rows) -> None:
+    """The demo's recommendations arrived the day after their table (not on the day the demo was loaded)."""
+    received = datetime.combine(table.held_on + timedelta(days=1), time(8, 0))
+    for row in rows:
+        if isinstance(row, ConsultationRecommendation):
+            with tenant(row.municipality_id):
+                scoped = db.session.get(ConsultationRecommendation, row.id)
+                scoped.created_at = received
+                for step in db.session.execute(select(RecommendationFollowUp).where(
+                        RecommendationFollowUp.recommendation_id == row.id)).scalars():
+                    step.recorded_at = received
+                db.session.flush()
+        else:
+            row.created_at = row.updated_at = received
+            for step in db.session.execute(select(NationalRecommendationFollowUp).where(
+                    NationalRecommendationFollowUp.recommendation_id == row.id)).scalars():
+                step.recorded_at = received
+    db.session.flush()
 
 
 def _fund(table, bodies, amount, currency, code, donor, purpose, answer_status, answer, answered_on, granted):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -176,19 +177,29 @@ class LinkSchema(Schema):
     plan_activity_id = _optional_id(_l("Choose an activity of the council's plan."))
 
 
+def _cents(value) -> bool:
+    """At most two decimals: an amount is never rounded behind the writer's back."""
+    return value.as_tuple().exponent >= -2 or value == value.quantize(Decimal("0.01"))
+
+
 AMOUNT_MESSAGE = _l("Enter an amount greater than zero, such as 1500000 or 1500000.50.")
 
 
 class FundingRequestSchema(Schema):
-    amount = fields.Decimal(required=True, places=2, as_string=True,
-                            validate=validate.Range(min=0, min_inclusive=False, max=10**12, error=AMOUNT_MESSAGE),
+    amount = fields.Decimal(required=True,
                             error_messages={"required": AMOUNT_MESSAGE, "invalid": AMOUNT_MESSAGE,
-                                            "special": AMOUNT_MESSAGE})
+                                            "special": AMOUNT_MESSAGE},
+                            metadata={"description": "greater than zero, at most two decimals"})
     currency = fields.String(load_default="ALL", validate=validate.OneOf(CURRENCIES, error=_l(
         "Choose the currency.")))
     body_id = _optional_id(_l("Choose one of the national bodies."), description="From a national body, or")
     requested_from = _optional_text(200, description="from someone else (a donor), in words")
     purpose = _required_text(None, _l("Say what the funds are for."))
+
+    @validates("amount")
+    def _positive(self, value, **_kw):
+        if not 0 < value < 10**12 or not _cents(value):
+            raise ValidationError(str(AMOUNT_MESSAGE))
 
     @validates_schema(skip_on_field_errors=False)
     def _from_whom(self, data, **_kw):
@@ -201,9 +212,13 @@ class FundingAnswerSchema(Schema):
         "Choose the answer.")), error_messages={"required": _l("Choose the answer.")})
     answer = _optional_text(4000)
     answered_on = _date(DATE_MESSAGE)
-    granted_amount = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True,
-                                    validate=validate.Range(min=0, max=10**12, error=AMOUNT_MESSAGE),
+    granted_amount = fields.Decimal(load_default=None, allow_none=True,
                                     error_messages={"invalid": AMOUNT_MESSAGE, "special": AMOUNT_MESSAGE})
+
+    @validates("granted_amount")
+    def _not_negative(self, value, **_kw):
+        if value is not None and (not 0 <= value < 10**12 or not _cents(value)):
+            raise ValidationError(str(AMOUNT_MESSAGE))
 
     @validates_schema(skip_on_field_errors=False)
     def _dated(self, data, **_kw):
@@ -621,6 +636,10 @@ def agenda_items_and_activities():
                                     .order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(200)).scalars())
     activities = list(db.session.execute(select(PlanActivity).order_by(PlanActivity.id.desc()).limit(200)).scalars())
     return items, activities
+
+
+def is_overdue(row, today: date) -> bool:
+    return row.due_on is not None and row.due_on < today and row.status in PENDING_STATUSES
 
 
 # --- the follow-up across tables: the Ministry (every county) and each Prefecture (its own) -------

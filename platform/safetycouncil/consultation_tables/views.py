@@ -196,6 +196,12 @@ def recommendation_status_label(status: str) -> str:
     return services.status_label(status)
 
 
+@bp.app_template_global()
+def recommendation_overdue(row) -> bool:
+    """Past its due date, neither done nor not accepted (the home page's block)."""
+    return services.is_overdue(row, local_today())
+
+
 @bp.route("/<municipality>/recommendations/<int:recommendation_id>", methods=["POST"])
 @scope("tenant")
 def follow_up(recommendation_id: int):
