@@ -39,6 +39,13 @@ from .consultation_tables.models import (  # noqa: F401
     ConsultationRecommendation,
     ConsultationTable,
 )
+from .consultation_tables.models import (  # noqa: F401
+    ConsultationTheme,
+    FundingRequest,
+    NationalBody,
+    NationalRecommendation,
+    NationalRecommendationFollowUp,
+)
 from .surveys.models import (  # noqa: F401
     SurveyImport,
     SurveyInvitation,

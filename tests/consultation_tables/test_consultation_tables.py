@@ -33,9 +33,10 @@ def test_a_table_its_recommendations_and_their_follow_up(app, make_user, login, 
     # a municipality outside the county cannot be addressed
     refused = prefect.post(url, data={"action": "recommendation", "text": "X",
                                       "municipality_ids": [str(municipality_id("elbasan"))]})
-    assert refused.status_code == 200 and "Address the recommendation" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Address the recommendation" in refused.get_data(as_text=True)
+    assert "X</textarea>" in refused.get_data(as_text=True)  # what was entered is shown again
     page = prefect.get(url).get_data(as_text=True)
-    assert "Lindona Gega" in page and "Municipality of Patos" in page and page.count("Received") == 2
+    assert "Lindona Gega" in page and "Municipality of Patos" in page and page.count("<td>Open") == 2
 
     secretary, _ = _client(app, make_user, login, "technical_secretary", municipality="fier", locale="en")
     mine = secretary.get("/fier/recommendations").get_data(as_text=True)
@@ -46,7 +47,7 @@ def test_a_table_its_recommendations_and_their_follow_up(app, make_user, login, 
     with app.app_context(), tenant(municipality_id("fier")):
         rec_id = db.session.execute(select(ConsultationRecommendation.id)).scalar_one()
     assert secretary.post(f"/fier/recommendations/{rec_id}", data={
-        "status": "in_progress", "follow_up": "U fut në regjistrin e rreziqeve"}).status_code == 302
+        "status": "in_progress", "note": "U fut në regjistrin e rreziqeve"}).status_code == 302
     page = prefect.get(url).get_data(as_text=True)
     assert "In progress: U fut në regjistrin e rreziqeve" in page
 
@@ -63,8 +64,8 @@ def test_a_table_its_recommendations_and_their_follow_up(app, make_user, login, 
 
     headers = api_token(prefect_user)
     listed = prefect.get("/api/v1/prefectures/fier/consultation-tables", headers=headers).get_json()
-    assert listed[0]["recommendations"][0]["status"] in ("in_progress", "received")
-    assert {r["municipality"] for r in listed[0]["recommendations"]} == {"fier", "patos"}
+    assert listed[0]["recommendations"][0]["status"] in ("in_progress", "open")
+    assert {r["addressee"] for r in listed[0]["recommendations"]} == {"fier", "patos"}
     created = prefect.post("/api/v1/prefectures/fier/consultation-tables", headers=headers,
                            json={"title": "E dyta", "held_on": "2025-03-01"})
     assert created.status_code == 201
@@ -81,8 +82,10 @@ def test_the_fier_demo_table(app, make_user, login):
         load_demo(municipalities)
         load_demo(municipalities)  # idempotent
         db.session.commit()
-        tables = db.session.execute(select(ConsultationTable)).scalars().all()
-        assert len(tables) == 1 and tables[0].held_on.isoformat() == "2024-05-09"
+        everywhere = db.session.execute(select(ConsultationTable)).scalars().all()
+        assert len({t.county_id for t in everywhere}) >= 3 and len({t.held_on.year for t in everywhere}) >= 3
+        tables = [t for t in everywhere if t.held_on.isoformat() == "2024-05-09"]
+        assert len(tables) == 1 and len(tables[0].themes) == 7 and tables[0].funding_requests
         assert len([p for p in tables[0].participants if p.municipality_id]) == 6
     prefect, _ = _client(app, make_user, login, "prefecture", county="fier", locale="en")
     page = prefect.get(f"/prefecture/fier/consultation-tables/{tables[0].id}").get_data(as_text=True)

@@ -47,19 +47,19 @@ def test_a_recommendation_reaches_the_clerk(app, make_user, login, municipality_
     assert "Marrë më " in home
     page = secretary.get("/fier/recommendations").get_data(as_text=True)
     assert "Marrë më " in page and "Marrë më</strong>" not in page
-    assert "<strong>Marrë</strong>" in page  # the status
+    assert "<strong>E hapur</strong>" in page  # the status
 
     with app.app_context(), tenant(municipality_id("fier")):
         from safetycouncil.consultation_tables.models import ConsultationRecommendation
 
         rec_id = db.session.execute(select(ConsultationRecommendation.id)).scalar_one()
     assert secretary.post(f"/fier/recommendations/{rec_id}", data={
-        "status": "in_progress", "follow_up": "U fut në regjistrin e rreziqeve"}).status_code == 302
+        "status": "in_progress", "note": "U fut në regjistrin e rreziqeve"}).status_code == 302
     assert secretary.post(f"/fier/recommendations/{rec_id}", data={
-        "status": "done", "follow_up": "Aktiviteti 2.3 i planit"}).status_code == 302
+        "status": "done", "note": "Aktiviteti 2.3 i planit"}).status_code == 302
     with app.app_context(), tenant(municipality_id("fier")):
         steps = db.session.execute(select(RecommendationFollowUp).order_by(RecommendationFollowUp.id)).scalars().all()
-        assert [s.status for s in steps] == ["received", "in_progress", "done"]
+        assert [s.status for s in steps] == ["open", "in_progress", "done"]
         assert all(s.recorded_at is not None for s in steps)
     page = secretary.get("/fier/recommendations").get_data(as_text=True)
     assert "U fut në regjistrin e rreziqeve" in page and "Aktiviteti 2.3 i planit" in page

@@ -27,6 +27,10 @@ GLOBAL_TABLES = {
     # a Prefect's consultation tables and their participants belong to a county, not to one municipality;
     # read only by that county's Prefecture and the Ministry (the recommendations are tenant-owned)
     "consultation_tables", "consultation_participants",
+    # ...and so do its themes, its recommendations to national bodies (with their follow-up) and its funding
+    # requests; the list of national bodies is kept by the Ministry (issue 19)
+    "consultation_themes", "consultation_national_recommendations", "national_recommendation_follow_ups",
+    "consultation_funding_requests", "national_bodies",
     # local safety surveys: the national questionnaire's versions and their questions, kept by the Ministry
     # and public (waves, codes and answers are tenant-owned)
     "survey_questionnaires", "survey_questions",

@@ -114,6 +114,9 @@ REGISTER: tuple[Entry, ...] = (
     Entry("consultation_tables", _l("Consultation tables"), ("chaired_by", "minutes"),
           PARTICIPANTS, _l("Who chaired a consultation table, and its minutes"),
           PREFECT, RECORDS_KEPT, COUNTY),
+    Entry("consultation_themes", _l("Themes of consultation tables"), ("presented_by", "summary"),
+          PARTICIPANTS, _l("Who presented a theme at a consultation table, and what was said"),
+          PREFECT, RECORDS_KEPT, COUNTY),
     Entry("users", _l("Accounts"),
           ("name", "email", "password_hash", "totp_secret", "recovery_codes", "last_login_at", "failed_logins",
            "locked_until"),
@@ -178,6 +181,8 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching
     "obligation_settings": NATIONAL, "obligation_waivers": RECORDS,
+    "national_bodies": NATIONAL, "consultation_national_recommendations": RECORDS,
+    "national_recommendation_follow_ups": RECORDS, "consultation_funding_requests": RECORDS,
 }
 
 
