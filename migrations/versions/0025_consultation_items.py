@@ -3,13 +3,13 @@ due dates and follow-up statuses (open / in progress / done / not accepted, date
 plan activity that takes a recommendation up, funding requests
 
 Revision ID: 0025_consultation_items
-Revises: 0022_obligations
+Revises: 0024_agenda_reports
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0025_consultation_items"
-down_revision = "0022_obligations"
+down_revision = "0024_agenda_reports"
 branch_labels = None
 depends_on = None
 
