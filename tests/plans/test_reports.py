@@ -85,7 +85,7 @@ def test_the_monitoring_report_is_a_valid_pdf_and_word_file_with_every_indicator
     text = word_text(docx.data)
     assert "Monitoring report on the implementation of the multi-agency local plan" in text
     period = re.search(r"Period: ([^\n]+)", text).group(1)
-    assert period == "Jan 1, 2022 – Jun 30, 2022", period  # Babel's short style
+    assert period == "1 Jan 2022 – 30 Jun 2022", period  # Babel's medium style, British (en_GB, issue 14)
     for name, baseline, target, current in (("Takime me OJF-të", "0", "6", "3"),
                                             ("Orë mësimi për ligjin", "2", "20", "not reported"),
                                             ("Raste të raportuara", "56", "45", "51.5"),
