@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, current_app, g, jsonify, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +13,13 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def _select_locale() -> str:
+    """The locale Babel works with: the reader's language, English formatted as en_GB (locales.py)."""
+    from .locales import formatting_locale
+
+    return formatting_locale(_select_language())
+
+
+def _select_language() -> str:
     from flask import has_request_context
 
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "sq")
@@ -287,10 +294,11 @@ def _is_custom(exc: HTTPException) -> bool:
 
 def _install_template_helpers(app: Flask) -> None:
     from .accounts.roles import label
+    from .locales import language as current_language
 
     app.jinja_env.globals.update(
         format_date=format_date, format_datetime=format_datetime, role_label=label,
-        current_locale=lambda: str(get_locale()),
+        current_locale=current_language,
     )
     from flask_babel import format_decimal
 

@@ -1,4 +1,4 @@
-"""Downloadable documents: one generic shape, rendered as PDF (fpdf2) or Word (python-docx).
+"""Downloadable documents: one generic shape, rendered as PDF (WeasyPrint, tagged PDF/UA-1) or Word (python-docx).
 
 A document is a title, a few lines under it (the municipality, the meeting, the date...)
 and a list of sections, each a heading with paragraphs and/or a table. The callers
@@ -13,7 +13,8 @@ translates or queries.
     docx_bytes = build_docx(doc)
     return send_export(doc, "docx", "minutes-2025-10-17")
 
-PDFs embed DejaVu Sans, so Albanian letters (ë, ç) render on every reader.
+PDFs embed DejaVu Sans, so Albanian letters (ë, ç) render on every reader; they are tagged (PDF/UA-1)
+so that screen readers find the headings, the tables' header cells and the document's language.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Response
@@ -29,9 +31,10 @@ from flask import Response
 PDF_MIMETYPE = "application/pdf"
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"pdf": PDF_MIMETYPE, "docx": DOCX_MIMETYPE}
+# The language a document declares (PDF /Lang, Word w:lang): Albanian as spoken in Albania, British English.
+PDF_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
 
 FONT_DIR = Path(__file__).resolve().parent / "static" / "fonts"
-FONT_FAMILY = "DejaVu"
 
 
 @dataclass
@@ -83,117 +86,47 @@ def paragraphs(text: str | None) -> list[str]:
 
 # --- PDF ---------------------------------------------------------------------------------
 
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "exports"
+
+
+def _css_string(value: str):
+    """``value`` inside a CSS double-quoted string (the page footer's ``content``, in a <style> element,
+    where HTML escaping does not apply): quotes, backslashes and markup characters as CSS escapes."""
+    from markupsafe import Markup
+
+    escaped = "".join(f"\\{ord(c):X} " if c in '\\"<>&' else (" " if c in "\r\n" else c) for c in str(value))
+    return Markup(escaped)  # noqa: S704 - every character that could end the string or the element is escaped
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    environment = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]),
+                              trim_blocks=False, lstrip_blocks=False)
+    environment.filters["css_string"] = _css_string
+    return environment
+
+
+def document_html(document: ExportDocument) -> str:
+    """The document as the HTML WeasyPrint renders (one template for every PDF the platform writes)."""
+    return _templates().get_template("document.html").render(
+        document=document, lang=PDF_LANGUAGES.get((document.language or "sq")[:2], "sq-AL"),
+        font_dir=FONT_DIR.as_uri())
+
+
 def build_pdf(document: ExportDocument) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
+    """A tagged, accessible PDF (PDF/UA-1: structure tree, document language and title, headings, table
+    headers), rendered by WeasyPrint from ``templates/exports/document.html``; the plan on A4 landscape."""
+    from weasyprint import HTML
 
-    footer_text = document.footer
-
-    class _PDF(FPDF):
-        def footer(self):  # noqa: D401 - fpdf2's hook
-            self.set_y(-14)
-            self.set_font(FONT_FAMILY, "", 8)
-            self.set_text_color(90, 90, 90)
-            text = f"{footer_text}  ·  {self.page_no()}/{{nb}}" if footer_text else f"{self.page_no()}/{{nb}}"
-            self.cell(0, 8, text, align="C")
-            self.set_text_color(0, 0, 0)
-
-    pdf = _PDF(orientation="L" if document.landscape else "P", format="A4")
-    pdf.add_font(FONT_FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT_FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    # No italic face ships with the app: "I" falls back to the regular face.
-    pdf.add_font(FONT_FAMILY, "I", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.set_title(document.title)
-    pdf.set_lang(WORD_LANGUAGES.get((document.language or "sq")[:2], "sq-AL"))
-    pdf.set_creator("KVSP platform")
-    if document.author:
-        pdf.set_author(document.author)
-    pdf.add_page()
-
-    def block(text: str, size: float, style: str = "", height: float = 6, after: float = 2) -> None:
-        pdf.set_font(FONT_FAMILY, style, size)
-        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if after:
-            pdf.ln(after)
-
-    block(document.title, 17, "B", height=8, after=1)
-    for line in document.subtitle:
-        if line:
-            block(line, 10.5, height=5.5, after=0)
-    pdf.ln(3)
-    pdf.set_draw_color(180, 180, 180)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-    pdf.ln(4)
-    for section in document.sections:
-        if section.heading:
-            if pdf.get_y() > pdf.h - 45:
-                pdf.add_page()
-            block(section.heading, 12.5, "B", height=7, after=1)
-        for paragraph in section.paragraphs:
-            block(paragraph, 10.5, height=5.5, after=2.5)
-        if section.table is not None and section.table.rows:
-            pdf.set_font(FONT_FAMILY, "", 9.5)
-            widths = _column_widths(pdf, section.table)
-            with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5,
-                           headings_style=_heading_style()) as table:
-                header = table.row()
-                for cell in section.table.header:
-                    header.cell(str(cell))
-                for row in section.table.rows:
-                    cells = table.row()
-                    for cell in row:
-                        cells.cell("" if cell is None else str(cell))
-            pdf.ln(3)
-        if not section.paragraphs and not (section.table and section.table.rows) and section.empty:
-            block(section.empty, 10.5, "I", height=5.5, after=2.5)
-    return bytes(pdf.output())
-
-
-def _column_widths(pdf, table: Table) -> tuple[float, ...] | None:
-    """Column widths (mm) in the table's proportions, each at least as wide as its longest word, so
-    that no word is broken in the middle ("Priorit|eti"); the others give up the room."""
-    columns = len(table.header)
-    if not columns:
-        return None
-    shares = list(table.widths) if table.widths and len(table.widths) == columns else [1] * columns
-    available = pdf.w - pdf.l_margin - pdf.r_margin
-    padding = 2 * 1.5 + 1  # fpdf2's cell padding on both sides, and a little room
-    longest = [0.0] * columns
-    for row in [table.header, *table.rows]:
-        for i, cell in enumerate(list(row)[:columns]):
-            for word in str(cell or "").split():
-                longest[i] = max(longest[i], pdf.get_string_width(word))
-    minimum = [w + padding for w in longest]
-    widths = [available * share / sum(shares) for share in shares]
-    for _ in range(columns):  # give narrow columns their minimum, take it from the wide ones
-        short = [i for i in range(columns) if widths[i] < minimum[i]]
-        if not short:
-            break
-        for i in short:
-            widths[i] = minimum[i]
-        fixed = sum(widths[i] for i in range(columns) if widths[i] <= minimum[i])
-        free = [i for i in range(columns) if widths[i] > minimum[i]]
-        if not free or fixed >= available:
-            break
-        room = available - fixed
-        total = sum(shares[i] for i in free)
-        for i in free:
-            widths[i] = room * shares[i] / total
-    scale = available / sum(widths)
-    return tuple(w * scale for w in widths) if scale < 1 else tuple(widths)
-
-
-def _heading_style():
-    from fpdf.fonts import FontFace
-
-    return FontFace(family=FONT_FAMILY, emphasis="BOLD", fill_color=(235, 238, 241))
+    html = HTML(string=document_html(document), base_url=str(TEMPLATE_DIR))
+    return html.write_pdf(pdf_variant="pdf/ua-1")
 
 
 # --- Word ---------------------------------------------------------------------------------
 
-WORD_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
+WORD_LANGUAGES = PDF_LANGUAGES
 
 
 def _declare_language(word, language: str) -> str:

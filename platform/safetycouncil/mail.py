@@ -9,7 +9,8 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from flask_babel import force_locale
+
+from .locales import force_locale
 
 log = logging.getLogger(__name__)
 

@@ -61,9 +61,12 @@ def test_a_citizen_reads_the_plan_and_the_statistics_and_sends_a_concern(page, e
     expect(page.get_by_role("heading", level=1)).to_have_text(
         sq("Local Public Safety Council of %(name)s", name="Elbasan"))
 
-    # the approved plan, never the draft
+    # the approved plan, never the draft: how far each priority is (issue 14), then the plan in full
+    progress = page.locator("section", has=page.get_by_role("heading", name=sq("How far the plan is")))
+    expect(progress.get_by_role("heading", name=re.compile(re.escape(VISIBLE["approved item"])))).to_be_visible()
     expect(page.get_by_role("heading", name=sq("The multi-agency plan"))).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile(re.escape(VISIBLE["approved item"])))).to_be_visible()
+    plan = page.locator("section", has=page.get_by_role("heading", name=sq("The multi-agency plan")))
+    expect(plan.get_by_role("heading", name=re.compile(re.escape(VISIBLE["approved item"])))).to_be_visible()
     expect(page.get_by_role("cell", name=VISIBLE["approved activity"])).to_be_visible()
 
     # the statistics: the latest month's headline and the chart, then the full page

@@ -11,6 +11,7 @@ from safetycouncil.compliance.rules import RULE_IDS
 from safetycouncil.extensions import db
 from safetycouncil.tenancy import read_across_tenants
 
+from ..documents.pdfcheck import read_tagged_pdf
 from .support import exemplary
 
 
@@ -66,6 +67,8 @@ def test_exports(app, in_tenant, make_user, login):
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("sheet")
     pdf = client.get("/national/compliance/report.pdf?year=2024")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    _, pdf_text = read_tagged_pdf(pdf.data, "en-GB", table=True)  # tagged (PDF/UA) (issue 14)
+    assert "Fier" in pdf_text and "2024" in pdf_text
 
 
 def test_a_prefecture_sees_only_its_county_pages_exports_api_and_aggregates(app, in_tenant, make_user, login,

@@ -23,24 +23,3 @@ def test_a_word_document_declares_its_language(language, tag):
     assert 'w:val="en-US"' not in styles
     assert f"<dc:language>{tag}</dc:language>" in core
 
-
-def test_the_plan_pdf_is_landscape_and_no_column_is_narrower_than_its_longest_word():
-    """The plan's 7 columns on A4 landscape; a narrow column still holds "Prioriteti" whole."""
-    from fpdf import FPDF
-
-    from safetycouncil.exports import FONT_DIR, FONT_FAMILY, Table, _column_widths, build_pdf
-
-    header = ["Nr.", "Çështja", "Prioriteti", "Aktivitetet", "Përgjegjës", "Afati", "Treguesit"]
-    rows = [["1.1", "Ndriçimi i rrugëve", "I lartë", "Vendosja e kamerave", "Bashkia, Policia", "Mars 2026",
-             "Numri i pikave të ndriçuara"]]
-    table = Table(header, rows, widths=(2, 6, 3, 10, 6, 3, 5))
-    document = ExportDocument(title="Plani", sections=[Section(None, table=table)], landscape=True)
-    content = build_pdf(document)
-    assert b"/MediaBox [0 0 841.89 595.28]" in content or b"841.89 595.28" in content  # A4 landscape
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.add_font(FONT_FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.set_font(FONT_FAMILY, "", 9.5)
-    widths = _column_widths(pdf, table)
-    assert abs(sum(widths) - (pdf.w - pdf.l_margin - pdf.r_margin)) < 0.01
-    for i, word in ((2, "Prioriteti"), (4, "Përgjegjës"), (6, "Treguesit")):
-        assert widths[i] > pdf.get_string_width(word) + 3, (word, widths[i])

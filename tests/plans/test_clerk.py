@@ -19,6 +19,7 @@ from safetycouncil.municipalities.models import Municipality
 from safetycouncil.plans.models import PlanVersion
 from safetycouncil.risks.models import Risk
 
+from ..documents.pdfcheck import is_landscape, read_tagged_pdf
 from . import support
 
 API = "/api/v1/municipalities/elbasan/plans"
@@ -149,6 +150,23 @@ def test_an_exported_plan_imported_for_another_year_keeps_every_field(client, he
     assert everything(again) == before
     # The 2026 deadline in a 2027 plan is accepted, with a warning.
     assert any("2027" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize("lang, tag", [("sq", "sq-AL"), ("en", "en-GB")])
+def test_the_plan_pdf_is_tagged_landscape_and_breaks_no_word(client, headers, web, in_tenant, lang, tag):
+    """Issue 14: the plan as a tagged PDF (PDF/UA) on A4 landscape, every word of its table whole."""
+    rich = _rich_plan(client, headers, in_tenant)
+    pdf = web.get(f"/elbasan/plans/versions/{rich['version_id']}/plan.pdf?lang={lang}")
+    assert pdf.status_code == 200
+    reader, text = read_tagged_pdf(pdf.data, tag, table=True)
+    assert is_landscape(reader)
+    lines, flowing = text.split("\n"), " ".join(text.split())
+    for words in ("Dhuna në familje", "Linjë telefonike falas për viktimat", "Drejtoria Vendore e Policisë Elbasan",
+                  "Sinjalistikë pranë shkollave", "Raste të raportuara", "OSBE"):
+        assert words in flowing, words
+    for word in ("Agjencia", "Shtetërore", "Drejtoria", "Sinjalistikë", "komunitetin", "Prokuroria"):
+        # a word broken mid-word would leave a line ending in its beginning ("Drejto" / "ria")
+        assert not any(line.rstrip().endswith(word[:-2]) for line in lines), word
 
 
 def test_reimporting_the_export_into_the_same_draft_changes_nothing(client, headers, web, in_tenant):

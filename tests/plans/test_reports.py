@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from safetycouncil.documents.models import Document
 from safetycouncil.plans.models import MonitoringReport
 
+from ..documents.pdfcheck import read_tagged_pdf
 from . import support
 from .support import elbasan_sheet
 
@@ -76,12 +77,15 @@ def test_the_monitoring_report_is_a_valid_pdf_and_word_file_with_every_indicator
     report = _generated(client, headers, run_jobs, language="en", summary="Six months of the 2022 plan.")
     pdf = client.get(f"{API}/reports/{report['id']}/pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    _, pdf_text = read_tagged_pdf(pdf.data, "en-GB", table=True)  # tagged (PDF/UA), in English (issue 14)
+    for words in ("Monitoring report", "Kamera funksionale", "Raste të raportuara", "Six months of the 2022 plan."):
+        assert words in pdf_text, words
     docx = client.get(f"{API}/reports/{report['id']}/docx", headers=headers)
     assert docx.status_code == 200
     text = word_text(docx.data)
     assert "Monitoring report on the implementation of the multi-agency local plan" in text
     period = re.search(r"Period: ([^\n]+)", text).group(1)
-    assert period == "Jan 1, 2022 – Jun 30, 2022", period  # Babel's short style
+    assert period == "1 Jan 2022 – 30 Jun 2022", period  # Babel's medium style, British (en_GB, issue 14)
     for name, baseline, target, current in (("Takime me OJF-të", "0", "6", "3"),
                                             ("Orë mësimi për ligjin", "2", "20", "not reported"),
                                             ("Raste të raportuara", "56", "45", "51.5"),

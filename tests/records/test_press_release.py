@@ -48,7 +48,7 @@ def test_the_draft_is_prefilled_from_the_meeting(app, make_user, api_token, in_t
     draft = client.get(f"{API}/meetings/{meeting_id}/press-release", headers=api_token(secretary)).get_json()
     assert draft["id"] is None and draft["published_at"] is None
     assert "Mbledhja e tetorit" in draft["title"]
-    assert draft["time_and_place"].startswith("Friday, October 17, 2025, 10:00")
+    assert draft["time_and_place"].startswith("Friday, 17 October 2025, 10:00")  # en-GB (issue 14)
     assert "12:00" in draft["time_and_place"] and "Salla e Këshillit Bashkiak" in draft["time_and_place"]
     participation = draft["participation"]
     assert "Gazment Bardhi, Kryetar i Bashkisë (Bashkia Elbasan)" in participation

@@ -8,17 +8,17 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask import abort, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..locales import language as current_language
 
 LANGUAGES = ("sq", "en")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
 
 
 def locale() -> str:
-    current = str(get_locale() or "sq")
+    current = current_language()
     return current if current in LANGUAGES else "sq"
 
 

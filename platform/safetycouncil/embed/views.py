@@ -12,10 +12,11 @@ or English (``?lang=en``), that a municipal web team pastes once and never updat
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, render_template, request, url_for
-from flask_babel import force_locale, format_decimal
+from flask_babel import format_decimal
 from sqlalchemy import select
 
 from ..extensions import db
+from ..locales import force_locale
 from ..municipalities.models import Municipality
 from ..tenancy import tenant
 from ..tenancy.web import scope

@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from .. import mail, timeutil, workdays
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import Role
 from ..extensions import db
+from ..locales import force_locale
 from ..municipalities.models import County, Municipality
 from ..timeutil import utcnow
 from . import services

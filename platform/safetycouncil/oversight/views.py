@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -37,6 +37,7 @@ from ..council.models import Institution
 from ..errors import ValidationFailed
 from ..exports import ExportDocument, Section, Table, build_pdf, safe_filename
 from ..extensions import db
+from ..locales import language as current_language
 from ..municipalities.models import County, Municipality
 from ..spreadsheets import neutralise_row
 from ..tenancy import read_across_tenants
@@ -387,7 +388,7 @@ def report_pdf():
              for m in municipalities], widths=[2, 2, 2, 1, 5])),
     ]
     document = ExportDocument(title=_("Compliance with the unified model, %(y)d", y=year), sections=sections,
-                              subtitle=[_("Ministry of Interior"), where], language=str(get_locale() or "sq"))
+                              subtitle=[_("Ministry of Interior"), where], language=current_language())
     return _download(build_pdf(document), "application/pdf", _basename("report", year) + ".pdf")
 
 
@@ -438,7 +439,7 @@ def risk_picture(municipality_ids, *, today: date | None = None) -> dict:
             now_high[category_id].add(mid)
         if before.get(risk_id) == "high":
             then_high[category_id].add(mid)
-    locale = str(get_locale() or "sq")
+    locale = current_language()
     rows = []
     for category_id in set(now_high) | set(then_high):
         category = categories.get(category_id)

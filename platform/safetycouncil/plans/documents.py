@@ -169,7 +169,9 @@ def _yearly_sections(report: MonitoringReport) -> list[Section]:
 def _long_day(value: date, language: str) -> str:
     from babel.dates import format_date
 
-    return format_date(value, "long", locale=language)
+    from ..locales import formatting_locale
+
+    return format_date(value, "long", locale=formatting_locale(language))  # English as en_GB
 
 
 def _approval_line(report: MonitoringReport, language: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from ..documents.services import store_document
 from ..errors import ValidationFailed
 from ..exports import build_docx, build_pdf, safe_filename
 from ..extensions import db
+from ..locales import force_locale
 from ..timeutil import utcnow
 from . import services
 from .models import REPORT_KINDS, MonitoringReport, Plan

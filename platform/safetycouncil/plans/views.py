@@ -24,7 +24,6 @@ monitoring reports.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,6 +38,7 @@ from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..exports import safe_filename, send_export
 from ..extensions import db
+from ..locales import force_locale
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
 from ..tenancy.web import scope
 from ..timeutil import local_today

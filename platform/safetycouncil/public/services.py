@@ -148,6 +148,42 @@ def current_version() -> PlanVersion | None:
     return version if version is not None and version.status == "approved" else None
 
 
+PROGRESS_KINDS = ("done", "in_progress", "late", "not_started")  # in this order in the bar
+
+
+def plan_progress(version: PlanVersion) -> dict:
+    """How far each priority (item) of the approved plan in force is, for the public page: its activities
+    counted as done, in progress, late (delayed, or past their due date and not done: plans.monitoring's
+    one computation of lateness, as of Albania's today) or not started; cancelled ones apart, outside the
+    bar. Each share is the percentage of the item's activities that are not cancelled.
+    ``{"as_of": today, "priorities": [{"item", "counts", "total", "shares"}]}``"""
+    from ..plans.monitoring import board
+    from ..timeutil import local_today
+
+    today = local_today()
+    rows = []
+    for row in board(version, today=today):
+        counts = dict.fromkeys((*PROGRESS_KINDS, "cancelled"), 0)
+        for activity in row["activities"]:
+            status = activity["status"]
+            if status in ("done", "cancelled"):
+                kind = status
+            elif activity["overdue"] or status == "delayed":
+                kind = "late"
+            else:
+                kind = "in_progress" if status == "in_progress" else "not_started"
+            counts[kind] += 1
+        total = sum(counts[k] for k in PROGRESS_KINDS)
+        shares, start = [], 0.0
+        for kind in PROGRESS_KINDS:
+            share = 100.0 * counts[kind] / total if total else 0.0
+            if share:
+                shares.append({"kind": kind, "start": round(start, 3), "width": round(share, 3)})
+            start += share
+        rows.append({"item": row["item"], "counts": counts, "total": total, "shares": shares})
+    return {"as_of": today, "priorities": rows}
+
+
 def get_approved_version(version_id: int) -> PlanVersion | None:
     version = db.session.get(PlanVersion, version_id)
     return version if version is not None and version.status in PUBLIC_VERSION_STATUSES else None

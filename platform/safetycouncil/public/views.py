@@ -99,7 +99,8 @@ def municipality():
                            meetings=services.upcoming_meetings(), compliance=_compliance_of(g.municipality),
                            press_releases=services.press_releases(), load_plan=load_plan,
                            reports=services.published_reports(), load_said_did=services.you_said_we_did,
-                           load_crime=services.crime_headline, datasets=DATASETS, dataset_title=dataset_title,
+                           load_crime=services.crime_headline, load_progress=services.plan_progress,
+                           datasets=DATASETS, dataset_title=dataset_title,
                            open_data_licence=OPEN_DATA_LICENCE, council_compliance=_council_compliance(),
                            **_plan_helpers())
 

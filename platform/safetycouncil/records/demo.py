@@ -12,11 +12,11 @@ import random
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
 from sqlalchemy import insert, select
 
 from .. import unified_model
 from ..extensions import db
+from ..locales import force_locale
 from ..meetings.models import COUNCIL_KINDS, AgendaItem, Attendance, Meeting
 from ..tenancy import read_across_tenants, tenant
 from ..timeutil import utcnow

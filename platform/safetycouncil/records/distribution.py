@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import mail
 from ..accounts.models import User
 from ..extensions import db
+from ..locales import force_locale
 from ..meetings.models import Meeting
 from ..municipalities.models import Municipality
 from ..timeutil import utcnow

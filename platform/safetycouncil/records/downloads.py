@@ -5,11 +5,12 @@ it under ``flask_babel.force_locale`` for the language asked (``?lang=sq|en``).
 """
 from __future__ import annotations
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..exports import ExportDocument, Section, Table, paragraphs
 from ..extensions import db
+from ..locales import language as current_language
 from ..meetings.models import Meeting
 from ..municipalities.models import Municipality
 from . import services
@@ -22,7 +23,7 @@ def language(raw: str | None) -> str:
     """The language asked for (``?lang=``), else the reader's own."""
     if raw in LANGUAGES:
         return raw
-    current = str(get_locale() or "sq")
+    current = current_language()
     return current if current in LANGUAGES else "sq"
 
 
@@ -41,7 +42,7 @@ def _header(meeting: Meeting) -> list[str]:
 
 
 def _lang() -> str:
-    return str(get_locale() or "sq")
+    return current_language()
 
 
 def minutes_document(meeting: Meeting, version: int | None = None) -> ExportDocument:

@@ -16,7 +16,6 @@ Under /<municipality>/meetings/ (the meetings area owns /, /new and /<id>, /<id>
 from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,6 +23,7 @@ from ..accounts import access
 from ..errors import ValidationFailed
 from ..exports import send_export
 from ..extensions import db
+from ..locales import force_locale
 from ..tenancy.web import scope
 from . import downloads, services
 
