@@ -52,3 +52,4 @@ from .surveys.models import (  # noqa: F401
 from .data_protection.models import DataArchive, DataProtectionSettings  # noqa: F401
 from .caching.models import DataStamp  # noqa: F401
 from .obligations.models import CalendarFeed, ObligationSettings, ReminderSent, Waiver  # noqa: F401
+from .webhooks.models import Attempt, Delivery, Event, NationalSubscription, Subscription  # noqa: F401

@@ -178,6 +178,10 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching
     "obligation_settings": NATIONAL, "obligation_waivers": RECORDS,
+    # webhooks: receivers' addresses (systems, not people), the events (the council's published records) and
+    # the delivery log; who created a subscription is an account (see Accounts)
+    "webhook_subscriptions": RECORDS, "webhook_national_subscriptions": RECORDS, "webhook_events": RECORDS,
+    "webhook_deliveries": TECHNICAL, "webhook_delivery_attempts": TECHNICAL,
 }
 
 
