@@ -38,3 +38,20 @@ def test_compliance_answers_match_their_documented_schema(app, client, make_user
     assert body["status"] == "fails" and body["as_of"] == "2026-12-04"
     evidence = body["rules"]["monthly-monitoring"]["evidence"]
     assert evidence and all(e["kind"] and e["message"] for e in evidence)
+
+
+def test_obligation_answers_match_their_documented_schema(app, client, make_user, in_tenant, monkeypatch):
+    with in_tenant("peqin") as s:
+        council_meeting(s, datetime(2026, 5, 12, 10, 0), "pq")
+    api = OpenApiClient(client, "/api/v1/openapi.json")
+    ministry = make_user("ministry")
+    api.sign_in(ministry.email, ministry.password)
+    for path in ("/api/v1/municipalities/{municipality}/obligations", "/api/v1/obligations"):
+        content = api.document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert "$ref" in content["schema"], path
+    body = api.call("GET", "/api/v1/municipalities/{municipality}/obligations", path={"municipality": "peqin"},
+                    query={"from": "2026-01-01", "to": "2026-12-31"}).get_json()
+    assert body["items"] and body["total"] == len(body["items"])
+    assert {i["state"] for i in body["items"]} & {"overdue", "done", "upcoming", "due_soon"}
+    body = api.call("GET", "/api/v1/obligations", query={"state": "overdue", "county": "elbasan"}).get_json()
+    assert body["councils"] == 7 and all(i["state"] == "overdue" for i in body["items"])
