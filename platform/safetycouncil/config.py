@@ -130,6 +130,16 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # An invitation row left 'sending' longer than this (a killed worker) is put back to
         # 'pending' when the job is retried; longer than a job may run (job_timeout, 10 minutes).
         "INVITATION_STUCK_MINUTES": _int(env.get("INVITATION_STUCK_MINUTES"), 15),
+        # Webhooks: timeout of one delivery, retries (base x 4^n seconds), failures in a row before a
+        # subscription is disabled, networks refused besides the non-public ones (the platform's own,
+        # comma-separated CIDRs), and plain http to the loopback address (tests only, never production).
+        "WEBHOOKS_TIMEOUT_SECONDS": _int(env.get("WEBHOOKS_TIMEOUT_SECONDS"), 10),
+        "WEBHOOKS_MAX_ATTEMPTS": _int(env.get("WEBHOOKS_MAX_ATTEMPTS"), 6),
+        "WEBHOOKS_RETRY_BASE_SECONDS": _int(env.get("WEBHOOKS_RETRY_BASE_SECONDS"), 30),
+        "WEBHOOKS_DISABLE_AFTER": _int(env.get("WEBHOOKS_DISABLE_AFTER"), 10),
+        "WEBHOOKS_BLOCKED_NETWORKS": [n.strip() for n in env.get("WEBHOOKS_BLOCKED_NETWORKS", "").split(",")
+                                      if n.strip()],
+        "WEBHOOKS_ALLOW_LOOPBACK_HTTP": (not production) and _bool(env.get("WEBHOOKS_ALLOW_LOOPBACK_HTTP")),
         # The largest request body (audio recordings); each kind of file has its own smaller limit.
         "MAX_CONTENT_LENGTH": _int(env.get("MAX_UPLOAD_BYTES"), 310 * 1024 * 1024),
         "API_TITLE": "KVSP platform API",

@@ -39,6 +39,10 @@ SCHEDULE = [
     # Prefectures and the Ministry. Both idempotent (a sent log).
     ("safetycouncil.obligations.reminders.send_reminders_job", "30 7 * * *"),
     ("safetycouncil.obligations.reminders.send_weekly_digest_job", "45 7 * * 1"),
+    # Every five minutes: webhook deliveries whose retry is due (and any never queued); every morning,
+    # obligation.overdue once per obligation the escalation marks overdue.
+    ("safetycouncil.webhooks.services.deliver_due_job", "*/5 * * * *"),
+    ("safetycouncil.webhooks.services.emit_overdue_job", "0 8 * * *"),
 ]
 CATCH_UP = timedelta(days=1)
 _FIELDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))

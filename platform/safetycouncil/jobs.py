@@ -63,6 +63,19 @@ def enqueue(func, *args, municipality_id: int | None = None, **kwargs):
     )
 
 
+
+def enqueue_in(delay, func, *args, municipality_id: int | None = None, **kwargs):
+    """Like ``enqueue``, after ``delay`` (a timedelta), on RQ's scheduler (the worker runs with it).
+    In-process there is no delayed queue: nothing is run now, and the caller's own sweep (on the
+    schedule) takes the work up when it is due. Returns the job, or None in-process."""
+    if current_app.config["JOBS_IN_PROCESS"]:
+        return None
+    if municipality_id is None:
+        municipality_id = current_municipality_id()
+    payload = (_path(func), municipality_id, current_actor_id(), list(args), kwargs)
+    return queue().enqueue_in(delay, run_job, *payload, result_ttl=3600, failure_ttl=7 * 24 * 3600,
+                              job_timeout=600)
+
 def _app():
     global _worker_app
     if has_app_context():

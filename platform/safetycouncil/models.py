@@ -60,3 +60,4 @@ from .data_protection.models import DataArchive, DataProtectionSettings  # noqa:
 from .caching.models import DataStamp  # noqa: F401
 from .obligations.models import CalendarFeed, ObligationSettings, ReminderSent, Waiver  # noqa: F401
 from .council.models import MunicipalCouncilParty  # noqa: F401
+from .webhooks.models import Attempt, Delivery, Event, NationalSubscription, Subscription  # noqa: F401

@@ -27,6 +27,10 @@ NOT_AUDITED = {
                    "on the meeting (invitation_sent_at, audited)",
     "survey_invitations": "single-use anonymous codes, never linked to a person",
     "survey_responses": "anonymous answers: auditing them would link them to a time and a request",
+    "webhook_events": "the outbox of events, written by the services whose own records are audited",
+    "webhook_deliveries": "delivery bookkeeping of webhooks (state, retries); the log itself is shown to the "
+                          "council and the Ministry",
+    "webhook_delivery_attempts": "the delivery log of webhooks (each attempt, its status code or error)",
 }
 
 # Bulk statements on audited tables, reviewed: each writes its own entry.

@@ -42,6 +42,9 @@ GLOBAL_TABLES = {
     # obligations: the Ministry's reminder settings, and the sent log of reminders to people (accounts are
     # global; a digest may cover several municipalities). Waivers and calendar feeds are tenant-owned.
     "obligation_settings", "obligation_reminders_sent",
+    # webhooks: the Ministry's subscriptions to every council's events (no municipality's data; their
+    # deliveries are tenant-owned). A council's subscriptions, events and deliveries are tenant-owned.
+    "webhook_national_subscriptions",
 }
 
 

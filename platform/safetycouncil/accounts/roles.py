@@ -52,14 +52,17 @@ class Permission(StrEnum):
     # personal data (e-mails, phones, citizens' contacts...) shown unmasked in the audit trail: the
     # municipality's chair and technical secretary, who manage those records; every such view is logged
     READ_PERSONAL_DATA = "read_personal_data"
+    # the council's webhooks (subscriptions, their secrets, the delivery log): its chair and technical secretary
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA,
-                           Permission.READ_PERSONAL_DATA}),
+                           Permission.READ_PERSONAL_DATA, Permission.MANAGE_WEBHOOKS}),
     Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS,
-                                         Permission.EXPORT_DATA, Permission.READ_PERSONAL_DATA}),
+                                         Permission.EXPORT_DATA, Permission.READ_PERSONAL_DATA,
+                                         Permission.MANAGE_WEBHOOKS}),
     Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
     Role.SECRETARIAT_POLICE: frozenset({*_SECRETARIAT, Permission.UPLOAD_CRIME_STATISTICS}),
     Role.SECRETARIAT_PROSECUTION: frozenset(_SECRETARIAT),

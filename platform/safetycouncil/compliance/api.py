@@ -7,12 +7,14 @@ Anyone else gets 403; a Prefecture asking about a council or county outside its 
 """
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..accounts import access
@@ -35,6 +37,93 @@ class ComplianceQuery(Schema):
 
 class YearQuery(Schema):
     year = fields.Integer(load_default=None)
+
+
+VERDICTS = (engine.PASS, engine.FAIL, engine.NOT_YET_DUE)
+COUNCIL_STATUSES = (engine.COMPLIES, engine.ON_TRACK, engine.AT_RISK, engine.FAILS)
+
+
+class EvidenceField(fields.Dict):
+    """One item of a verdict's evidence: what was found or missed (the rule decides which keys it
+    has, all described by its `kind`), and the sentence that says it in the caller's language."""
+
+
+def _evidence_item():
+    return EvidenceField(metadata={
+        "type": "object", "required": ["kind", "message"], "additionalProperties": True,
+        "properties": {"kind": {"type": "string", "description": "what this item is, e.g. period_missing, "
+                                                                 "met_on_time, met_late"},
+                       "message": {"type": "string", "description": "the item in a sentence, in the caller's "
+                                                                    "language"}},
+        "description": "evidence of a verdict; further keys depend on its kind (dates as YYYY-MM-DD, "
+                       "record ids, counts)"})
+
+
+class VerdictSummarySchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    article = fields.String(required=True, metadata={"description": "the article of the regulation"})
+    at_risk = fields.Boolean(required=True, metadata={
+        "description": "not yet due, and the rest of the year is unlikely to fit it"})
+
+
+class VerdictSchema(VerdictSummarySchema):
+    evidence = fields.List(_evidence_item(), required=True)
+
+
+class PassRateSchema(Schema):
+    pass_ = fields.Integer(data_key="pass", attribute="pass", required=True)
+    fail = fields.Integer(required=True)
+    not_yet_due = fields.Integer(required=True)
+    at_risk = fields.Integer(required=True)
+    rate = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "percentage of the judged councils that passed (none judged: null)"})
+
+
+class CouncilSummarySchema(Schema):
+    municipality = fields.String(required=True, metadata={"description": "the municipality's slug"})
+    name = fields.String(required=True)
+    county = fields.String(required=True, metadata={"description": "the county's slug"})
+    score = fields.Integer(required=True, metadata={"description": "how many rules passed"})
+    complies = fields.Boolean(required=True, metadata={"description": "every rule passed"})
+    status = fields.String(required=True, validate=validate.OneOf(COUNCIL_STATUSES))
+    rules = fields.Dict(keys=fields.String(), values=fields.Nested(VerdictSummarySchema), required=True,
+                        metadata={"description": "verdict per rule id"})
+
+
+class _Judgement(Schema):
+    year = fields.Integer(required=True)
+    as_of = fields.Date(required=True, metadata={"description": "the day of the judgement, in Albania"})
+    year_complete = fields.Boolean(required=True, metadata={"description": "false while the year is not over"})
+    model_version = fields.Integer(required=True, metadata={"description": "the unified model's version judged by"})
+
+
+class ComplianceListSchema(_Judgement):
+    councils = fields.Integer(required=True, metadata={"description": "councils judged (all pages)"})
+    complying = fields.Integer(required=True)
+    on_track = fields.Integer(required=True)
+    at_risk = fields.Integer(required=True)
+    failing = fields.Integer(required=True)
+    pass_rates = fields.Dict(keys=fields.String(), values=fields.Nested(PassRateSchema), required=True,
+                             metadata={"description": "per rule id, over every council judged"})
+    items = fields.List(fields.Nested(CouncilSummarySchema), required=True,
+                        metadata={"description": "this page's councils"})
+
+
+class CouncilComplianceSchema(_Judgement):
+    municipality = fields.String(required=True)
+    name = fields.String(required=True)
+    county = fields.String(required=True)
+    score = fields.Integer(required=True)
+    complies = fields.Boolean(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(COUNCIL_STATUSES))
+    rules = fields.Dict(keys=fields.String(), values=fields.Nested(VerdictSchema), required=True,
+                        metadata={"description": "verdict per rule id, with its evidence"})
+
+
+def _day(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _allowed_county_ids() -> set[int] | None:
@@ -68,7 +157,7 @@ def _verdicts(result, with_evidence: bool) -> dict:
 @scope("account")
 class ComplianceList(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, ComplianceListSchema)
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
     def get(self, args, pagination_parameters):
         """Every council you may see: verdict per rule and score (`items` paged; the totals count them all)"""
@@ -95,7 +184,7 @@ class ComplianceList(MethodView):
                              "rules": _verdicts(result, False)})
         pagination_parameters.item_count = len(councils)
         page = councils[pagination_parameters.first_item:pagination_parameters.last_item + 1]
-        return {"year": year, "as_of": evaluation.as_of.isoformat(), "year_complete": evaluation.complete,
+        return {"year": year, "as_of": _day(evaluation.as_of), "year_complete": evaluation.complete,
                 "model_version": evaluation.model.number, "councils": len(municipalities),
                 "complying": evaluation.complying, "on_track": evaluation.on_track, "at_risk": evaluation.at_risk,
                 "failing": evaluation.failing, "pass_rates": evaluation.rule_pass_rates(), "items": page}
@@ -105,7 +194,7 @@ class ComplianceList(MethodView):
 @scope("account")
 class ComplianceCouncil(MethodView):
     @blp.arguments(YearQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, CouncilComplianceSchema)
     def get(self, args, slug):
         """One council's verdicts, each with its evidence"""
         allowed = _allowed_county_ids()
@@ -116,6 +205,6 @@ class ComplianceCouncil(MethodView):
         evaluation = engine.evaluate_cached([municipality.id], year)
         result = evaluation.results[municipality.id]
         return {"municipality": municipality.slug, "name": municipality.name, "county": municipality.county.slug,
-                "year": year, "as_of": evaluation.as_of.isoformat(), "year_complete": evaluation.complete,
+                "year": year, "as_of": _day(evaluation.as_of), "year_complete": evaluation.complete,
                 "model_version": evaluation.model.number, "score": result.score, "complies": result.complies,
                 "status": result.status, "rules": _verdicts(result, True)}

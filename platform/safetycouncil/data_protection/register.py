@@ -183,6 +183,10 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "obligation_settings": NATIONAL, "obligation_waivers": RECORDS,
     "national_bodies": NATIONAL, "consultation_national_recommendations": RECORDS,
     "national_recommendation_follow_ups": RECORDS, "consultation_funding_requests": RECORDS,
+    # webhooks: receivers' addresses (systems, not people), the events (the council's published records) and
+    # the delivery log; who created a subscription is an account (see Accounts)
+    "webhook_subscriptions": RECORDS, "webhook_national_subscriptions": RECORDS, "webhook_events": RECORDS,
+    "webhook_deliveries": TECHNICAL, "webhook_delivery_attempts": TECHNICAL,
 }
 
 

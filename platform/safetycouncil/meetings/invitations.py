@@ -249,6 +249,11 @@ def send_invitations_job(meeting_id: int) -> int:
             if meeting.invitation_sent_at is None:
                 services.set_invitation_sent(meeting, invitation.sent_at)
         db.session.commit()
+    if sent:
+        from ..webhooks import emit, payloads
+
+        emit("invitations.sent", meeting.municipality_id, payloads.invitations(meeting, sent))
+        db.session.commit()
     _fail_if_still_sending(meeting_id)
     return sent
 

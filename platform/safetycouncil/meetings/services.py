@@ -373,7 +373,14 @@ def create_meeting(kind: str, title: str, starts_at, ends_at, location: str | No
     refresh_deadline(meeting)
     db.session.add(meeting)
     db.session.flush()
+    _emit_meeting("meeting.scheduled", meeting)
     return meeting
+
+
+def _emit_meeting(event_type: str, meeting: Meeting) -> None:
+    from ..webhooks import emit, payloads
+
+    emit(event_type, meeting.municipality_id, payloads.meeting(meeting))
 
 
 def recorded_by_name(meeting: Meeting) -> str | None:
@@ -402,7 +409,10 @@ def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, e
         setattr(meeting, key, value)
     if start_changed or meeting.invitation_deadline is None:
         refresh_deadline(meeting)
+    changed = db.session.is_modified(meeting)
     db.session.flush()
+    if changed:
+        _emit_meeting("meeting.changed", meeting)
     return meeting
 
 
@@ -416,6 +426,7 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
         raise ValidationFailed(errors)
     meeting.status, meeting.cancelled_reason = "cancelled", reason
     db.session.flush()
+    _emit_meeting("meeting.changed", meeting)
     return meeting
 
 

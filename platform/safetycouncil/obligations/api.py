@@ -47,6 +47,62 @@ class AcrossQuery(ObligationQuery):
     county = fields.String(load_default=None)
 
 
+_LOCAL_MINUTES = {"description": "a moment in Albania with its offset, to the minute (YYYY-MM-DDTHH:MM+hh:mm)",
+                  "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$"}
+
+
+class SubjectSchema(Schema):
+    kind = fields.String(required=True, metadata={
+        "description": "meeting, plan, report, month, half_year, year, seat, category, consultation"})
+    id = fields.Integer(required=True, allow_none=True)
+
+
+class PeriodSchema(Schema):
+    start = fields.String(required=True, metadata={"format": "date"})
+    end = fields.String(required=True, metadata={"format": "date"})
+
+
+class WaiverSchema(Schema):
+    reason = fields.String(required=True)
+
+
+class ObligationSchema(Schema):
+    municipality = fields.String(required=True, metadata={"description": "the municipality's slug"})
+    rule = fields.String(required=True)
+    key = fields.String(required=True, metadata={"description": "the obligation, within its rule"})
+    article = fields.String(required=True)
+    due = fields.String(required=True, metadata=_LOCAL_MINUTES)
+    due_date = fields.String(required=True, metadata={"format": "date", "description": "the due day, in Albania"})
+    state = fields.String(required=True, validate=validate.OneOf(services.STATES))
+    role = fields.String(required=True, metadata={"description": "who acts: technical_secretary, chair, "
+                                                                 "coordination_secretariat"})
+    subject = fields.Nested(SubjectSchema, required=True)
+    period = fields.Nested(PeriodSchema, required=True, allow_none=True)
+    sentence = fields.String(required=True, metadata={"description": "in the caller's language"})
+    url = fields.String(required=True, metadata={"description": "the page where it is done"})
+    done_at = fields.String(required=True, allow_none=True, metadata=_LOCAL_MINUTES)
+    done_record = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "the record that met it (its kind and id)"})
+    on_time = fields.Boolean(required=True, allow_none=True)
+    waiver = fields.Nested(WaiverSchema, required=True, allow_none=True)
+    at_risk = fields.Boolean(required=True)
+    overdue_working_days = fields.Integer(metadata={"description": "only when overdue"})
+    needs_attention = fields.Boolean(metadata={"description": "only when overdue: escalated to the Prefecture "
+                                                              "and the Ministry"})
+
+
+class CouncilObligationsSchema(Schema):
+    municipality = fields.String(required=True)
+    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ObligationSchema), required=True)
+
+
+class AllObligationsSchema(Schema):
+    councils = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ObligationSchema), required=True)
+
+
 def _read(municipality_ids, args) -> dict[int, list]:
     return services.obligations_for(municipality_ids, start=args.get("from_"), end=args.get("to"),
                                     states=(args["state"],) if args.get("state") else None)
@@ -56,7 +112,7 @@ def _read(municipality_ids, args) -> dict[int, list]:
 @scope("tenant")
 class CouncilObligations(MethodView):
     @blp.arguments(ObligationQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, CouncilObligationsSchema)
     def get(self, args):
         """One council's obligations (its people, its Prefecture, the Ministry)"""
         items = _read([g.municipality.id], args)[g.municipality.id]
@@ -68,7 +124,7 @@ class CouncilObligations(MethodView):
 @scope("account")
 class AllObligations(MethodView):
     @blp.arguments(AcrossQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, AllObligationsSchema)
     def get(self, args):
         """Obligations across councils: the Ministry (every council) and the Prefectures (their county's)"""
         if access.is_national(current_user):

@@ -159,6 +159,9 @@ def publish_report(report: MonitoringReport) -> tuple[MonitoringReport, bool]:
         raise ValidationFailed({"report": _("Only a report approved by the chair can be published.")})
     report.status, report.published_at = "published", utcnow()
     db.session.flush()
+    from ..webhooks import emit, payloads
+
+    emit("monitoring_report.published", report.municipality_id, payloads.monitoring_report(report))
     return report, True
 
 

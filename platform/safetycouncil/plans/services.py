@@ -369,6 +369,10 @@ def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -
     version.approved_on = meeting.starts_at.date()
     version.approved_by_id = user_id
     db.session.flush()
+    from ..webhooks import emit, payloads
+
+    plan = db.session.get(Plan, version.plan_id)
+    emit("plan_version.approved", plan.municipality_id, payloads.plan_version(version, plan))
     return version
 
 

@@ -605,6 +605,9 @@ def publish_press_release(meeting: Meeting, values: dict | None = None, *,
     release.published_late = published_at > meeting_end + timedelta(
         hours=unified_model.press_release_hours(meeting.starts_at))  # exact, as the rule (Art. 11)
     db.session.flush()
+    from ..webhooks import emit, payloads
+
+    emit("press_release.published", meeting.municipality_id, payloads.press_release(release, meeting))
     return release
 
 
