@@ -1,7 +1,7 @@
 """webhooks: subscriptions (a municipality's, the Ministry's), events, deliveries, attempts
 
 Revision ID: 0026_webhooks
-Revises: 0022_obligations
+Revises: 0025_consultation_items
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from safetycouncil.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 revision = "0026_webhooks"
-down_revision = "0022_obligations"
+down_revision = "0025_consultation_items"
 branch_labels = None
 depends_on = None
 
