@@ -52,3 +52,18 @@ from .surveys.models import (  # noqa: F401
 from .data_protection.models import DataArchive, DataProtectionSettings  # noqa: F401
 from .caching.models import DataStamp  # noqa: F401
 from .obligations.models import CalendarFeed, ObligationSettings, ReminderSent, Waiver  # noqa: F401
+from .grants.models import (  # noqa: F401
+    GrantApplication,
+    GrantAttachment,
+    GrantAward,
+    GrantBudgetLine,
+    GrantCall,
+    GrantCallActivity,
+    GrantCommitteeMember,
+    GrantConflict,
+    GrantCriterion,
+    GrantEligibilityCheck,
+    GrantReport,
+    GrantScore,
+    GrantTranche,
+)
