@@ -91,7 +91,8 @@ def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, 
     assert public.get(second).status_code == 200
     assert public.get(own.replace(own.rsplit("/", 1)[1], "not-a-token")).status_code == 404
     # the applicant completes the application through the link
-    response = public.post(own, data=_apply_form(project_title="Partneritet për siguri (i plotësuar)"))
+    response = public.post(own, data=_apply_form(project_title="Partneritet për siguri (i plotësuar)",
+                                                  activity_id=str(activity_id)))
     assert response.status_code == 302
 
     # close; a late application is refused with a clear message, what was written is kept
@@ -203,6 +204,14 @@ def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, 
     assert "Forumi i Gruas" in csv_text and "licence" in csv_text
     assert "drita@example.org" not in page + csv_text  # contacts are never public
     assert client.get(award_url).status_code == 200
+    # the funded activity's monitoring shows the grant's progress
+    from flask import url_for
+
+    with app.test_request_context():
+        progress_url = url_for("plans.progress", municipality="elbasan", activity_id=activity_id)
+    page = client.get(progress_url).get_data(as_text=True)
+    assert "Grantet komunitare për këtë aktivitet" in page and "Forumi i Gruas" in page
+    assert "1 nga 2 raporte të pranuara" in page
 
 
 def test_a_staff_member_of_another_municipality_gets_404_and_a_member_cannot_write(app, make_user, login,

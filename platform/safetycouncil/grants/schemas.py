@@ -29,7 +29,7 @@ def _lek(message, *, required: bool = True, minimum: int = 1):
                           error_messages={"required": message, "invalid": message, "null": message}, **kwargs)
 
 
-class ScoringCriterionSchema(Schema):
+class GrantScoringCriterionSchema(Schema):
     id = fields.Integer(dump_only=True)
     text = _text(500, _l("Enter the criterion (at most 500 characters)."))
     weight = fields.Integer(required=True, validate=validate.Range(min=1, max=100, error=_l(
@@ -39,7 +39,7 @@ class ScoringCriterionSchema(Schema):
         "The highest score is a whole number from 1 to 100.")))
 
 
-class CriterionSchema(Schema):
+class GrantCriterionSchema(Schema):
     id = fields.Integer(dump_only=True)
     kind = fields.String(dump_only=True)
     text = fields.String(dump_only=True)
@@ -47,7 +47,7 @@ class CriterionSchema(Schema):
     max_score = fields.Integer(dump_only=True, allow_none=True)
 
 
-class CallSchema(Schema):
+class GrantCallSchema(Schema):
     id = fields.Integer(dump_only=True)
     title = _text(300, _l("Enter the call's title (at most 300 characters)."))
     objectives = _text(10000, _l("Enter the call's objectives."))
@@ -65,7 +65,7 @@ class CallSchema(Schema):
     activity_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=list,
                                metadata={"description": "The plan activities the call serves"})
     eligibility_criteria = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)
-    scoring_criteria = fields.List(fields.Nested(ScoringCriterionSchema), load_default=list)
+    scoring_criteria = fields.List(fields.Nested(GrantScoringCriterionSchema), load_default=list)
     status = fields.String(dump_only=True)
     decision_id = fields.Integer(dump_only=True, allow_none=True)
     opened_at = UtcDateTime(dump_only=True, allow_none=True)
@@ -88,7 +88,7 @@ class CallSchema(Schema):
             raise ValidationError(errors)
 
 
-class PublicCallSchema(Schema):
+class GrantPublicCallSchema(Schema):
     id = fields.Integer()
     title = fields.String()
     objectives = fields.String()
@@ -101,18 +101,18 @@ class PublicCallSchema(Schema):
     status = fields.String()
     accepting = fields.Boolean(metadata={"description": "Whether applications are accepted today"})
     eligibility_criteria = fields.List(fields.String())
-    scoring_criteria = fields.List(fields.Nested(CriterionSchema))
+    scoring_criteria = fields.List(fields.Nested(GrantCriterionSchema))
     apply_url = fields.String(allow_none=True)
     updated_at = UtcDateTime(allow_none=True)
 
 
-class BudgetLineSchema(Schema):
+class GrantBudgetLineSchema(Schema):
     description = _text(300, _l("Describe each budget line (at most 300 characters)."))
     amount = _lek(_l("Enter each line's amount from the grant in lek."), minimum=0)
     cofinanced = _lek(_l("Enter the co-financed amount in lek (or 0)."), required=False, minimum=0)
 
 
-class ApplicationSchema(Schema):
+class GrantApplicationSchema(Schema):
     id = fields.Integer(dump_only=True)
     call_id = fields.Integer(dump_only=True)
     reference = fields.String(dump_only=True)
@@ -127,7 +127,7 @@ class ApplicationSchema(Schema):
     activity_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     amount_requested = _lek(_l("Enter the amount requested in lek (a whole number)."))
     cofinancing = _lek(_l("Enter the organisation's co-financing in lek (or 0)."), required=False, minimum=0)
-    budget_lines = fields.List(fields.Nested(BudgetLineSchema), required=True, validate=validate.Length(
+    budget_lines = fields.List(fields.Nested(GrantBudgetLineSchema), required=True, validate=validate.Length(
         min=1, error=_l("Enter at least one budget line.")), error_messages={
         "required": _l("Enter at least one budget line.")})
     status = fields.String(dump_only=True)
@@ -149,7 +149,7 @@ def normalise_nipt(value) -> str:
     return re.sub(r"\s+", "", str(value or "")).upper()
 
 
-class ApplicationSummarySchema(Schema):
+class GrantApplicationSummarySchema(Schema):
     id = fields.Integer()
     call_id = fields.Integer()
     reference = fields.String()
@@ -164,7 +164,7 @@ class ApplicationSummarySchema(Schema):
     updated_at = UtcDateTime(allow_none=True)
 
 
-class TrancheSchema(Schema):
+class GrantTrancheSchema(Schema):
     id = fields.Integer(dump_only=True)
     position = fields.Integer(dump_only=True)
     amount = _lek(_l("Enter each tranche's amount in lek."))
@@ -175,7 +175,7 @@ class TrancheSchema(Schema):
     disbursed_amount = fields.Integer(dump_only=True, allow_none=True)
 
 
-class ReportSchema(Schema):
+class GrantReportSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
     text = fields.String()
@@ -186,7 +186,7 @@ class ReportSchema(Schema):
     reviewed_at = UtcDateTime(allow_none=True)
 
 
-class AwardSchema(Schema):
+class GrantAwardSchema(Schema):
     id = fields.Integer(dump_only=True)
     application_id = fields.Integer(dump_only=True)
     call_id = fields.Integer(dump_only=True)
@@ -194,15 +194,15 @@ class AwardSchema(Schema):
     signed_on = fields.Date(required=True, error_messages={"required": _l("Enter the day the contract was signed."),
                                                            "invalid": _l("Enter the date as YYYY-MM-DD.")})
     amount = _lek(_l("Enter the contract's amount in lek."))
-    tranches = fields.List(fields.Nested(TrancheSchema), required=True, error_messages={
+    tranches = fields.List(fields.Nested(GrantTrancheSchema), required=True, error_messages={
         "required": _l("Enter at least one tranche.")})
     status = fields.String(dump_only=True)
     results = fields.String(dump_only=True, allow_none=True)
-    reports = fields.List(fields.Nested(ReportSchema), dump_only=True)
+    reports = fields.List(fields.Nested(GrantReportSchema), dump_only=True)
     updated_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
-class PublicAwardSchema(Schema):
+class GrantPublicAwardSchema(Schema):
     id = fields.Integer()
     call = fields.String()
     organisation = fields.String()
@@ -218,9 +218,9 @@ class PublicAwardSchema(Schema):
     updated_at = UtcDateTime(allow_none=True)
 
 
-CALL = CallSchema()
-APPLICATION = ApplicationSchema()
-AWARD = AwardSchema()
+CALL = GrantCallSchema()
+APPLICATION = GrantApplicationSchema()
+AWARD = GrantAwardSchema()
 
 
 def load(schema: Schema, data: dict, *, partial=False) -> dict:

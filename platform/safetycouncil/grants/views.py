@@ -37,6 +37,18 @@ require_existing(bp, {"call_id": GrantCall, "application_id": GrantApplication, 
                       "attachment_id": GrantAttachment})
 
 
+@bp.app_template_global()
+def grant_awards_for(activity_id: int) -> list:
+    """(award, progress) of the community grants funding a plan activity (one query), for its monitoring."""
+    awards = services.grants_for_activities([activity_id]).get(activity_id, [])
+    return [(award, services.progress(award)) for award in awards]
+
+
+@bp.app_template_global()
+def grant_money(amount) -> str:
+    return services.money(amount)
+
+
 def _helpers(**extra) -> dict:
     return {"money": services.money, "call_labels": services.status_labels(),
             "application_labels": services.application_labels(), "report_labels": services.report_labels(),
