@@ -101,11 +101,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .search.views import bp as search_bp
     from .embed.views import bp as embed_bp
     from .webhooks.views import bp as webhooks_bp
+    from .grants.views import bp as grants_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
                areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
                concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp,
-               obligations_bp, search_bp, embed_bp, webhooks_bp):
+               obligations_bp, search_bp, embed_bp, webhooks_bp, grants_bp):
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)

@@ -23,7 +23,7 @@ from .tenancy import tenant
 DEMO_DOMAIN = "demo.kvsp.al"
 # Each area adds its own demo records, in this order (later ones build on earlier ones).
 DEMO_AREAS = ("council", "meetings", "records", "concerns", "risks", "plans", "crime_statistics", "compliance",
-              "surveys", "data_protection", "obligations", "webhooks")
+              "surveys", "data_protection", "obligations", "webhooks", "grants")
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
 
 # Elbasan's administrative units (the municipality since the 2015 territorial reform).

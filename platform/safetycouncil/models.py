@@ -61,3 +61,18 @@ from .caching.models import DataStamp  # noqa: F401
 from .obligations.models import CalendarFeed, ObligationSettings, ReminderSent, Waiver  # noqa: F401
 from .council.models import MunicipalCouncilParty  # noqa: F401
 from .webhooks.models import Attempt, Delivery, Event, NationalSubscription, Subscription  # noqa: F401
+from .grants.models import (  # noqa: F401
+    GrantApplication,
+    GrantAttachment,
+    GrantAward,
+    GrantBudgetLine,
+    GrantCall,
+    GrantCallActivity,
+    GrantCommitteeMember,
+    GrantConflict,
+    GrantCriterion,
+    GrantEligibilityCheck,
+    GrantReport,
+    GrantScore,
+    GrantTranche,
+)

@@ -10,4 +10,7 @@ def world(app, in_tenant):
     from tests.surveys.support import public_and_unpublished_waves
 
     ids.wave_ids = public_and_unpublished_waves(in_tenant, "elbasan", SECRETS["unpublished survey wave"])
+    from tests.grants.support import public_and_draft_calls
+
+    ids.call_ids = public_and_draft_calls(in_tenant, "elbasan", SECRETS)
     return ids

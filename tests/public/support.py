@@ -36,6 +36,9 @@ SECRETS = {
     "cancelled meeting": "LEAK-CANCELLED-MEETING-e1e1",
     "risk's rating reason (internal)": "LEAK-RATING-REASON-b2b2",
     "unpublished survey wave": "LEAK-UNPUBLISHED-SURVEY-5e7a",
+    "draft grant call": "LEAK-DRAFT-GRANT-CALL-3f0a",
+    "grant applicant's e-mail": "leak-grant-applicant-77aa@example.org",
+    "grant score comment": "LEAK-GRANT-SCORE-COMMENT-91bd",
 }
 VISIBLE = {
     "member": "Arben Visibli",

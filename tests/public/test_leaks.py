@@ -29,6 +29,7 @@ def candidate_values(rule, world) -> dict[str, list]:
              "monitoring_report_id": world.report_ids, "version_id": world.version_ids,
              "dataset": list(DATASETS), "fmt": ["csv", "json"], "wave_id": world.wave_ids,
              "page": ["contact", "privacy", "accessibility"],
+             "call_id": world.call_ids,
              "raw": ["no-such-token"],  # pages reached by a one-time link
              "document_id": [1, 2]}  # only behind such a link (materials)
     missing = [a for a in rule.arguments if a not in known]

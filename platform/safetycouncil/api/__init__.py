@@ -31,6 +31,8 @@ def init_api(app) -> None:
     from ..risks.api import blp as risks_blp
     from ..surveys.api import blp as surveys_blp
     from ..webhooks.api import blp as webhooks_blp
+    from ..grants.api import blp as grants_blp
+    from ..grants.api import public_blp as public_grants_blp
     from .auth import blp as auth_blp
     from .municipalities import blp as municipalities_blp
     from .municipalities import public_blp
@@ -52,7 +54,7 @@ def init_api(app) -> None:
     for blp in (auth_blp, public_blp, municipalities_blp, council_blp, meetings_blp, records_blp, areas_blp,
                 documents_blp, audit_blp, crime_statistics_blp, concerns_blp, risks_blp, plans_blp, reports_blp,
                 public_open_data_blp, compliance_blp, consultation_tables_blp, surveys_blp, obligations_blp,
-                webhooks_blp):
+                webhooks_blp, grants_blp, public_grants_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
     document_errors(api)

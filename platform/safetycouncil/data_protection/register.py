@@ -18,6 +18,7 @@ CITIZENS = _l("Citizens who raised concerns")
 RESPONDENTS = _l("Survey respondents (anonymous)")
 PARTICIPANTS = _l("People taking part in meetings and consultation tables")
 NAMED = _l("Staff accounts, and anyone named in the records concerned")
+APPLICANTS = _l("Contact people of organisations applying for community grants, and grant scorers")
 
 # On what legal basis.
 REGULATION = _l("Public task: the council's regulation, adopted by the Municipal Council")
@@ -26,6 +27,7 @@ PLATFORM = _l("Public task: running the platform securely and accountably")
 PREFECT = _l("Public task: the Prefect's coordination of the county's councils")
 CONSENT = _l("Consent for the contact, which the citizen chose to leave; public task for the concern")
 VOLUNTARY = _l("Public task; answering is voluntary and anonymous")
+GRANTS = _l("Public task: awarding and accounting for public money to civil-society organisations")
 
 # For how long (CONTACT_RETENTION and ARCHIVE_RETENTION take the current number of days).
 RECORDS_KEPT = _l("As long as the council's records are kept in its archive")
@@ -53,6 +55,8 @@ ARCHIVE_READERS = _l("The municipality's chair and technical secretary and the M
 PUBLIC = _l("Everyone: published on the council's public page")
 COUNTY = _l("The county's Prefecture and the Ministry")
 AGGREGATES = _l("The municipality's staff; the public sees only results for groups large enough")
+GRANT_STAFF = _l("The municipality's people with a role there, and the Ministry; the applicant through their "
+                 "private link; the public sees only awarded organisations, amounts, purposes and results")
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,23 @@ REGISTER: tuple[Entry, ...] = (
     Entry("data_archives", _l("Data archives of a municipality"), ("requested_by_id", "storage_key"),
           NAMED, _l("Exporting all of a municipality's data, for a handover or a request to see one's data"),
           PLATFORM, ARCHIVE_RETENTION, ARCHIVE_READERS),
+    Entry("grant_applications", _l("Applications for community grants"),
+          ("organisation", "contact_name", "contact_email", "contact_phone", "token_hash"),
+          APPLICANTS, _l("Receiving, assessing and following applications for community grants"),
+          GRANTS, RECORDS_KEPT, GRANT_STAFF),
+    Entry("grant_committee_members", _l("Scoring committees of community grants"),
+          ("name", "email", "council_member_id", "token_hash"),
+          APPLICANTS, _l("Who scores a call's applications, and their private scoring link"),
+          GRANTS, RECORDS_KEPT, MUNICIPALITY),
+    Entry("grant_conflicts", _l("Conflicts of interest declared by grant scorers"), ("member_id", "reason"),
+          APPLICANTS, _l("Keeping a scorer away from an application they have an interest in"),
+          GRANTS, RECORDS_KEPT, MUNICIPALITY),
+    Entry("grant_scores", _l("Scores of grant applications"), ("member_id", "comment"),
+          APPLICANTS, _l("Each scorer's scores and comments, for a ranking that can be explained"),
+          GRANTS, RECORDS_KEPT, MUNICIPALITY),
+    Entry("grant_attachments", _l("Files of grant applications and reports"), ("filename", "storage_key"),
+          APPLICANTS, _l("The documents an organisation sends with its application or reports"),
+          GRANTS, RECORDS_KEPT, GRANT_STAFF),
     Entry("obligation_reminders_sent", _l("Reminders of obligations sent"), ("user_id", "sent_at"),
           STAFF, _l("Sending each reminder of the council's obligations once, and no more"),
           PLATFORM, WITH_ACCOUNT, ADMINISTRATORS),
@@ -187,6 +208,9 @@ NO_PERSONAL_DATA: dict[str, object] = {
     # the delivery log; who created a subscription is an account (see Accounts)
     "webhook_subscriptions": RECORDS, "webhook_national_subscriptions": RECORDS, "webhook_events": RECORDS,
     "webhook_deliveries": TECHNICAL, "webhook_delivery_attempts": TECHNICAL,
+    "grant_calls": RECORDS, "grant_call_activities": RECORDS, "grant_criteria": RECORDS,
+    "grant_budget_lines": RECORDS, "grant_eligibility_checks": RECORDS, "grant_awards": RECORDS,
+    "grant_tranches": RECORDS, "grant_reports": RECORDS,
 }
 
 

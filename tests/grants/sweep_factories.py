@@ -1,0 +1,20 @@
+"""Ids for the isolation sweep: a call, an application, an award, a file (one award graph per municipality)."""
+from safetycouncil.grants.models import GrantCall
+from tests.grants.support import award_graph
+
+_CACHE: dict = {}
+
+
+def _graph(session, tag) -> dict:
+    cached = _CACHE.get(tag)
+    current = session.get(GrantCall, cached["call_id"]) if cached else None
+    if current is None or current.title != f"Thirrje {tag}":
+        graph = award_graph(session, tag)
+        _CACHE.clear()
+        _CACHE[tag] = cached = {"call_id": graph["call"].id, "application_id": graph["application"].id,
+                                "award_id": graph["award"].id, "attachment_id": graph["attachment"].id}
+    return cached
+
+
+ID_FACTORIES = {name: (lambda session, tag, name=name: _graph(session, tag)[name])
+                for name in ("call_id", "application_id", "award_id", "attachment_id")}
