@@ -1,7 +1,7 @@
 """grants: community grants (calls, applications, eligibility, scoring committee, awards, tranches, reports)
 
 Revision ID: 0027_grants
-Revises: 0022_obligations
+Revises: 0026_webhooks
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from safetycouncil.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 revision = "0027_grants"
-down_revision = "0022_obligations"
+down_revision = "0026_webhooks"
 branch_labels = None
 depends_on = None
 
