@@ -219,7 +219,7 @@ def healthz():
 
 
 @bp.route("/readyz")
-@scope("public")
+@scope("public", replica=False)  # the primary answers
 def readyz():
     checks = {}
     try:
