@@ -17,6 +17,10 @@ Progress and errors go to stderr.  Exit codes: 0 ok, 1 a server failed to
 start, 2 bad usage / unsafe DIR, 3 a server binary is missing (unless
 ``--optional``, which skips that service and prints nothing for it).
 
+With PostgreSQL comes a streaming replica of it (``pg_basebackup -R``, hot standby, its own port;
+``--no-replica`` to leave it out): ``KVSP_TEST_PG_REPLICA_APP_URL``; ``replica stop|start --dir DIR``
+stops and starts it again (the read-replica tests show the fallback to the primary).
+
 ``stop`` stops everything recorded (or found) in DIR and removes DIR.  It is
 idempotent.  ``start`` on a DIR left over by a crashed run cleans it first.
 """
@@ -315,6 +319,7 @@ class Postgres:
         hba = (
             "# written by scripts/services.py\n"
             "local   all   postgres                 trust\n"
+            "local   replication   postgres         trust\n"
             "local   all   all                      scram-sha-256\n"
             "host    all   all        127.0.0.1/32  scram-sha-256\n"
         )
@@ -359,6 +364,48 @@ class Postgres:
         self._create_roles_and_databases(st["port"])
         log(f"pg: ready on port {st['port']} (pid {st['pid']}) in {time.monotonic() - t0:.1f}s")
         return st
+
+    # -- a streaming replica (read replicas: DATABASE_REPLICA_URLS)
+    def start_replica(self, state: dict) -> dict:
+        """A hot standby of the cluster, copied with ``pg_basebackup -R`` (streaming replication
+        over the private socket), on its own port: the same roles, databases and data."""
+        t0 = time.monotonic()
+        st = state["pg"]
+        rst = state.setdefault("pg_replica", {})
+        data = self.root / "replica"
+        log_path = self.root / "replica.log"
+        run(self.cmd(str(self.bindir / "pg_basebackup"), "-h", str(self.sock), "-p", str(st["port"]),
+                     "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast", "--no-sync"),
+            log_path=self.d / "pg-basebackup.log", cwd=self.root, env=self._env())
+        rst.update(data=str(data), log=str(log_path), bindir=str(self.bindir), as_postgres=self.as_postgres,
+                   sock=str(self.sock))
+        for attempt in range(1, 4):
+            port = free_port()
+            rst["port"] = port
+            save_state(self.d, state)
+            # appended after what pg_basebackup copied and wrote (primary_conninfo): read last, wins
+            self._append_as_pg(data / "postgresql.auto.conf",
+                               f"\n# ---- scripts/services.py: the replica ----\nport = {port}\n"
+                               "hot_standby = on\nhot_standby_feedback = on\n")
+            try:
+                replica_ctl(rst, "start", self.d)
+                break
+            except PortInUse:
+                log(f"pg replica: port {port} was taken, retrying ({attempt}/3)")
+                if attempt == 3:
+                    raise
+        wait_tcp(HOST, rst["port"], "PostgreSQL replica", log_path, deadline=time.monotonic() + WAIT_SECONDS)
+        rst["pid"] = _pid_of(data)
+        save_state(self.d, state)
+        log(f"pg replica: streaming on port {rst['port']} (pid {rst['pid']}) in {time.monotonic() - t0:.1f}s")
+        return rst
+
+    def _append_as_pg(self, path: Path, text: str) -> None:
+        if self.as_postgres:
+            run(self.cmd("sh", "-c", 'cat >> "$1"', "sh", str(path)), input_text=text)
+        else:
+            with open(path, "a") as f:
+                f.write(text)
 
     def _write_as_pg(self, path: Path, text: str) -> None:
         if self.as_postgres:
@@ -453,6 +500,51 @@ class Postgres:
                 terminate(pid, "postgres", signal.SIGINT, timeout=15)
         for ext in st.get("external_dirs", []):
             shutil.rmtree(ext, ignore_errors=True)
+
+
+def _pid_of(data: Path) -> int | None:
+    try:
+        return int((data / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def _as_pg(rst: dict, cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if rst.get("as_postgres") and is_root() else cmd
+
+
+def replica_ctl(rst: dict, action: str, d: Path) -> None:
+    """Start or stop (fast) the replica recorded in ``rst`` (``services.py replica start|stop``: the
+    tests stop it to show that reads fall back to the primary)."""
+    bindir, data = Path(rst["bindir"]), rst["data"]
+    cmd = [str(bindir / "pg_ctl"), action, "-D", data, "-w", "-t", str(int(WAIT_SECONDS)), "-s"]
+    cmd += ["-l", rst["log"]] if action == "start" else ["-m", "fast"]
+    cmd = _as_pg(rst, cmd)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TZ="UTC", PGTZ="UTC")
+    proc = run(cmd, log_path=d / "pg-replica-ctl.log", cwd=Path(data).parent, env=env, check=False,
+               timeout=WAIT_SECONDS + 30)
+    if proc.returncode == 0:
+        return
+    text = Path(rst["log"]).read_text(errors="replace") if Path(rst["log"]).exists() else ""
+    if action == "start" and ("could not bind" in text or "Address already in use" in text):
+        raise PortInUse()
+    if action == "stop" and not pid_alive(_pid_of(Path(data))):
+        return
+    raise ServiceError(f"pg_ctl {action} of the replica failed (exit {proc.returncode}):\n"
+                       f"{tail(Path(rst['log']))}")
+
+
+def stop_replica(d: Path, rst: dict) -> None:
+    pid = _pid_of(Path(rst["data"])) if rst.get("data") else rst.get("pid")
+    if pid_matches(pid, "postgres"):
+        log(f"pg replica: stopping (pid {pid})")
+        try:
+            replica_ctl(rst, "stop", d)
+        except (ServiceError, subprocess.TimeoutExpired):
+            pass
+        if pid_alive(pid):
+            terminate(pid, "postgres", signal.SIGINT, timeout=15)
 
 
 # --------------------------------------------------------------------------- Redis
@@ -692,6 +784,7 @@ def stop_all(d: Path, remove: bool = True) -> None:
         redis = {"pidfile": str(d / "redis" / "redis.pid")}
     for name, stop, st in (("s3", S3.stop, state.get("s3") or {}),
                            ("redis", Redis.stop, redis),
+                           ("pg replica", stop_replica, state.get("pg_replica") or {}),
                            ("pg", Postgres.stop, pg)):
         if st:
             try:
@@ -755,6 +848,15 @@ def cmd_start(args: argparse.Namespace) -> int:
                                     f"postgresql+psycopg://{APP}:{APP_PW}@{HOST}:{p}/{db}"))
                     exports.append((f"{prefix}_BACKUP_URL",
                                     f"postgresql+psycopg://{BACKUP}:{BACKUP_PW}@{HOST}:{p}/{db}"))
+                if not args.no_replica:
+                    rst = svc.start_replica(state)
+                    r = rst["port"]
+                    exports.append(("KVSP_TEST_PG_REPLICA_APP_URL",
+                                    f"postgresql+psycopg://{APP}:{APP_PW}@{HOST}:{r}/kvsp_test"))
+                    # the superuser over the private socket: the tests pause the replica's replay
+                    exports.append(("KVSP_TEST_PG_REPLICA_SUPERUSER_DSN",
+                                    f"host={rst['sock']} port={r} user=postgres dbname=kvsp_test"))
+                    exports.append(("KVSP_TEST_SERVICES_DIR", str(d)))
             elif isinstance(svc, Redis):
                 st = svc.start(state)
                 exports.append(("KVSP_TEST_REDIS_URL", f"redis://{HOST}:{st['port']}/0"))
@@ -805,12 +907,45 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--no-pg", action="store_true", help="do not start PostgreSQL")
     p_start.add_argument("--no-redis", action="store_true", help="do not start Redis")
     p_start.add_argument("--no-s3", action="store_true", help="do not start the S3 emulator")
+    p_start.add_argument("--no-replica", action="store_true",
+                         help="do not start a streaming replica of PostgreSQL")
     p_stop = sub.add_parser("stop", help="stop everything started in DIR and remove DIR")
     p_stop.add_argument("--dir", required=True)
+    p_replica = sub.add_parser("replica", help="stop or start the PostgreSQL replica started in DIR")
+    p_replica.add_argument("action", choices=("start", "stop"))
+    p_replica.add_argument("--dir", required=True)
     args = ap.parse_args(argv)
     if args.command == "start":
         return cmd_start(args)
+    if args.command == "replica":
+        return cmd_replica(args)
     return cmd_stop(args)
+
+
+def cmd_replica(args: argparse.Namespace) -> int:
+    d = Path(args.dir).absolute()
+    rst = load_state(d).get("pg_replica")
+    if not rst:
+        log(f"no replica recorded in {d}")
+        return EXIT_USAGE
+    try:
+        if args.action == "stop":
+            # a checkpoint on the primary, then a restartpoint on the replica: started again, it
+            # replays from here rather than from its copy (minutes of WAL after many tests)
+            pst = load_state(d).get("pg") or {}
+            for port in (pst.get("port"), rst["port"]):
+                if port:
+                    run(_as_pg(rst, [str(Path(rst["bindir"]) / "psql"), "-X", "-q", "-h", rst["sock"],
+                                     "-p", str(port), "-U", "postgres", "-d", "postgres", "-c", "CHECKPOINT"]),
+                        log_path=d / "pg-replica-ctl.log", check=False, timeout=120)
+        replica_ctl(rst, args.action, d)
+    except (ServiceError, subprocess.TimeoutExpired) as exc:
+        log(f"ERROR: {exc}")
+        return EXIT_FAIL
+    if args.action == "start":
+        wait_tcp(HOST, rst["port"], "PostgreSQL replica", Path(rst["log"]), deadline=time.monotonic() + WAIT_SECONDS)
+    log(f"pg replica: {'started' if args.action == 'start' else 'stopped'}")
+    return 0
 
 
 if __name__ == "__main__":

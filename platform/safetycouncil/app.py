@@ -69,10 +69,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .tenancy.web import check_every_endpoint_is_scoped, enforce_scope
 
     rls.install(db)
+    from . import replicas
+
+    replicas.init_app(app)  # DATABASE_REPLICA_URLS: read-only requests read from a replica
     storage.init_app(app)
     caching.init_app(app)
     _install_login(app)
     enforce_scope(app)
+    from .caching import http as http_caching
+
+    http_caching.init_app(app)  # ETag/304 and Cache-Control of public pages (after the scope is resolved)
     _install_request_context(app)
     if app.config.get("TESTING") or app.config.get("STRICT_TEMPLATES"):
         _strict_includes(app)
@@ -174,7 +180,10 @@ def _install_login(app: Flask) -> None:
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return None
-        return services.token_user(header[7:].strip())
+        from .replicas import on_primary
+
+        with on_primary():  # a token issued a moment ago may not be on a read replica yet
+            return services.token_user(header[7:].strip())
 
     @login_manager.unauthorized_handler
     def _unauthorized():

@@ -63,6 +63,14 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # that neither owns them nor bypasses row-level security (PostgreSQL only).
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Read replicas (PostgreSQL streaming replicas, the application role): read-only requests
+        # read from one (replicas.py); a replica further behind than MAX_LAG seconds, or down, is
+        # skipped (checked every CHECK seconds per process); a client that wrote reads from the
+        # primary for STICKY seconds (read-your-writes).
+        "DATABASE_REPLICA_URLS": [u.strip() for u in (env.get("DATABASE_REPLICA_URLS") or "").split(",") if u.strip()],
+        "DATABASE_REPLICA_MAX_LAG_SECONDS": float(env.get("DATABASE_REPLICA_MAX_LAG_SECONDS") or 5),
+        "DATABASE_REPLICA_CHECK_SECONDS": float(env.get("DATABASE_REPLICA_CHECK_SECONDS") or 2),
+        "DATABASE_REPLICA_STICKY_SECONDS": _int(env.get("DATABASE_REPLICA_STICKY_SECONDS"), 30),
         # The key that signs the row-level security scope (tenancy/rls.py); derived from SECRET_KEY
         # when unset. The migration stores it in the database; after changing it (or SECRET_KEY)
         # run `flask tenants rls-key` as the owner, or every tenant read comes back empty.

@@ -23,7 +23,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+from .replicas import RoutingSession  # noqa: E402 - reads of read-only requests go to a replica
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 
 _tables_cache: dict = {}
 

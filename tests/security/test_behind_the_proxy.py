@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -37,6 +38,14 @@ def shipped_site(app_port: int, listen_port: int) -> str:
     return site
 
 
+def shipped_site_in(cache_dir, app_port: int, listen_port: int) -> str:
+    """The same, with the micro-cache in ``cache_dir``."""
+    site, caches = re.subn(r"proxy_cache_path\s+\S+", f"proxy_cache_path {cache_dir}",
+                           shipped_site(app_port, listen_port))
+    assert caches == 1, "infra/nginx.conf changed shape: update this test"
+    return site
+
+
 @pytest.fixture
 def served(base_config, app, tmp_path):
     """The application (TRUSTED_PROXY_COUNT=1) behind nginx; yields nginx's port."""
@@ -57,7 +66,10 @@ def served(base_config, app, tmp_path):
     os.chmod(tmp_path, 0o755)
     for path in [work, *work.iterdir()]:
         os.chmod(path, 0o777)  # nginx's workers run as nobody when the tests run as root
-    (work / "site.conf").write_text(shipped_site(app_port, proxy_port))
+    # the micro-cache's files are written by nginx's workers (nobody, as root): a directory they reach
+    cache_dir = tempfile.mkdtemp(prefix="kvsp-nginx-cache-")
+    os.chmod(cache_dir, 0o777)
+    (work / "site.conf").write_text(shipped_site_in(cache_dir, app_port, proxy_port))
     (work / "nginx.conf").write_text(f"""
 daemon off;
 worker_processes 1;
@@ -97,6 +109,7 @@ http {{
         proc.wait(timeout=10)
         server.shutdown()
         thread.join(timeout=10)
+        shutil.rmtree(cache_dir, ignore_errors=True)
         with behind.app_context():
             db.session.remove()
             db.engine.dispose()

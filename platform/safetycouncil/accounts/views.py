@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..tenancy.web import scope
 from . import access, services, throttle, two_factor
 from .models import AccountToken, User
@@ -193,7 +193,10 @@ def logout():
 
 @bp.route("/language/<code>", methods=["POST"])
 @scope("public")
+@csrf.exempt  # a visitor's choice of language needs no token: pages for visitors carry none (caching)
 def set_language(code: str):
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # a signed-in person's language is stored on their account: a token, as everywhere
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
         if current_user.is_authenticated:
@@ -245,7 +248,7 @@ def _link_page(raw: str, purpose: str, template: str):
 
 
 @bp.route("/account/invitation/<raw>", methods=["GET", "POST"])
-@scope("public")
+@scope("public", replica=False)  # a link sent a moment ago
 def accept_invitation(raw: str):
     return _link_page(raw, AccountToken.INVITATION, "accounts/invitation.html")
 
@@ -262,7 +265,7 @@ def request_reset():
 
 
 @bp.route("/account/reset/<raw>", methods=["GET", "POST"])
-@scope("public")
+@scope("public", replica=False)  # a link sent a moment ago
 def reset_password(raw: str):
     return _link_page(raw, AccountToken.PASSWORD_RESET, "accounts/reset.html")
 

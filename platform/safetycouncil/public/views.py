@@ -220,7 +220,7 @@ def healthz():
 
 
 @bp.route("/readyz")
-@scope("public")
+@scope("public", replica=False)  # the primary answers
 def readyz():
     checks = {}
     try:

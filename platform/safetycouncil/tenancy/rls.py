@@ -139,9 +139,22 @@ $fn$ SELECT NOT coalesce((public.kvsp_scope())[4] = 'on', false)
 """
 
 
+_CONNECTIONS = "kvsp_scoped_connections"
+
+
 @event.listens_for(Session, "after_begin")
 def _on_begin(session, transaction, connection) -> None:
     apply(connection)
+    # every connection of the transaction (the primary's, a read replica's: see replicas.py)
+    connections = session.info.setdefault(_CONNECTIONS, [])
+    if not any(c is connection for c in connections):
+        connections.append(connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _on_end(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTIONS, None)
 
 
 _installed: set[int] = set()
@@ -162,7 +175,9 @@ def install(db) -> None:
             return
         session = db.session()
         if session.in_transaction() and db.engine.dialect.name == "postgresql":
-            apply(session.connection(), scope)
+            connections = [c for c in session.info.get(_CONNECTIONS, ()) if not c.closed]
+            for connection in connections or [session.connection()]:
+                apply(connection, scope)
 
 
 # Each setting is read in a scalar sub-select: PostgreSQL evaluates it once per query (an InitPlan)

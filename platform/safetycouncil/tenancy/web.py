@@ -29,8 +29,16 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 VISITOR_PAGES = {"portal.home": "public.municipality"}
 
 
-def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Permission = Permission.READ):
-    """Declare an endpoint's scope; ``write`` is the permission its non-GET methods need."""
+# Scopes whose reads (GET, HEAD) go to a read replica when there is one (replicas.py): what the
+# public, the Ministry and the Prefectures read. The API's GETs too, whatever their scope.
+REPLICA_SCOPES = frozenset({"public", "national", "county"})
+
+
+def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Permission = Permission.READ,
+          replica: bool | None = None):
+    """Declare an endpoint's scope; ``write`` is the permission its non-GET methods need.
+    ``replica`` overrides whether its reads may come from a read replica (``reads_from_replica``):
+    False for a page that must see what was written a moment ago by someone else (a link just sent)."""
     if name not in SCOPES:
         raise ValueError(f"unknown scope {name!r}")
 
@@ -38,9 +46,23 @@ def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Per
         view.kvsp_scope = name
         view.kvsp_write_permission = write
         view.kvsp_read_permission = read
+        if replica is not None:
+            view.kvsp_replica = replica
         return view
 
     return decorate
+
+
+def reads_from_replica(view, method: str, path: str) -> bool:
+    """The one place that decides which requests may read from a read replica: reads (GET, HEAD)
+    of public pages, feeds and open data, of the Ministry's and Prefectures' consoles, and of the
+    API; unless the endpoint says otherwise (``@scope(..., replica=False)``)."""
+    if method not in ("GET", "HEAD"):
+        return False
+    declared = _declared(view, "kvsp_replica")
+    if declared is not None:
+        return bool(declared)
+    return endpoint_scope(view) in REPLICA_SCOPES or path.startswith("/api/")
 
 
 def _declared(view, attr: str):
