@@ -145,6 +145,9 @@ def in_force(on: date | None = None) -> CouncilEstablishment | None:
 def _check(values: dict) -> None:
     """What a decision's fields must say together (each field was checked by the schema)."""
     errors: dict[str, str] = {}
+    values["decision_number"] = (values.get("decision_number") or "").strip()
+    if not values["decision_number"]:
+        errors["decision_number"] = _("Enter the number of the Municipal Council's decision.")
     published_on, url = values.get("published_on"), values.get("published_url")
     if published_on is not None and not url:
         errors["published_url"] = _("Enter the address of the page (https://...).")

@@ -70,6 +70,8 @@ def get_party(party_id) -> MunicipalCouncilParty | None:
 
 
 def _check(values: dict) -> None:
+    if not values.get("name"):
+        raise ValidationFailed({"name": _("Enter the party's name (at most 120 characters).")})
     if values.get("represented_until") and values["represented_until"] < values["represented_from"]:
         raise ValidationFailed({"represented_until": _("The party cannot stop being represented before it started.")})
 
