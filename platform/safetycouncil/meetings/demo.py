@@ -23,6 +23,7 @@ from ..extensions import db
 from ..tenancy import read_across_tenants, tenant
 from .models import AgendaItem, Attendance, ExtraDayOff, Invitation, Meeting
 from .. import unified_model
+from . import acts_demo
 from .services import local_now, local_to_utc
 
 YEARS = range(2021, 2027)
@@ -137,23 +138,22 @@ def load_demo(municipalities) -> None:
         for member in db.session.execute(select(CouncilMember).order_by(CouncilMember.id)).scalars():
             members_of[member.municipality_id].append(member)
     days_off = frozenset(db.session.execute(select(ExtraDayOff.day)).scalars())
+    chairs = acts_demo.chairs()
     now = local_now()
     for municipality in municipalities:
         if municipality.id in have:
             continue
         with tenant(municipality.id):
-            _load_one(municipality, members_of.get(municipality.id, []), days_off, now)
+            _load_one(municipality, members_of.get(municipality.id, []), days_off, now, chairs.get(municipality.id))
         db.session.commit()
     from .clerk_demo import load_demo as load_clerk_demo  # a clerk's daily work, in Elbasan
 
     load_clerk_demo(municipalities)
-    from .acts_demo import load_demo as load_acts_demo  # Art. 7.5, 9.4, 9.5 and the attendance they require
-
-    load_acts_demo(municipalities)
 
 
-def _load_one(municipality, members: list[CouncilMember], days_off, now: datetime) -> None:
+def _load_one(municipality, members: list[CouncilMember], days_off, now: datetime, chair_id=None) -> None:
     profile = council_profile(municipality.slug)
+    acts = acts_demo.Acts(municipality, profile, chair_id, days_off, now.date(), local_to_utc)  # Art. 7.5, 9.4, 9.5
     rng = random.Random(f"kvsp-meetings-{municipality.slug}")
     meetings, plans = [], []
     for kind, year, month in _plan(profile, rng):
@@ -192,6 +192,7 @@ def _load_one(municipality, members: list[CouncilMember], days_off, now: datetim
         announced = kind in ("council", "open_consultation") and local_to_utc(starts) > row["created_at"]
         row["announced_at"] = row["created_at"] if announced else None
         row["calendar_sequence"] = 1 if announced and row["status"] == "cancelled" else 0
+        row.update(acts.columns(kind, day, row["status"], deadline))
         meetings.append(row)
         plans.append((kind, day))
     if not meetings:
@@ -229,11 +230,16 @@ def _load_one(municipality, members: list[CouncilMember], days_off, now: datetim
         if row["status"] != "held":
             continue
         present_rate = 0.85 if profile == "exemplary" else 0.6
+        required = acts.must_attend(kind, day, active)  # Art. 8.1, 8.5, 9.6, 10.2: present (exemplary councils)
         for member in invitees:
             draw = rng.random()
             status = "present" if draw < present_rate else ("excused" if draw < present_rate + 0.15 else "absent")
             attendance.append({"municipality_id": municipality.id, "meeting_id": meeting_id, "member_id": member.id,
-                               "guest_name": None, "guest_institution": None, "status": status})
+                               "guest_name": None, "guest_institution": None,
+                               "status": "present" if member.id in required else status})
+        for member_id in [i for i in required if i not in {m.id for m in invitees}]:
+            attendance.append({"municipality_id": municipality.id, "meeting_id": meeting_id, "member_id": member_id,
+                               "guest_name": None, "guest_institution": None, "status": "present"})
         if kind == "open_consultation":
             for name, institution in rng.sample(GUESTS, rng.randint(3, 6)):
                 attendance.append({"municipality_id": municipality.id, "meeting_id": meeting_id, "member_id": None,
