@@ -222,11 +222,13 @@ class Recommendations(MethodView):
         _refuse_unless_prefect()
         table = _table(table_id)
         addressed: list = []
-        rows = commit_or_fail(lambda: services.add_recommendation(table, data, addressed))
+        def add():  # the ids before the commit: a municipality's row is not read again outside its scope
+            return {("national_body" if isinstance(r, services.NationalRecommendation) else "municipality", r.id)
+                    for r in services.add_recommendation(table, data, addressed)}
+
+        ids = commit_or_fail(add)
         for municipality_id, recommendation_id in addressed:
             jobs.enqueue(notify_recommendation_job, recommendation_id, municipality_id=municipality_id)
-        ids = {(("national_body" if isinstance(r, services.NationalRecommendation) else "municipality"), r.id)
-               for r in rows}
         return [r for r in _recommendations_json(table) if (r["kind"], r["id"]) in ids]
 
 
@@ -240,8 +242,9 @@ class RecommendationLinks(MethodView):
         _refuse_unless_prefect()
         table = _table(table_id)
         row = services.get_table_recommendation(table, recommendation_id) or abort(404)
+        row_id = row.id  # read here: after the commit the row is not read again outside its municipality's scope
         commit_or_fail(lambda: services.link_recommendation(table, row, data))
-        return next(r for r in _recommendations_json(table) if r["kind"] == "municipality" and r["id"] == row.id)
+        return next(r for r in _recommendations_json(table) if r["kind"] == "municipality" and r["id"] == row_id)
 
 
 @blp.route(TABLES + "/<int:table_id>/national-recommendations/<int:recommendation_id>/follow-ups")

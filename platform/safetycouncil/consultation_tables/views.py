@@ -94,10 +94,6 @@ def detail(table_id: int):
             elif action == "funding_answer":
                 row = services.get_funding_request(table, request.form.get("request_id")) or abort(404)
                 services.answer_funding_request(row, services.load(services.FundingAnswerSchema(), request.form))
-            elif action == "due":
-                row = services.get_table_recommendation(table, request.form.get("recommendation_id")) or abort(404)
-                services.link_recommendation(table, row, services.load(services.LinkSchema(only=("due_on",)),
-                                                                       request.form))
             else:
                 action = "update"
                 services.update_table(table, services.load(services.TableSchema(), request.form, partial=True))
