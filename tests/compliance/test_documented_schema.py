@@ -55,3 +55,12 @@ def test_obligation_answers_match_their_documented_schema(app, client, make_user
     assert {i["state"] for i in body["items"]} & {"overdue", "done", "upcoming", "due_soon"}
     body = api.call("GET", "/api/v1/obligations", query={"state": "overdue", "county": "elbasan"}).get_json()
     assert body["councils"] == 7 and all(i["state"] == "overdue" for i in body["items"])
+
+
+def test_obligations_of_years_outside_the_platforms_are_refused(client, make_user, api_token):
+    """Found by the documented schema: a due date in the year 348 was written with Tirana's local mean time
+    (+01:19:20), which is no offset of the document's form."""
+    headers = api_token(make_user("ministry"))
+    for query in ({"from": "0348-01-01"}, {"to": "2101-01-01"}):
+        response = client.get("/api/v1/obligations", headers=headers, query_string=query)
+        assert response.status_code == 422 and set(response.get_json()["errors"]) <= {"from", "to"}

@@ -306,3 +306,13 @@ def test_the_pages_show_subscriptions_and_the_delivery_log(app, client, make_use
     assert "200" in detail
     assert ("Delivery log" if lang == "en" else "Regjistri i dërgimeve") in detail
     assert page.get("/national/webhooks/").status_code in (403, 404)
+
+
+def test_answers_that_carry_a_secret_are_never_cached(client, secretary, receiver, loopback):
+    _, headers = secretary
+    response = client.post("/api/v1/municipalities/elbasan/webhooks", headers=headers,
+                           json={"url": receiver.url, "event_types": ["meeting.scheduled"]})
+    assert response.status_code == 201 and response.headers["Cache-Control"] == "private, no-store"
+    rotated = client.post(f"/api/v1/municipalities/elbasan/webhooks/{response.get_json()['id']}/secret",
+                          headers=headers)
+    assert rotated.status_code == 201 and rotated.headers["Cache-Control"] == "private, no-store"

@@ -37,6 +37,11 @@ class ObligationQuery(Schema):
 
     @validates_schema
     def _order(self, data, **kwargs):
+        # Albanian time has a regular offset from 1914 on (before: local mean time, +01:19:20)
+        for key, name in (("from_", "from"), ("to", "to")):
+            if data.get(key) and not 2000 <= data[key].year <= 2100:
+                raise ValidationError(_("Enter a date between the years %(start)d and %(end)d.", start=2000,
+                                        end=2100), name)
         if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
             raise ValidationError(_("The end date is before the start date."), "to")
         if data.get("from_") and data.get("to") and (data["to"] - data["from_"]).days > 3 * 366:

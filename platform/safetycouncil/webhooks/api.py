@@ -124,10 +124,13 @@ def _delivery_log(subscription) -> list[dict]:
     return [_as_delivery(d, attempts[d.id], slugs) for d in deliveries]
 
 
-def _created(subscription, secret) -> dict:
+NO_STORE = {"Cache-Control": "private, no-store"}  # answers that carry a secret
+
+
+def _created(subscription, secret):
     out = {name: getattr(subscription, name) for name in SubscriptionSchema().fields}
     out["secret"] = secret
-    return out
+    return out, NO_STORE
 
 
 # --- a council's ---------------------------------------------------------------------------------
@@ -191,7 +194,7 @@ class CouncilWebhookSecret(MethodView):
     def post(self, subscription_id):
         """A new secret (shown once); deliveries are signed with it from now on"""
         subscription = _get(subscription_id)
-        return {"secret": commit_or_fail(lambda: services.rotate_secret(subscription))}
+        return {"secret": commit_or_fail(lambda: services.rotate_secret(subscription))}, NO_STORE
 
 
 @blp.route("/municipalities/<municipality>/webhooks/<int:subscription_id>/deliveries")
@@ -283,7 +286,7 @@ class NationalWebhookSecret(MethodView):
     def post(self, subscription_id):
         """A new secret (shown once); deliveries are signed with it from now on"""
         subscription = _get_national(subscription_id)
-        return {"secret": commit_or_fail(lambda: services.rotate_secret(subscription))}
+        return {"secret": commit_or_fail(lambda: services.rotate_secret(subscription))}, NO_STORE
 
 
 @blp.route("/webhooks/<int:subscription_id>/deliveries")

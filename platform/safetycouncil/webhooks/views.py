@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -74,8 +74,7 @@ def _index(national: bool):
                 national=national, url=form.get("url"), event_types=form.getlist("event_types"),
                 description=form.get("description"), user_id=current_user.id)
             db.session.commit()
-            return render_template("webhooks/secret.html", subscription=subscription, secret=secret, created=True,
-                                   **_helpers(national))
+            return _secret_page(subscription, secret, created=True, national=national)
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
@@ -124,8 +123,15 @@ def _rotate(subscription_id: int, national: bool):
     subscription = _subscription(subscription_id, national)
     secret = services.rotate_secret(subscription)
     db.session.commit()
-    return render_template("webhooks/secret.html", subscription=subscription, secret=secret, created=False,
-                           **_helpers(national))
+    return _secret_page(subscription, secret, created=False, national=national)
+
+
+def _secret_page(subscription, secret: str, *, created: bool, national: bool):
+    """The secret, shown once: never kept by a browser's or a proxy's cache."""
+    response = make_response(render_template("webhooks/secret.html", subscription=subscription, secret=secret,
+                                             created=created, **_helpers(national)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _state(subscription_id: int, national: bool):
