@@ -106,7 +106,7 @@ def _client(port, path, headers, deadline, max_requests, out, keep_alive=False):
         if not keep_alive:
             conn.close()
         latencies.append(time.perf_counter() - t)
-        if r.status != 200:
+        if r.status not in (200, 304):  # 304: a conditional request answered (the rush section)
             errors += 1
     conn.close()
     out.put((latencies, errors))
@@ -122,7 +122,7 @@ def drive(port: int, path: str, headers: dict, *, clients: int, duration: float,
         r = conn.getresponse()
         r.read()
         first = first if first is not None else time.perf_counter() - t
-        assert r.status == 200, f"{path}: {r.status}"
+        assert r.status in (200, 304), f"{path}: {r.status}"
     conn.close()
     # latency: one client process alone (what a person waits for); then throughput: ``clients``
     # processes at once (what the two cores serve), with the latency under that load reported too
@@ -135,11 +135,12 @@ def drive(port: int, path: str, headers: dict, *, clients: int, duration: float,
             "first_ms": 1000 * first}
 
 
-def _run_clients(port: int, path: str, headers: dict, clients: int, duration: float, max_requests: int) -> dict:
+def _run_clients(port: int, path: str, headers: dict, clients: int, duration: float, max_requests: int,
+                 keep_alive: bool = False) -> dict:
     out: mp.Queue = mp.Queue()
     started = time.monotonic()
     deadline = started + duration
-    keep_alive = KEEP_ALIVE or clients == 1
+    keep_alive = keep_alive or KEEP_ALIVE or clients == 1
     procs = [mp.Process(target=_client, args=(port, path, headers, deadline, max(1, max_requests // clients), out,
                                               keep_alive))
              for _ in range(clients)]
@@ -230,8 +231,10 @@ def floor(owner_dsn: str, name: str, params: dict, runs: int = 30) -> dict:
 
 # --- servers -------------------------------------------------------------------------------------
 
-def start_gunicorn(app_url: str, redis_url: str, port: int, instance: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": app_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret",
+def start_gunicorn(app_url: str, redis_url: str, port: int, instance: Path, extra_env: dict | None = None
+                   ) -> subprocess.Popen:
+    env = {**os.environ, **(extra_env or {}), "DATABASE_URL": app_url, "REDIS_URL": redis_url,
+           "SECRET_KEY": "bench-secret",
            # the row-level security key stored when generate_dataset.py migrated the database
            "RLS_SCOPE_KEY": os.environ.get("RLS_SCOPE_KEY") or "kvsp-dataset",
            "INSTANCE_PATH": str(instance), "KVSP_ENV": "development", "PYTHONPATH": str(ROOT / "platform")}
@@ -349,6 +352,123 @@ def run_against(app_url, owner_url, redis_url, args, label, only=None) -> list[d
         stop(server)
 
 
+# --- a rush on the public page (issue 16): replica, 304, micro-cache ------------------------------
+
+def wait_replica(owner_url: str, replica_url: str, timeout: float = 300) -> None:
+    import psycopg
+
+    with psycopg.connect(plain_dsn(owner_url)) as c:
+        lsn = c.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(plain_dsn(replica_url), autocommit=True) as c:
+        while time.monotonic() < deadline:
+            if c.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]:
+                return
+            time.sleep(0.2)
+    raise RuntimeError("the replica did not catch up")
+
+
+def start_nginx(upstream_port: int, port: int, work: Path) -> subprocess.Popen:
+    """nginx with the shipped site (infra/nginx.conf: the micro-cache), in front of ``upstream_port``."""
+    site = (ROOT / "infra" / "nginx.conf").read_text()
+    cache = Path(tempfile.mkdtemp(prefix="kvsp-bench-cache-"))
+    os.chmod(cache, 0o777)
+    site = re.sub(r"server\s+web:8000;", f"server 127.0.0.1:{upstream_port};", site)
+    site = re.sub(r"listen\s+80;", f"listen 127.0.0.1:{port} reuseport backlog=4096;", site)
+    site = re.sub(r"proxy_cache_path\s+\S+", f"proxy_cache_path {cache}", site)
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (work / sub).mkdir(parents=True, exist_ok=True)
+        os.chmod(work / sub, 0o777)
+    os.chmod(work, 0o755)
+    (work / "site.conf").write_text(site)
+    (work / "nginx.conf").write_text(f"""
+daemon off;
+worker_processes 2;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/body;
+  proxy_temp_path {work}/proxy;
+  fastcgi_temp_path {work}/fastcgi;
+  uwsgi_temp_path {work}/uwsgi;
+  scgi_temp_path {work}/scgi;
+  include {work}/site.conf;
+}}
+""")
+    nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(work), "-c", str(work / "nginx.conf")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(100):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status == 200:
+                return nginx
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("nginx did not start; see " + str(work / "error.log"))
+
+
+def etag_of(port: int, path: str) -> str:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", path)
+    r = c.getresponse()
+    r.read()
+    return r.getheader("ETag") or ""
+
+
+def rush(app_url, owner_url, replica_url, redis_url, args) -> list[dict]:
+    """The public page read from the primary and from the replica; its 304; then 8 and 32 clients at once
+    (kept-alive connections, as browsers) straight to gunicorn and through nginx with its micro-cache."""
+    import redis
+
+    path = f"/public/{SLUG}/"
+    rows = []
+    owner_dsn = plain_dsn(owner_url)
+    floor_primary = floor(owner_dsn, "public_page", {"slug": SLUG})
+    floor_replica = floor(plain_dsn(replica_url).replace("kvsp_app:app-pass", "kvsp_owner:owner-pass"),
+                          "public_page", {"slug": SLUG})
+
+    def row(name, load, fl, clients=None):
+        r = {"operation": name, "path": path, "clients": clients,
+             **{k: round(v, 2) if isinstance(v, float) else v for k, v in load.items()},
+             "floor_p50_ms": round(fl["p50_ms"], 2), "ratio_p50": round(load["p50_ms"] / fl["p50_ms"], 1)}
+        rows.append(r)
+        print(f"  {name:58} p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  {r['rps']:7.1f} req/s"
+              f"  floor {r['floor_p50_ms']:5.2f} ms  x{r['ratio_p50']}", flush=True)
+
+    print("== a rush on the public page")
+    for label, extra, fl in (("primary", {}, floor_primary),
+                             ("replica", {"DATABASE_REPLICA_URLS": replica_url}, floor_replica)):
+        instance = Path(tempfile.mkdtemp(prefix="kvsp-bench-"))
+        port = free_port()
+        redis.Redis.from_url(redis_url).flushdb()
+        server = start_gunicorn(app_url, redis_url, port, instance, extra)
+        try:
+            row(f"Public page, reads on the {label}", drive(port, path, {}, clients=args.clients,
+                                                              duration=args.duration, max_requests=args.max_requests), fl)
+            if label != "replica":
+                continue
+            etag = etag_of(port, path)
+            row("Public page, 304 Not Modified (If-None-Match)",
+                drive(port, path, {"If-None-Match": etag}, clients=args.clients, duration=args.duration,
+                      max_requests=args.max_requests), fl)
+            nginx_port = free_port()
+            nginx = start_nginx(port, nginx_port, Path(tempfile.mkdtemp(prefix="kvsp-bench-nginx-")))
+            try:
+                for clients in (8, 32):
+                    for where, target in (("straight to gunicorn", port), ("through nginx's micro-cache", nginx_port)):
+                        load = _run_clients(target, path, {}, clients, args.duration / 2, 1_000_000, keep_alive=True)
+                        load["first_ms"] = 0.0
+                        row(f"Public page, {clients} clients, {where}", load, fl, clients)
+            finally:
+                stop(nginx)
+        finally:
+            stop(server)
+    return rows
+
+
 def markdown(results: dict) -> str:
     lines = [f"Measured {results['when']} on {results['cpus']} CPUs; gunicorn 2 workers x 4 threads; "
              f"per operation {results['duration'] / 2:g} s with one client process on a kept-alive connection "
@@ -371,6 +491,14 @@ def markdown(results: dict) -> str:
             b = base.get(r["operation"])
             lines.append(f"| {r['operation']} | {b['p50_ms']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                          f"x{r['p50_ms'] / b['p50_ms']:.1f} | {r['first_ms']:.0f} |" if b else "")
+    if results.get("rush"):
+        lines += ["", "A rush on the public page (issue 16): reads on the primary and on the replica, the 304, then "
+                  "8 and 32 client processes at once on kept-alive connections, straight to gunicorn and through "
+                  "nginx with its micro-cache (floor: the page's SQL on the same server):", "",
+                  "| operation | p50 ms | p95 ms | req/s | floor p50 ms | p50 / floor |", "|---|---|---|---|---|---|"]
+        for r in results["rush"]:
+            lines.append(f"| {r['operation']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
+                         f"{r['floor_p50_ms']:.2f} | {r['ratio_p50']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -384,6 +512,8 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=400)
+    parser.add_argument("--skip-rush", action="store_true", help="leave out the rush on the public page")
+    parser.add_argument("--only-rush", action="store_true", help="only the rush on the public page")
     parser.add_argument("--out", default=str(ROOT / "instance" / "benchmark"))
     parser.add_argument("--keep-alive", action="store_true",
                         help="under load too, one kept-alive connection per client process (default: a connection "
@@ -407,8 +537,11 @@ def main(argv=None) -> int:
             subprocess.run([PY, str(ROOT / "scripts" / "generate_dataset.py"), "--database-url", owner_url,
                             "--owner-url", owner_url], check=True)
         results = {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "clients": args.clients,
-                   "duration": args.duration, "national": run_against(app_url, owner_url, redis_url, args,
-                                                                      "61 municipalities")}
+                   "duration": args.duration, "national": [] if args.only_rush else run_against(
+                       app_url, owner_url, redis_url, args, "61 municipalities")}
+        if not args.skip_rush and env.get("KVSP_TEST_PG_REPLICA_APP_URL") and args.database == "kvsp_test":
+            wait_replica(owner_url, env["KVSP_TEST_PG_REPLICA_APP_URL"])
+            results["rush"] = rush(app_url, owner_url, env["KVSP_TEST_PG_REPLICA_APP_URL"], redis_url, args)
         if args.scale_app_url:
             import psycopg
 
