@@ -20,7 +20,8 @@ def percent_columns(points: list[tuple[str, int | None]], *, title: str, descrip
     width, height, left, bottom, top = round(max(240, 60 + step * len(points))), 200, 40, 30, 16
     plot_h = height - bottom - top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="compliance-svg" viewBox="0 0 {width} {height}" '
-             f'{size(width, height)} role="img" aria-labelledby="ctitle-{n}" aria-describedby="cdesc-{n}" focusable="false">'
+             f'{size(width, height)} role="img" aria-labelledby="ctitle-{n}" aria-describedby="cdesc-{n}" '
+             f'focusable="false">'
              f'<title id="ctitle-{n}">{escape(title)}</title><desc id="cdesc-{n}">{escape(description)}</desc>']
     for tick in (0, 50, 100):
         y = top + plot_h - plot_h * tick / 100

@@ -20,7 +20,8 @@ _ids = itertools.count(1)
 def _open(width: int, height: int, title: str, description: str, css: str) -> tuple[str, list[str]]:
     n = next(_ids)
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="crime-svg {css}" viewBox="0 0 {width} {height}" '
-            f'{size(width, height)} role="img" aria-label="{escape(title)}" aria-describedby="chart-desc-{n}" focusable="false">'
+            f'{size(width, height)} role="img" aria-label="{escape(title)}" aria-describedby="chart-desc-{n}" '
+            f'focusable="false">'
             f'<title>{escape(title)}</title><desc id="chart-desc-{n}">{escape(description)}</desc>')
     return head, []
 

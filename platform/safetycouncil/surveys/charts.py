@@ -16,7 +16,8 @@ SHADES = ("survey-s1", "survey-s2", "survey-s3", "survey-s4")
 def _open(width: int, height: int, title: str, css: str) -> str:
     n = next(_ids)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="survey-svg {css}" viewBox="0 0 {width} {height}" '
-            f'{size(width, height)} role="img" aria-label="{escape(title)}" aria-describedby="survey-desc-{n}" focusable="false">'
+            f'{size(width, height)} role="img" aria-label="{escape(title)}" aria-describedby="survey-desc-{n}" '
+            f'focusable="false">'
             f'<title>{escape(title)}</title><desc id="survey-desc-{n}">'
             f'{escape(_("The same figures are in the table that follows the chart."))}</desc>')
 
