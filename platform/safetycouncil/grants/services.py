@@ -335,7 +335,7 @@ def send_confirmation(application: GrantApplication, token: str, municipality) -
     subject, text = bilingual(render)
     try:
         send(Mail(to=[application.contact_email], subject=subject, text=text))
-    except Exception:  # the application is saved; the link can be sent again from its page
+    except Exception:  # the application is saved; the applicant was taken to the private page itself
         log.exception("grant application confirmation %s not sent", application.id)
 
 
