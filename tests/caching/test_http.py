@@ -32,6 +32,9 @@ NOT_CONDITIONAL = {
     "concerns.public_sent": "shown once, after sending",
     "surveys.answer": "a form",
     "surveys.thanks": "shown once, after answering",
+    "grants.public_call": "the call with its application form",
+    "grants.public_application": "an applicant's private link (a secret in the address), and a form",
+    "grants.public_scoring": "a scorer's private link (a secret in the address), and a form",
 }
 
 

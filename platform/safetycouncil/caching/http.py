@@ -38,6 +38,8 @@ CONDITIONAL = frozenset({
     "api_public_open_data.PublicOpenDataMeetings", "api_public_open_data.PublicOpenDataPlan",
     "api_public_open_data.PublicOpenDataPressReleases", "api_public_open_data.PublicOpenDataReports",
     "api_crime_statistics.PublicCrimeStatistics", "api_surveys.PublicSurveys", "api_surveys.PublicSurveyResults",
+    "grants.public_index", "grants.public_open_data",
+    "api_public_grants.PublicCalls", "api_public_grants.PublicAwards",
 })
 
 _code_version: str | None = None
