@@ -21,8 +21,8 @@ NO_MUNICIPALITY_SQ = "Në këtë adresë nuk ka asnjë bashki."
 NO_MUNICIPALITY_EN = "There is no municipality at this address."
 REQUIRED_SQ = "Kjo fushë është e detyrueshme."
 REQUIRED_EN = "This field is required."
-SECRETARY_PERMISSIONS = ["export_data", "manage_records", "read", "read_audit", "read_personal_data",
-                         "report_progress", "upload", "upload_crime_statistics"]
+SECRETARY_PERMISSIONS = ["export_data", "manage_records", "manage_webhooks", "read", "read_audit",
+                         "read_personal_data", "report_progress", "upload", "upload_crime_statistics"]
 OVERSIGHT = ["read"]  # a Prefecture; the Ministry may also read the audit trail and take the data archive
 NATIONAL_OVERSIGHT = ["export_data", "read", "read_audit"]
 
