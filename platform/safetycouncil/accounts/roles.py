@@ -52,12 +52,15 @@ class Permission(StrEnum):
     # personal data (e-mails, phones, citizens' contacts...) shown unmasked in the audit trail: the
     # municipality's chair and technical secretary, who manage those records; every such view is logged
     READ_PERSONAL_DATA = "read_personal_data"
+    # what only the council's chair decides: approving the monitoring report (Art. 8.6), correcting a
+    # plan's approval recorded by mistake, waiving an obligation
+    CHAIR_DECISIONS = "chair_decisions"
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA,
-                           Permission.READ_PERSONAL_DATA}),
+                           Permission.READ_PERSONAL_DATA, Permission.CHAIR_DECISIONS}),
     Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS,
                                          Permission.EXPORT_DATA, Permission.READ_PERSONAL_DATA}),
     Role.SECRETARIAT_MUNICIPALITY: frozenset(_SECRETARIAT),
