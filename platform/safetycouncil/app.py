@@ -83,36 +83,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("TESTING") or app.config.get("STRICT_TEMPLATES"):
         _strict_includes(app)
 
-    from .accounts.views import bp as accounts_bp
-    from .admin.views import bp as admin_bp
+    from . import areas_registry
     from .api import init_api
-    from .areas.views import bp as areas_bp
-    from .audit.views import bp as audit_bp
-    from .concerns.views import bp as concerns_bp
-    from .consultation_tables.views import bp as consultation_tables_bp
-    from .council.views import bp as council_bp
-    from .crime_statistics.views import bp as crime_statistics_bp
-    from .data_protection.views import bp as data_protection_bp
-    from .documents.views import bp as documents_bp
-    from .meetings.views import bp as meetings_bp
-    from .meetings.views import national_bp as meetings_national_bp
-    from .oversight.views import bp as oversight_bp
-    from .plans.views import bp as plans_bp
-    from .portal.views import bp as portal_bp
-    from .public.views import bp as public_bp
-    from .records.views import bp as records_bp
-    from .risks.views import bp as risks_bp
-    from .surveys.views import bp as surveys_bp
-    from .obligations.views import bp as obligations_bp
-    from .search.views import bp as search_bp
-    from .embed.views import bp as embed_bp
-    from .webhooks.views import bp as webhooks_bp
-    from .grants.views import bp as grants_bp
 
-    for bp in (public_bp, accounts_bp, admin_bp, oversight_bp, portal_bp, council_bp, meetings_bp, records_bp,
-               areas_bp, documents_bp, audit_bp, meetings_national_bp, crime_statistics_bp,
-               concerns_bp, risks_bp, plans_bp, consultation_tables_bp, surveys_bp, data_protection_bp,
-               obligations_bp, search_bp, embed_bp, webhooks_bp, grants_bp):
+    for bp in areas_registry.blueprints():
         app.register_blueprint(bp)
     init_api(app)
     _install_error_handlers(app)
@@ -121,9 +95,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
-    from .compliance.tasks import compliance_group
-
-    app.cli.add_command(compliance_group)
     check_every_endpoint_is_scoped(app)
     from . import inprocess_schedule
 
@@ -254,6 +225,7 @@ def _install_error_handlers(app: Flask) -> None:
     from flask_babel import gettext as _
 
     from .api.errors import api_error_response
+    from .errors import Refused
 
     def default_message(code: int) -> str:
         return {
@@ -287,6 +259,14 @@ def _install_error_handlers(app: Flask) -> None:
         if exc.code == 405 and methods:
             response.headers["Allow"] = ", ".join(sorted(methods))
         return response
+
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused):
+        """A refusal (403/409) that no view answered itself: its status and its message; nothing saved."""
+        from werkzeug.exceptions import Conflict, Forbidden
+
+        db.session.rollback()
+        return _http_error((Forbidden if exc.status == 403 else Conflict)(next(iter(exc.errors.values()))))
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):

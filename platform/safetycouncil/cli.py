@@ -17,16 +17,15 @@ from .municipalities.models import County, Municipality
 
 
 def register_cli(app) -> None:
-    from .data_protection.cli import data_protection_group
-    from .meetings.cli import meetings_group
+    from .areas_registry import cli_groups
 
     app.cli.add_command(user_group)
     app.cli.add_command(tenants_group)
     app.cli.add_command(demo_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_group)
-    app.cli.add_command(meetings_group)
-    app.cli.add_command(data_protection_group)
+    for group in cli_groups():
+        app.cli.add_command(group)
 
 
 @click.group("user", cls=AppGroup, help="Manage accounts.")

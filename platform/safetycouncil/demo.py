@@ -5,8 +5,6 @@ one password (hashed once), printed by `./scripts/run`.
 """
 from __future__ import annotations
 
-import importlib
-
 from argon2 import PasswordHasher
 from flask import current_app
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from .accounts.models import User
 from .accounts.roles import Role
 from .accounts.services import grant_role
 from .areas.models import Area
+from .areas_registry import AREAS, demo_loaders
 from .audit.trail import acting_as
 from .extensions import db
 from .municipalities.models import County, Municipality
@@ -22,8 +21,7 @@ from .tenancy import tenant
 
 DEMO_DOMAIN = "demo.kvsp.al"
 # Each area adds its own demo records, in this order (later ones build on earlier ones).
-DEMO_AREAS = ("council", "meetings", "records", "concerns", "risks", "plans", "crime_statistics", "compliance",
-              "surveys", "data_protection", "obligations", "webhooks", "grants")
+DEMO_AREAS = tuple(area.name for area in AREAS if area.demo)  # in the registry's order
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
 
 # Elbasan's administrative units (the municipality since the 2015 territorial reform).
@@ -92,9 +90,8 @@ def load_demo() -> list[tuple[str, str]]:
                             db.session.add(Area(name=name, kind=kind))
                 db.session.flush()
         db.session.commit()
-        for area in DEMO_AREAS:
-            module = importlib.import_module(f"{__package__}.{area}.demo")
-            module.load_demo(municipalities)
+        for load in demo_loaders():
+            load(municipalities)
             db.session.commit()
     return [
         (admin.email, "platform administrator"),

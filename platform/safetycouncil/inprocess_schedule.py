@@ -20,6 +20,8 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .timeutil import local_now
+
 log = logging.getLogger(__name__)
 
 # (dotted path of the job, cron expression: minute hour day-of-month month day-of-week)
@@ -85,12 +87,6 @@ def latest_occurrence(expression: str, now: datetime, within: timedelta = CATCH_
             return moment
         moment -= timedelta(minutes=1)
     return None
-
-
-def local_now() -> datetime:
-    from .meetings.services import local_now as now
-
-    return now()
 
 
 class InProcessScheduler:

@@ -4,6 +4,11 @@ A job is a module-level function called by its dotted path with plain arguments
 (ids, never objects, personal data or secrets: job arguments stay in Redis for days and are
 shown, redacted, on /admin/jobs). It carries the municipality and the
 acting user, and both are restored before it runs. Enqueue after committing.
+
+A job that needs a repair before a failed run is retried declares it with ``@job(before_retry=...)``
+beside its function; this module names no area. Workers get their application passed in
+(``flask --app wsgi worker``, ``scripts/worker``: ``run_worker(app)``), or run inside one's context
+(the tests' ``SimpleWorker``); this module never creates the application.
 """
 from __future__ import annotations
 
@@ -55,8 +60,8 @@ def enqueue(func, *args, municipality_id: int | None = None, **kwargs):
             return run_job(*payload)
     from rq import Retry
 
-    # The last retry comes after INVITATION_STUCK_MINUTES (15): by then the rows a killed worker
-    # left 'sending' are taken up again (meetings.invitations.reset_stuck_invitations).
+    # The last retry comes after INVITATION_STUCK_MINUTES (15): by then what a killed worker left
+    # half-done is taken up again (e.g. invitations left 'sending').
     return queue().enqueue(
         run_job, *payload, retry=Retry(max=3, interval=[10, 60, 960]),
         result_ttl=3600, failure_ttl=7 * 24 * 3600, job_timeout=600,
@@ -76,14 +81,22 @@ def enqueue_in(delay, func, *args, municipality_id: int | None = None, **kwargs)
     return queue().enqueue_in(delay, run_job, *payload, result_ttl=3600, failure_ttl=7 * 24 * 3600,
                               job_timeout=600)
 
+def job(func=None, *, before_retry=None):
+    """Marks a background job; ``before_retry(*args)`` runs in the job's municipality before an
+    administrator's retry of a failed run (e.g. rows a killed worker left half-done)."""
+    def mark(f):
+        f.before_retry = before_retry
+        return f
+
+    return mark(func) if func is not None else mark
+
+
 def _app():
-    global _worker_app
     if has_app_context():
         return current_app._get_current_object()
     if _worker_app is None:
-        from .app import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("no application for the job: start workers with run_worker(app) "
+                           "(`flask --app wsgi worker` or scripts/worker)")
     return _worker_app
 
 
@@ -156,15 +169,9 @@ def failed_jobs(app=None, limit: int = 200) -> list[dict]:
     return [describe(job) for job in Job.fetch_many(ids, connection=q.connection) if job is not None]
 
 
-# Before a failed job is retried: repairs named by the job's dotted path.
-BEFORE_RETRY = {
-    "safetycouncil.meetings.invitations.send_invitations_job": "safetycouncil.meetings.invitations.reset_stuck_invitations",
-}
-
-
 def retry_failed(job_id: str, app=None):
-    """Requeue a failed job, after the repair its kind needs (invitation rows a killed worker left
-    'sending' go back to 'pending' once they are old enough). Returns the job."""
+    """Requeue a failed job, after the repair its function declares (``@job(before_retry=...)``: e.g.
+    invitation rows a killed worker left 'sending' go back to 'pending' once old enough). Returns the job."""
     from rq.job import Job
     from rq.registry import FailedJobRegistry
 
@@ -173,12 +180,12 @@ def retry_failed(job_id: str, app=None):
     if job.id not in FailedJobRegistry(queue=q).get_job_ids():
         raise LookupError(job_id)
     path, municipality_id, _actor, args, _kwargs = job.args
-    repair = BEFORE_RETRY.get(path)
+    repair = getattr(_resolve(path), "before_retry", None)
     if repair:
         from .extensions import db
 
         with tenant(municipality_id):
-            _resolve(repair)(*args)
+            repair(*args)
         db.session.remove()
     job.requeue()
     log.info("failed job %s (%s) requeued by an administrator", job.id, path)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
 
 from .locales import force_locale
+
+from .timeutil import now_in_albania
 
 log = logging.getLogger(__name__)
 
@@ -82,5 +83,5 @@ def send(mail: Mail) -> None:
             smtp.send_message(msg)
         return
     with open(cfg["MAIL_LOG_PATH"], "a", encoding="utf-8") as fh:
-        fh.write(f"=== {datetime.now().isoformat(timespec='seconds')}\n{msg.as_string()}\n")
+        fh.write(f"=== {now_in_albania().isoformat(timespec='seconds')}\n{msg.as_string()}\n")
     log.info("mail to %s logged: %s", ", ".join(mail.to), mail.subject)

@@ -126,6 +126,7 @@ def demo_tables(app, monkeypatch):
     from safetycouncil.tenancy import tenant
 
     monkeypatch.setattr(services, "utcnow", lambda: FROZEN)
+    monkeypatch.setattr(services, "local_today", lambda: FROZEN.date())
     with app.app_context():
         municipalities = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
         for m in municipalities:

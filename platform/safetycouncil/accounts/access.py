@@ -41,6 +41,12 @@ def permissions_in(user, municipality: Municipality) -> frozenset[Permission]:
     return frozenset(granted)
 
 
+def holds(user, municipality_id: int, permission: Permission) -> bool:
+    """Whether one of ``user``'s own roles in the municipality grants ``permission`` (services' check of
+    what the guard layer checks for routes: ``scope(write=...)``)."""
+    return any(permission in MUNICIPALITY_PERMISSIONS[role] for role in municipality_roles(user, municipality_id))
+
+
 def can_read_county(user, county_id: int) -> bool:
     return is_national(user) or county_id in prefecture_county_ids(user)
 

@@ -54,12 +54,15 @@ class Permission(StrEnum):
     READ_PERSONAL_DATA = "read_personal_data"
     # the council's webhooks (subscriptions, their secrets, the delivery log): its chair and technical secretary
     MANAGE_WEBHOOKS = "manage_webhooks"
+    # what only the council's chair decides: approving the monitoring report (Art. 8.6), correcting a
+    # plan's approval recorded by mistake, waiving an obligation
+    CHAIR_DECISIONS = "chair_decisions"
 
 
 _SECRETARIAT = {Permission.READ, Permission.MANAGE_RECORDS, Permission.UPLOAD, Permission.REPORT_PROGRESS}
 MUNICIPALITY_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHAIR: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.EXPORT_DATA,
-                           Permission.READ_PERSONAL_DATA, Permission.MANAGE_WEBHOOKS}),
+                           Permission.READ_PERSONAL_DATA, Permission.MANAGE_WEBHOOKS, Permission.CHAIR_DECISIONS}),
     Role.TECHNICAL_SECRETARY: frozenset({*_SECRETARIAT, Permission.READ_AUDIT, Permission.UPLOAD_CRIME_STATISTICS,
                                          Permission.EXPORT_DATA, Permission.READ_PERSONAL_DATA,
                                          Permission.MANAGE_WEBHOOKS}),

@@ -14,25 +14,7 @@ api = Api()
 
 
 def init_api(app) -> None:
-    from ..areas.api import blp as areas_blp
-    from ..audit.api import blp as audit_blp
-    from ..compliance.api import blp as compliance_blp
-    from ..concerns.api import blp as concerns_blp
-    from ..consultation_tables.api import blp as consultation_tables_blp
-    from ..council.api import blp as council_blp
-    from ..crime_statistics.api import blp as crime_statistics_blp
-    from ..documents.api import blp as documents_blp
-    from ..meetings.api import blp as meetings_blp
-    from ..obligations.api import blp as obligations_blp
-    from ..plans.api import blp as plans_blp
-    from ..plans.api import reports_blp
-    from ..public.api import blp as public_open_data_blp
-    from ..records.api import blp as records_blp
-    from ..risks.api import blp as risks_blp
-    from ..surveys.api import blp as surveys_blp
-    from ..webhooks.api import blp as webhooks_blp
-    from ..grants.api import blp as grants_blp
-    from ..grants.api import public_blp as public_grants_blp
+    from .. import areas_registry
     from .auth import blp as auth_blp
     from .municipalities import blp as municipalities_blp
     from .municipalities import public_blp
@@ -51,10 +33,7 @@ def init_api(app) -> None:
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(document_fields)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blp in (auth_blp, public_blp, municipalities_blp, council_blp, meetings_blp, records_blp, areas_blp,
-                documents_blp, audit_blp, crime_statistics_blp, concerns_blp, risks_blp, plans_blp, reports_blp,
-                public_open_data_blp, compliance_blp, consultation_tables_blp, surveys_blp, obligations_blp,
-                webhooks_blp, grants_blp, public_grants_blp):
+    for blp in (auth_blp, public_blp, municipalities_blp, *areas_registry.api_blueprints()):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens only: the API never reads the session cookie
     document_errors(api)

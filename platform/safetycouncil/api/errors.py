@@ -95,16 +95,16 @@ def commit_or_fail(action):
     Nothing is ever half-saved."""
     from flask_smorest import abort
 
-    from ..errors import ValidationFailed
+    from ..errors import FormErrors
     from ..extensions import db
 
     try:
         result = action()
         db.session.commit()
         return result
-    except ValidationFailed as exc:
+    except FormErrors as exc:
         db.session.rollback()
-        status = getattr(exc, "status", 422)
+        status = exc.status
         if status == 422:
             validation_failed(exc.errors)
         abort(status, message=next(iter(exc.errors.values())), errors=exc.errors)

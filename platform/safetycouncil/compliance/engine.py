@@ -349,7 +349,7 @@ def _group(rows, key="municipality_id") -> dict:
 
 
 def _now() -> datetime:
-    return datetime.now(timeutil.LOCAL_TIMEZONE)
+    return timeutil.now_in_albania()
 
 
 def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, *,

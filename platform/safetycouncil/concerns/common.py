@@ -7,10 +7,9 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from flask import abort, request
+from flask import request
 from flask_babel import gettext as _
 
-from ..extensions import db
 from ..locales import language as current_language
 
 LANGUAGES = ("sq", "en")
@@ -125,14 +124,7 @@ def form_ids(name: str) -> list[int]:
 
 
 def require_existing(blueprint, models: Mapping[str, type]) -> None:
-    """Before any view of ``blueprint`` runs (and before its body is read), refuse with 404 an id
-    in the URL that is not one of the current municipality's (tenant-scoped lookup).
+    """The guard layer's id check (``tenancy.web``) for every route of ``blueprint``: see ``scope(ids=...)``."""
+    from ..tenancy.web import require_ids
 
-    Writes with another municipality's id are therefore refused as "not found" whatever their body."""
-
-    @blueprint.before_request
-    def _ids_exist():
-        for name, value in (request.view_args or {}).items():
-            model = models.get(name)
-            if model is not None and db.session.get(model, value) is None:
-                abort(404, description=_("There is no such record in this municipality."))
+    require_ids(blueprint, models)

@@ -18,7 +18,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -33,6 +32,7 @@ from ..extensions import db
 from ..meetings.models import Attendance, Invitation
 from ..municipalities.models import County, Municipality
 from ..tenancy.context import current_municipality_id
+from ..timeutil import local_today
 from ..uploads import check_upload
 from .models import (
     ALWAYS_REQUIRED_CATEGORIES,
@@ -47,8 +47,6 @@ from .models import (
     CouncilSeat,
     Institution,
 )
-
-LOCAL_TIMEZONE = ZoneInfo("Europe/Tirane")
 
 # People who hold a secretariat seat without being one of the members of Art. 4.1 (the Technical
 # Secretariat is "an employee from the municipality", Art. 10.1; the Coordination Secretariat's
@@ -128,7 +126,7 @@ _ALBANIAN_DIGRAPHS = ("dh", "gj", "ll", "nj", "rr", "sh", "th", "xh", "zh")
 
 def today() -> date:
     """Today in Albania."""
-    return datetime.now(LOCAL_TIMEZONE).date()
+    return local_today()
 
 
 def category_label(code: str) -> str:

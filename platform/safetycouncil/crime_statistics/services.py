@@ -22,7 +22,7 @@ from ..areas.models import Area
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy.context import current_municipality_id
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from .categories import list_categories
 from .disclosure import MISSING, plain
 from .models import CrimeCount, CrimeStatisticsUpload, OffenceCategory
@@ -64,7 +64,7 @@ def parse_month_key(text: str | None) -> date | None:
 
 
 def this_month(today: date | None = None) -> date:
-    return month_start(today or utcnow().date())
+    return month_start(today or local_today())
 
 
 # --- checking an upload -------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def _count(value) -> tuple[int | None, str | None]:
 
 def check_lines(table: Table, today: date | None = None) -> list[dict]:
     """Every line understood, or UploadRejected listing every problem with its line number."""
-    today = today or utcnow().date()
+    today = today or local_today()
     errors = list(table.errors)
     if errors:
         raise UploadRejected(errors, columns=table.columns)

@@ -4,6 +4,8 @@ Meeting times (``starts_at``, ``ends_at``) are local times in Albania: they are 
 ``2025-06-13T10:00`` (or with an offset, converted) and returned with their offset.
 Other timestamps (``invitation_sent_at``, ``sent_at``) are returned in UTC with their offset.
 """
+from datetime import UTC
+
 from flask import abort as flask_abort
 from flask import request
 from flask.views import MethodView
@@ -47,14 +49,14 @@ class LocalDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.replace(tzinfo=services.TIMEZONE).isoformat()
+        return value.replace(tzinfo=services.LOCAL_TIMEZONE).isoformat()
 
 
 class UtcDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.replace(tzinfo=services.UTC).isoformat()
+        return value.replace(tzinfo=UTC).isoformat()
 
 
 def _local(description: str, **kwargs):

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date
 
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..municipalities.models import Municipality
+from ..timeutil import LOCAL_TIMEZONE as TIMEZONE
 from ..timeutil import utcnow
 from .models import Meeting
-from .services import KIND_LABELS, TIMEZONE, UTC
+from .services import KIND_LABELS
 
 PRODID = "-//KVSP platform//Local Public Safety Councils//SQ"
 UID_DOMAIN = "kvsp-platform"

@@ -15,7 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from .. import mail, unified_model
+from .. import jobs, mail, unified_model
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import Role
 from ..council import services as council_services
@@ -212,6 +212,7 @@ def reset_stuck_invitations(meeting_id: int | None = None, older_than_minutes: i
     return result.rowcount
 
 
+@jobs.job(before_retry=reset_stuck_invitations)
 def send_invitations_job(meeting_id: int) -> int:
     """Job: e-mail the meeting's invitation to every invitee not yet e-mailed. Returns how many
     e-mails went out. Safe to run again (and concurrently): nobody is e-mailed twice."""

@@ -12,7 +12,7 @@ from ..documents.models import Document
 from ..extensions import db
 from ..tenancy import TenantOwned
 from ..timestamps import Timestamped
-from ..timeutil import utcnow
+from ..timeutil import local_now, utcnow
 
 MEETING_KINDS = (
     "council",               # a council meeting (Art. 7.2), regular
@@ -102,14 +102,12 @@ def _calendar_publication(mapper, connection, meeting: Meeting) -> None:
     """A planned public meeting that has not started is public from the moment it is saved so (the public
     page lists it); once public, each change of what a calendar shows raises its SEQUENCE (RFC 5545 3.8.7.4),
     so that calendars replace the event, or mark it cancelled, instead of keeping the old one."""
-    from ..timeutil import LOCAL_TIMEZONE
-
     if meeting.announced_at is not None:
         state = inspect(meeting)
         if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
             meeting.calendar_sequence = (meeting.calendar_sequence or 0) + 1
         return
-    now = datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+    now = local_now()
     if meeting.kind in PUBLIC_KINDS and (meeting.status or "planned") == "planned" and meeting.starts_at >= now:
         meeting.announced_at = utcnow()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,6 +28,7 @@ from ..municipalities.models import Municipality
 from ..records.models import Decision, MinutesVersion, PressRelease
 from ..tenancy import tenant
 from . import acts
+from ..timeutil import LOCAL_TIMEZONE, local_now, local_to_utc, local_today, utc_to_local  # noqa: F401 (read as services.*)
 from .models import (
     ATTENDANCE_STATUSES,
     MEETING_KINDS,
@@ -47,8 +47,6 @@ REMINDER_WORKING_DAYS = 2
 MAX_MATERIAL_BYTES = uploads.DEFAULT_MAX_BYTES
 MAX_AUDIO_BYTES = 300 * 1024 * 1024  # a full recording of a long meeting (Art. 10.2)
 AUDIO_TYPES = frozenset({"mp3", "m4a", "wav", "ogg"})
-TIMEZONE = ZoneInfo("Europe/Tirane")
-UTC = ZoneInfo("UTC")
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 KIND_LABELS = {
@@ -71,23 +69,6 @@ ATTENDANCE_LABELS = {
 
 
 # --- time ------------------------------------------------------------------------------------
-
-def local_now() -> datetime:
-    """The time now in Albania, naive (the form of ``Meeting.starts_at``)."""
-    return datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
-
-
-def local_today() -> date:
-    return local_now().date()
-
-
-def utc_to_local(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone(TIMEZONE).replace(tzinfo=None)
-
-
-def local_to_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=TIMEZONE).astimezone(UTC).replace(tzinfo=None)
-
 
 def sent_day(meeting: Meeting) -> date | None:
     """The day (in Albania) the invitations were sent, or None."""
@@ -152,7 +133,7 @@ def parse_datetime(raw, field: str = "starts_at") -> datetime:
         if len(text) <= 10 and ":" not in text:
             raise ValidationFailed({field: _("Enter the time as well as the date.")})
     if value.tzinfo is not None:
-        value = value.astimezone(TIMEZONE).replace(tzinfo=None)
+        value = value.astimezone(LOCAL_TIMEZONE).replace(tzinfo=None)
     return _check_year(value.replace(microsecond=0), field)
 
 

@@ -41,7 +41,7 @@ RULES_WITHOUT_OBLIGATIONS = frozenset({"established", "plan-complete"})
 
 
 def now_in_albania() -> datetime:
-    return datetime.now(timeutil.LOCAL_TIMEZONE)
+    return timeutil.now_in_albania()
 
 
 # --- the Ministry's settings ---------------------------------------------------------------------
@@ -261,10 +261,6 @@ def withdraw_waiver(waiver_id: int, *, user_id: int) -> Waiver | None:
     row.withdrawn_at, row.withdrawn_by_id = utcnow(), user_id
     db.session.flush()
     return row
-
-
-def get_waiver(waiver_id: int) -> Waiver | None:
-    return db.session.execute(select(Waiver).where(Waiver.id == waiver_id)).scalar_one_or_none()
 
 
 # --- words and links -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..tenancy.web import scope
 from . import calendar, services
+from .models import Waiver
 
 bp = Blueprint("obligations", __name__, template_folder="templates")
 T = "/<municipality>/obligations"
@@ -35,7 +36,7 @@ def state_label(state: str) -> str:
 
 
 def _is_chair() -> bool:
-    return Role.CHAIR in access.municipality_roles(current_user, g.municipality.id)
+    return Permission.CHAIR_DECISIONS in g.permissions
 
 
 def _helpers() -> dict:
@@ -60,10 +61,8 @@ def index():
 
 
 @bp.route(f"{T}/waive", methods=["POST"])
-@scope("tenant")
+@scope("tenant", write=Permission.CHAIR_DECISIONS)
 def waive():
-    if not _is_chair():
-        abort(403, description=_("Only the council's chair can waive an obligation."))
     open_keys = {(o.rule, o.due.key) for o in services.obligations_of(g.municipality.id)
                  if o.state in services.OPEN_STATES}
     try:
@@ -80,12 +79,8 @@ def waive():
 
 
 @bp.route(f"{T}/waivers/<int:waiver_id>/withdraw", methods=["POST"])
-@scope("tenant")
+@scope("tenant", write=Permission.CHAIR_DECISIONS, ids={"waiver_id": Waiver})
 def withdraw(waiver_id: int):
-    if services.get_waiver(waiver_id) is None:
-        abort(404)
-    if not _is_chair():
-        abort(403, description=_("Only the council's chair can waive an obligation."))
     services.withdraw_waiver(waiver_id, user_id=current_user.id)
     db.session.commit()
     flash(_("The waiver is withdrawn: the obligation is back in the work queue."), "success")

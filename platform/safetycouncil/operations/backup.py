@@ -12,11 +12,13 @@ import json
 import shutil
 import sqlite3
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+
+from ..timeutil import now_in_albania
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -73,7 +75,7 @@ def create_backup(app, out: Path) -> dict:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             files[key] = _sha256(data)
-    manifest = {"created_at": datetime.now(UTC).isoformat(), "tables": counts, "files": files}
+    manifest = {"created_at": now_in_albania().astimezone(UTC).isoformat(), "tables": counts, "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
 

@@ -26,10 +26,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import format_date
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..accounts.models import RoleAssignment
-from ..areas.models import Area
 from ..compliance import charts, engine, services
 from ..compliance.evidence import council_status_label, describe, headline_sentence, links, verdict_label
 from ..compliance.rules import DEFAULT_ARTICLES, JUDGEMENT_NOTE, PARAMETER_LABELS, RULE_IDS, RULE_JUDGEMENT, rule_label
@@ -46,23 +44,6 @@ from ..tenancy.web import scope
 bp = Blueprint("oversight", __name__, template_folder="templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYMBOLS = {"pass": "✓", "fail": "✗", "not_yet_due": "…"}
-
-
-def municipality_overview(county_id: int | None = None) -> list[dict]:
-    """One row per municipality with the figures oversight needs, in a fixed number of queries."""
-    query = select(Municipality).join(County).order_by(County.name, Municipality.name)
-    if county_id is not None:
-        query = query.where(Municipality.county_id == county_id)
-    municipalities = list(db.session.execute(query).scalars())
-    ids = [m.id for m in municipalities]
-    people = dict(db.session.execute(
-        select(RoleAssignment.municipality_id, func.count(func.distinct(RoleAssignment.user_id)))
-        .where(RoleAssignment.municipality_id.in_(ids)).group_by(RoleAssignment.municipality_id)).all())
-    with read_across_tenants(ids):
-        areas = dict(db.session.execute(
-            select(Area.municipality_id, func.count()).group_by(Area.municipality_id)).all())
-    return [{"municipality": m, "people": people.get(m.id, 0), "areas": areas.get(m.id, 0)}
-            for m in municipalities]
 
 
 # --- two scopes, one page -----------------------------------------------------------------------

@@ -17,8 +17,9 @@ from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..documents.download import send_document
 from ..documents.models import Document
-from ..errors import ValidationFailed
+from ..errors import FormErrors
 from ..extensions import db
+from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
 from .models import (
@@ -468,7 +469,7 @@ class PlanImport(MethodView):
             report = spreadsheet.import_plan(upload.filename if upload else "", upload.read() if upload else b"",
                                              year=request.form.get("year") or str(_this_year()),
                                              user_id=current_user.id, confirm=request.form.get("confirm"))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
             validation_failed(exc.errors)
         if not report.imported:
@@ -485,9 +486,7 @@ class PlanImport(MethodView):
 
 
 def _this_year() -> int:
-    from datetime import date
-
-    return date.today().year
+    return local_today().year
 
 
 @blp.route("/<int:plan_id>")
@@ -588,7 +587,7 @@ class VersionApprovalChoices(MethodView):
 
 
 @blp.route("/versions/<int:plan_version_id>/approval/withdrawal")
-@scope("tenant")
+@scope("tenant", write=Permission.CHAIR_DECISIONS)
 class VersionApprovalWithdrawal(MethodView):
     @blp.arguments(WithdrawalSchema)
     @blp.response(200, VersionSchema)
@@ -916,7 +915,7 @@ class ReportDetail(MethodView):
 
 
 @reports_blp.route("/<int:monitoring_report_id>/approval")
-@scope("tenant")
+@scope("tenant", write=Permission.CHAIR_DECISIONS)
 class ReportApproval(MethodView):
     @reports_blp.response(200, ReportSchema)
     def post(self, monitoring_report_id):

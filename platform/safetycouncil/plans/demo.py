@@ -27,7 +27,7 @@ from ..meetings.models import COUNCIL_KINDS, Meeting
 from ..records.models import Decision
 from ..risks.models import Risk
 from ..tenancy import read_across_tenants, tenant
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -305,7 +305,7 @@ class _Context:
                 row.update(grantee=f"Qendra Rinore {self.m.name}", title=activity["description"][:120],
                            objective="Angazhimi i të rinjve dhe i komunitetit në parandalimin e kriminalitetit",
                            period=f"Mars–Shtator {year}",
-                           results="Aktivitete me mbi 200 pjesëmarrës" if year < date.today().year else None)
+                           results="Aktivitete me mbi 200 pjesëmarrës" if year < local_today().year else None)
             activity["funding"].append(row)
 
     # --- writing ---------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ class _Context:
         if not self.exemplary:
             if self.rng.random() < 0.5:
                 return  # no plan at all
-            years = [self.rng.choice([date.today().year - 1, date.today().year])]
+            years = [self.rng.choice([local_today().year - 1, local_today().year])]
         for year in years:
             self._plan(year)
 
@@ -396,7 +396,7 @@ class _Context:
                 created_at=(consultation.starts_at if consultation else meeting.starts_at) + timedelta(days=1))
             in_force.append((second[0].starts_at, version, revised))
             later = [c for c in self.consultations if c.starts_at > second[0].starts_at and c.starts_at.year == year]
-            if later and year == date.today().year:
+            if later and year == local_today().year:
                 self._insert_version(plan_id, 3, "draft", self._revise(revised, year), based_on_id=version["id"],
                                      consultation_meeting_id=later[0].id,
                                      note="Nevojat e identifikuara në takimin e hapur të konsultimit.",
@@ -432,7 +432,7 @@ class _Context:
 
     def _progress(self, plan_id: int, year: int, in_force: list) -> None:
         mid = self.m.id
-        today = date.today()
+        today = local_today()
         entries, values = [], []
         meetings = [m for m in self.monitoring if m.starts_at.year == year and m.starts_at >= in_force[0][0]]
         state: dict[str, tuple[str, int]] = {}
@@ -495,7 +495,7 @@ def _elbasan_reports(municipality, chair_id: int | None) -> None:
         if db.session.execute(select(MonitoringReport.id)).first():
             return
         plans = {p.year: p for p in db.session.execute(select(Plan)).scalars()}
-        year = max(plans) if plans else date.today().year
+        year = max(plans) if plans else local_today().year
         rows = [("monitoring", plans.get(year), date(year, 1, 1), date(year, 6, 30), True),
                 ("yearly", plans.get(year - 1), date(year - 1, 1, 1), date(year - 1, 12, 31), False)]
         ids = []

@@ -317,10 +317,6 @@ def board(version: PlanVersion, *, today: date | None = None, until: date | None
     return rows
 
 
-def overdue_activities(version: PlanVersion, today: date | None = None) -> list[dict]:
-    return [a for row in board(version, today=today) for a in row["activities"] if a["overdue"]]
-
-
 # --- "you said, we did" -------------------------------------------------------------------------
 
 def you_said_we_did(concern: Concern) -> dict:

@@ -5,21 +5,21 @@ stored as documents, approved by the chair, then published once.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts import access
-from ..accounts.roles import Role
+from ..accounts.roles import Permission
 from ..concerns.common import LANGUAGES, choice, integer, parse_date, text
 from ..documents.services import store_document
 from ..errors import ValidationFailed
 from ..exports import build_docx, build_pdf, safe_filename
 from ..extensions import db
 from ..locales import force_locale
-from ..timeutil import utcnow
+from ..timeutil import local_day, local_today, utcnow
 from . import services
 from .models import REPORT_KINDS, MonitoringReport, Plan
 
@@ -43,7 +43,7 @@ def get_report(report_id) -> MonitoringReport | None:
 
 
 def default_period(kind: str, today: date | None = None) -> tuple[date, date]:
-    today = today or date.today()
+    today = today or local_today()
     if kind == "yearly":
         return date(today.year, 1, 1), date(today.year, 12, 31)
     start = date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)
@@ -116,7 +116,7 @@ def regenerate(report: MonitoringReport) -> MonitoringReport:
 
 def approve_report(report: MonitoringReport, user) -> MonitoringReport:
     """The chair approves the generated report (Art. 8.6)."""
-    if Role.CHAIR not in access.municipality_roles(user, report.municipality_id):
+    if not access.holds(user, report.municipality_id, Permission.CHAIR_DECISIONS):
         from ..errors import NotAllowed
 
         raise NotAllowed({"report": _("Only the chair of the council approves the monitoring report.")})
@@ -143,10 +143,7 @@ def stamp_approval(report_id: int) -> str:
 def as_of(report: MonitoringReport) -> date:
     """The report's date: the day it was (first) generated, never after the period's end. Lateness is
     counted as of this day, as the monitoring page counts it as of today."""
-    from ..timeutil import local_today
-    from .services import _local_date
-
-    generated = _local_date(report.generated_at) if report.generated_at else local_today()
+    generated = local_day(report.generated_at) if report.generated_at else local_today()
     return min(report.period_end, generated)
 
 
@@ -165,13 +162,9 @@ def publish_report(report: MonitoringReport) -> tuple[MonitoringReport, bool]:
     return report, True
 
 
-def six_months_ago(today: date | None = None) -> date:
-    return (today or date.today()) - timedelta(days=183)
-
-
 def _store_files(report: MonitoringReport, uploaded_by_id: int | None) -> None:
     """Render the report in its language and store it as PDF and Word; the report points at both."""
-    from .documents import report_document
+    from .rendering import report_document
 
     with force_locale(report.language):
         document = report_document(report)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..concerns.common import blank, choice, integer, text
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, Meeting
 from ..municipalities.models import Municipality
@@ -49,10 +49,8 @@ INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "source")
 FUNDING_FIELDS = ("source", "amount", "currency", "donor", "grantee", "title", "objective", "period", "results")
 
 
-class VersionLocked(ValidationFailed):
+class VersionLocked(Conflict):
     """A change to a version that is no longer a draft (refused: start a revision)."""
-
-    status = 409
 
 
 def amount(value, field: str, errors: dict) -> float | None:
@@ -288,11 +286,9 @@ def copy_content(source: PlanVersion, target: PlanVersion) -> None:
 
 def _local_date(moment) -> date:
     """The Albanian calendar day of a stored (naive UTC) timestamp."""
-    from datetime import UTC
+    from ..timeutil import local_day
 
-    from ..timeutil import LOCAL_TIMEZONE
-
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TIMEZONE).date()
+    return local_day(moment)
 
 
 def approval_not_before(version: PlanVersion) -> date:
@@ -381,11 +377,11 @@ def withdraw_approval(version: PlanVersion, reason, *, user) -> PlanVersion:
     right decision can be chosen), the version it had replaced is in force again, and the reason is written
     to the audit trail and the version's note."""
     from ..accounts import access
-    from ..accounts.roles import Role
+    from ..accounts.roles import Permission
     from ..audit.trail import record
     from ..errors import NotAllowed
 
-    if Role.CHAIR not in access.municipality_roles(user, version.municipality_id):
+    if not access.holds(user, version.municipality_id, Permission.CHAIR_DECISIONS):
         raise NotAllowed({"version": _("Only the chair of the council corrects an approval.")})
     errors: dict[str, str] = {}
     reason = text(reason, "reason", errors, max_length=2000,

@@ -35,7 +35,7 @@ from ..council.models import Institution
 from ..data_protection.services import log_contacts_shown
 from ..documents.download import send_document
 from ..documents.models import Document
-from ..errors import ValidationFailed
+from ..errors import FormErrors, Refused, ValidationFailed
 from ..exports import safe_filename, send_export
 from ..extensions import db
 from ..locales import force_locale
@@ -43,7 +43,7 @@ from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
 from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
-from .documents import plan_document, version_line
+from .rendering import plan_document, version_line
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -92,17 +92,12 @@ FIELD_LABELS = {"number": _l("No."), "issue": _l("Identified issue"), "intensity
 
 def _is_chair() -> bool:
     """Only the chair is offered the chair's actions (approving a report, correcting an approval)."""
-    from ..accounts import access
-    from ..accounts.roles import Role
-
-    if not current_user.is_authenticated or getattr(g, "municipality", None) is None:
-        return False
-    return Role.CHAIR in access.municipality_roles(current_user, g.municipality.id)
+    return Permission.CHAIR_DECISIONS in getattr(g, "permissions", ())
 
 
-def _status(exc: ValidationFailed) -> int:
+def _status(exc: ValidationFailed | Refused) -> int:
     """A refusal's HTTP status: 403 when the person may not do it, 409 for a locked version, else 422."""
-    return getattr(exc, "status", 422)
+    return exc.status
 
 
 def _fail(exc: ValidationFailed) -> dict:
@@ -123,7 +118,7 @@ def index():
             db.session.commit()
             flash(_("The plan was created with an empty draft."), "success")
             return redirect(url_for(".version", plan_version_id=services.draft_of(plan).id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
     plans = services.list_plans()
     rows = [{"plan": p, "approved": services.approved_of(p, p.versions), "draft": services.draft_of(p, p.versions)}
@@ -171,7 +166,7 @@ def import_sheet():
             if report.needs_confirmation and not pending:
                 pending = object_key(g.municipality.id, "plan-imports", filename or "plan.xlsx")
                 storage().put(pending, content, spreadsheet.XLSX_MIMETYPE)
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
     status = 422 if (errors or (report is not None and not report.ok)) else 200
     return render_template("plans/import.html", report=report, errors=errors, year=year, pending=pending,
@@ -190,7 +185,7 @@ def plan(plan_id: int):
             db.session.commit()
             flash(_("Version %(n)s was started as a copy of the approved plan.", n=version_row.number), "success")
             return redirect(url_for(".version", plan_version_id=version_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
             plan_row = services.get_plan(plan_id)
     from ..concerns.services import consultation_meetings
@@ -258,7 +253,7 @@ def version(plan_version_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".version", plan_version_id=version_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors, status = _fail(exc), _status(exc)
             version_row = services.get_version(plan_version_id)
     plan_row = db.session.get(Plan, version_row.plan_id)
@@ -342,7 +337,7 @@ def item(plan_item_id: int):
             for warning in warnings:
                 flash(warning, "warning")
             return redirect(url_for(".item", plan_item_id=item_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
             item_row = services.get_item(plan_item_id)
     version_row = services.version_of_item(item_row)
@@ -407,7 +402,7 @@ def activity(activity_id: int):
             for warning in warnings:
                 flash(warning, "warning")
             return redirect(url_for(".activity", activity_id=activity_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
             activity_row = services.get_activity(activity_id)
     item_row = services.item_of(activity_row)
@@ -445,7 +440,7 @@ def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str)
             message = saved
         db.session.commit()
         flash(message, "success")
-    except ValidationFailed as exc:
+    except FormErrors as exc:
         flash("; ".join(_fail(exc).values()), "error")
     return redirect(back)
 
@@ -489,7 +484,7 @@ def progress(activity_id: int):
             db.session.commit()
             flash(_("The progress was recorded."), "success")
             return redirect(url_for(".progress", activity_id=activity_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors, status = _fail(exc), _status(exc)
             activity_row = services.get_activity(activity_id)
     item_row = services.item_of(activity_row)
@@ -528,7 +523,7 @@ def officers():
             db.session.commit()
             flash(_("The officer now reports for the institution."), "success")
             return redirect(url_for(".officers"))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
     rows = monitoring.list_officers()
     candidates = monitoring.officer_candidates()
@@ -561,7 +556,7 @@ def report_list():
             jobs.enqueue(reports.generate_report, report.id)
             flash(_("The report is being generated; it appears below when it is ready."), "success")
             return redirect(url_for(".report", monitoring_report_id=report.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors = _fail(exc)
     start, end = reports.default_period("monitoring")
     return render_template("plans/reports.html", reports=reports.list_reports(), plans=services.list_plans(),
@@ -597,7 +592,7 @@ def report(monitoring_report_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".report", monitoring_report_id=report_row.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             errors, status = _fail(exc), _status(exc)
             report_row = reports.get_report(monitoring_report_id)
     plan_row = db.session.get(Plan, report_row.plan_id) if report_row.plan_id else None

@@ -5,7 +5,7 @@ Only what ``public.services`` returns is ever put in a feed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from flask import Response, url_for
@@ -17,6 +17,7 @@ from ..meetings.models import Meeting
 from ..municipalities.models import Municipality
 from ..records.models import PressRelease
 from ..tenancy.context import read_across_tenants
+from ..timeutil import LOCAL_TIMEZONE as TIMEZONE
 from ..timeutil import utcnow
 from . import services
 
@@ -33,12 +34,6 @@ class Entry:
     summary: str
     category: str
     author: str
-
-
-def _utc_of_local(value: datetime) -> datetime:
-    from ..meetings.services import TIMEZONE, UTC
-
-    return value.replace(tzinfo=TIMEZONE).astimezone(UTC).replace(tzinfo=None)
 
 
 def _stamp(value: datetime) -> str:
@@ -135,7 +130,7 @@ def meetings_calendar(municipality: Municipality) -> Response:
     from icalendar import Calendar, Event
 
     from ..meetings.calendar import PRODID, meeting_uid
-    from ..meetings.services import KIND_LABELS, TIMEZONE, UTC
+    from ..meetings.services import KIND_LABELS
 
     meetings = services.calendar_meetings()
     page = url_for("public.municipality", municipality=municipality.slug, _external=True)

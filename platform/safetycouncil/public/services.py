@@ -17,7 +17,7 @@ API take their content from. The rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -28,19 +28,12 @@ from ..meetings.models import Meeting
 from ..plans.models import MonitoringReport, Plan, PlanItem, PlanVersion
 from ..records.models import PressRelease
 from ..risks.models import Risk, RiskConcern
-from ..timeutil import utcnow
+from ..timeutil import local_day, local_now  # noqa: F401 (local_now read as services.local_now)
 
 PUBLIC_MEETING_KINDS = ("council", "open_consultation")
 PUBLIC_MEETING_STATUSES = ("planned", "held")
 PUBLIC_VERSION_STATUSES = ("approved", "superseded")  # approved at a council meeting; never "draft"
 CONCERNS_ON_PAGE = 20
-
-
-def local_now() -> datetime:
-    """Now in Albania, naive (meeting times are stored as local naive datetimes)."""
-    from ..meetings.services import TIMEZONE, UTC
-
-    return utcnow().replace(tzinfo=UTC).astimezone(TIMEZONE).replace(tzinfo=None)
 
 
 # --- the council ------------------------------------------------------------------------------------
@@ -231,9 +224,7 @@ def you_said_we_did(limit: int | None = CONCERNS_ON_PAGE) -> list[SaidDid]:
 
 def raised_on(concern: Concern) -> date:
     """The day (in Albania) the concern was raised."""
-    from ..timeutil import LOCAL_TIMEZONE
-
-    return concern.created_at.replace(tzinfo=UTC).astimezone(LOCAL_TIMEZONE).date()
+    return local_day(concern.created_at)
 
 
 def answers_to(concerns: list[Concern]) -> list[SaidDid]:

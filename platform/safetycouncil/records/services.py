@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
@@ -27,15 +26,12 @@ from ..council.models import INVITED, CouncilMember
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, AgendaItem, Attendance, Meeting
-from ..timeutil import utcnow
+from ..timeutil import local_to_utc as to_utc
+from ..timeutil import local_today, utcnow
+from ..timeutil import utc_to_local as to_local
 from .models import Decision, DecisionDistribution, DecisionVersion, MinutesVersion, PressRelease
 
 log = logging.getLogger(__name__)
-
-# Art. 11: the press release is published within this many hours of the meeting's end.
-# A parameter of the unified model (the Ministry may revise it); the compliance work will
-# make it editable, until then it lives here.
-LOCAL_TZ = ZoneInfo("Europe/Tirane")
 
 # The four contents Art. 11 requires, in the order the release presents them.
 PRESS_CONTENTS = ("time_and_place", "participation", "agenda_summary", "discussion_essence")
@@ -64,22 +60,6 @@ ESSENCE_PREFILL_CHARS = 600
 
 class SignatureRefused(NotAllowed):
     """The person may not record a chair's signature (a permission matter: HTTP 403)."""
-
-
-# --- time ---------------------------------------------------------------------------------
-
-def to_utc(local: datetime) -> datetime:
-    """A naive local (Europe/Tirane) time to naive UTC."""
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(utc: datetime) -> datetime:
-    """A naive UTC time to naive local (Europe/Tirane) time."""
-    return utc.replace(tzinfo=UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
-
-
-def local_today() -> date:
-    return to_local(utcnow()).date()
 
 
 def format_duration(delta: timedelta) -> str:

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import access
-from ..errors import ValidationFailed
+from ..errors import FormErrors, ValidationFailed
 from ..exports import send_export
 from ..extensions import db
 from ..locales import force_locale
@@ -101,7 +101,7 @@ def minutes(meeting_id: int):
             db.session.commit()
             flash(_("The minutes were saved as version %(version)d.", version=row.version), "success")
             return redirect(url_for(".minutes", meeting_id=meeting.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
             errors = exc.errors
     versions = services.minutes_versions(meeting)
@@ -170,7 +170,7 @@ def decision_new(meeting_id: int):
             db.session.commit()
             flash(_("Decision no. %(number)s was recorded.", number=decision.number), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
             errors = exc.errors
     return render_template("records/decision_new.html", meeting=meeting, form=form, errors=errors), \
@@ -209,7 +209,7 @@ def decision(decision_id: int):
             db.session.commit()
             flash(_("The decision was saved."), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
             return _decision_page(_decision(decision_id), exc.errors, form, 422)
     return _decision_page(decision)
@@ -225,9 +225,9 @@ def decision_sign(decision_id: int):
         db.session.commit()
         flash(_("The chair's signature was recorded."), "success")
         return redirect(url_for(".decision", decision_id=decision.id))
-    except ValidationFailed as exc:
+    except FormErrors as exc:
         db.session.rollback()
-        status = getattr(exc, "status", 422)
+        status = exc.status
         return _decision_page(_decision(decision_id), exc.errors, None, status)
 
 
@@ -237,7 +237,7 @@ def decision_distribute(decision_id: int):
     decision = _decision(decision_id)
     try:
         services.start_distribution(decision)
-    except ValidationFailed as exc:
+    except FormErrors as exc:
         db.session.rollback()
         return _decision_page(_decision(decision_id), exc.errors, None, 422)
     flash(_("The decision is being sent to each member of the council."), "success")
@@ -291,7 +291,7 @@ def press_release(meeting_id: int):
                 db.session.commit()
                 flash(_("The draft was saved."), "success")
             return redirect(url_for(".press_release", meeting_id=meeting.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
             errors = exc.errors
             release = services.get_press_release(meeting)

@@ -11,7 +11,7 @@ from ..areas.services import list_areas
 from ..concerns import services as concerns
 from ..concerns.common import form_ids, require_existing
 from ..documents.services import list_documents
-from ..errors import ValidationFailed
+from ..errors import FormErrors
 from ..extensions import db
 from ..tenancy.web import scope
 from . import services
@@ -43,9 +43,9 @@ def index():
             db.session.commit()
             flash(_("The risk was added to the register."), "success")
             return redirect(url_for(".detail", risk_id=risk.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
-            errors, status = exc.errors, getattr(exc, "status", 422)  # 403 when the person may not
+            errors, status = exc.errors, exc.status  # 403 when the person may not
     return render_template("risks/index.html", risks=services.list_risks(), errors=errors, form=form,
                            open_concerns=services.unlinked_accepted_concerns(),
                            **_context()), (status if errors else 200)
@@ -76,9 +76,9 @@ def detail(risk_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".detail", risk_id=risk.id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
-            errors, status = exc.errors, getattr(exc, "status", 422)  # 403 when the person may not
+            errors, status = exc.errors, exc.status  # 403 when the person may not
             risk = services.get_risk(risk_id)
     linked = {link.concern_id for link in risk.concern_links}
     choosable = [c for c in concerns.list_concerns(status="accepted")]

@@ -21,7 +21,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy import read_across_tenants
 from ..tenancy.context import current_municipality_id
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from ..uploads import check_upload
 from . import indices as ix
 from .models import (
@@ -367,7 +367,7 @@ def check_answers(wave: SurveyWave, raw: dict, area_value) -> tuple[dict[str, in
 def _store_response(wave: SurveyWave, answers: dict, area_id: int | None, channel: str,
                     import_id: int | None = None) -> SurveyResponse:
     response = SurveyResponse(wave_id=wave.id, area_id=area_id, channel=channel, answers=answers,
-                              import_id=import_id, received_on=utcnow().date())
+                              import_id=import_id, received_on=local_today())
     db.session.add(response)
     db.session.flush()
     return response
@@ -513,7 +513,7 @@ def import_csv(wave: SurveyWave, filename: str, data: bytes, *, user_id: int | N
                               {"line": n, "area_id": a, "answered": len(ans)} for n, ans, a in rows]})
     db.session.add(record)
     db.session.flush()
-    today = utcnow().date()
+    today = local_today()
     db.session.execute(insert(SurveyResponse), [
         {"municipality_id": current_municipality_id(), "wave_id": wave.id, "area_id": area_id, "channel": "import",
          "import_id": record.id, "answers": answers, "received_on": today} for _n, answers, area_id in rows])
@@ -788,4 +788,4 @@ def scale_keys() -> list[str]:
 
 
 def today() -> date:
-    return utcnow().date()
+    return local_today()

@@ -24,6 +24,7 @@ from ..municipalities.models import County, Municipality
 from .context import TenantScope, reset_scope, set_scope
 
 SCOPES = frozenset({"public", "account", "tenant", "county", "national", "admin"})
+BLUEPRINT_IDS: dict[str, dict] = {}  # blueprint name -> {id parameter: tenant-owned model}
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # tenant pages that show a visitor (or a person without a role there) the public page instead
 VISITOR_PAGES = {"portal.home": "public.municipality"}
@@ -35,8 +36,10 @@ REPLICA_SCOPES = frozenset({"public", "national", "county"})
 
 
 def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Permission = Permission.READ,
-          replica: bool | None = None):
-    """Declare an endpoint's scope; ``write`` is the permission its non-GET methods need.
+          ids: dict | None = None, replica: bool | None = None):
+    """Declare an endpoint's scope; ``write`` is the permission its non-GET methods need. ``ids`` maps
+    the path's id parameters to their tenant-owned model (``{"waiver_id": Waiver}``): an id that is not
+    a row of this municipality answers 404 here, before the permission check and before the view.
     ``replica`` overrides whether its reads may come from a read replica (``reads_from_replica``):
     False for a page that must see what was written a moment ago by someone else (a link just sent)."""
     if name not in SCOPES:
@@ -46,6 +49,7 @@ def scope(name: str, *, write: Permission = Permission.MANAGE_RECORDS, read: Per
         view.kvsp_scope = name
         view.kvsp_write_permission = write
         view.kvsp_read_permission = read
+        view.kvsp_ids = dict(ids or {})
         if replica is not None:
             view.kvsp_replica = replica
         return view
@@ -83,10 +87,6 @@ def check_every_endpoint_is_scoped(app) -> None:
         raise RuntimeError("Endpoints without a declared scope: " + ", ".join(sorted(missing)))
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
-
-
 def _not_found_municipality():
     abort(404, description=_("There is no municipality at this address."))
 
@@ -120,6 +120,13 @@ def enforce_scope(app):
 
     @app.before_request
     def _authorise():
+        g.kvsp_ids_checked = False
+        response = _authorise_scope()
+        if response is None and request.endpoint not in (None, "static") and not g.get("kvsp_ids_checked"):
+            _check_ids(app.view_functions[request.endpoint])  # national lists' ids (e.g. a category)
+        return response
+
+    def _authorise_scope():
         g.municipality = None
         g.county = None
         g.permissions = frozenset()
@@ -169,13 +176,14 @@ def enforce_scope(app):
         view = app.view_functions[request.endpoint]
         if not permissions or _declared(view, "kvsp_read_permission") not in permissions:
             abort(404, description=_("There is no page at this address that you can see."))
+        own_role = bool(access.municipality_roles(user, municipality.id))
+        _enter(TenantScope(municipality.id, read_only=not own_role))
+        _check_ids(view)  # another municipality's id: 404 before any 403
         if request.method not in READ_METHODS:
             if _declared(view, "kvsp_write_permission") not in permissions:
                 abort(403, description=_("Your role does not allow this change."))
         g.municipality = municipality
         g.permissions = permissions
-        own_role = bool(access.municipality_roles(user, municipality.id))
-        _enter(TenantScope(municipality.id, read_only=not own_role))
         return None
 
     @app.teardown_request
@@ -183,6 +191,24 @@ def enforce_scope(app):
         token = g.pop("tenant_scope_token", None)
         if token is not None:
             reset_scope(token)
+
+
+def require_ids(blueprint, models: dict) -> None:
+    """``scope(ids=models)`` for every route of ``blueprint``."""
+    BLUEPRINT_IDS.setdefault(blueprint.name, {}).update(models)
+
+
+def _check_ids(view) -> None:
+    """Every declared id of the path (``scope(ids=...)``, ``require_ids``) is a row of the current
+    municipality (the ORM's tenant filter reads it), or the answer is 404 — before the permission
+    check, before the view and before its body is read: the one place that says "this id belongs to
+    this municipality"."""
+    g.kvsp_ids_checked = True
+    ids = {**BLUEPRINT_IDS.get(request.blueprint or "", {}), **(_declared(view, "kvsp_ids") or {})}
+    for parameter, model in ids.items():
+        value = (request.view_args or {}).get(parameter)
+        if value is not None and db.session.get(model, value) is None:
+            abort(404, description=_("There is no such record in this municipality."))
 
 
 def _enter(scope_value) -> None:

@@ -179,7 +179,7 @@ def _approval_line(report: MonitoringReport, language: str) -> str:
     if report.approved_at is None:
         return _("Awaiting the chair's approval.")
     from ..accounts.models import User
-    from .services import _local_date
+    from ..timeutil import local_day as _local_date
 
     chair = db.session.get(User, report.approved_by_id) if report.approved_by_id else None
     return _("Approved by the chair of the council, %(name)s, on %(date)s.", name=chair.name if chair else "—",
