@@ -25,7 +25,7 @@ from ..crime_statistics.models import CrimeStatisticsUpload
 from ..extensions import db
 from ..municipalities.models import County
 from ..tenancy import read_across_tenants
-from ..timeutil import LOCAL_TIMEZONE
+from ..timeutil import now_in_albania
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 
@@ -81,7 +81,7 @@ class Rollout:
 def rollout(municipalities, year: int, now: datetime | None = None, counties=None) -> Rollout:
     """The roll-out of ``year`` for ``municipalities`` (and the consultation tables of ``counties``,
     by default the municipalities' counties), as of ``now`` (Albanian time)."""
-    now = now or datetime.now(LOCAL_TIMEZONE)
+    now = now or now_in_albania()
     last_day = min(now.date(), date(year, 12, 31))
     ids = [m.id for m in municipalities]
     with read_across_tenants(ids):

@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-from flask import g
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
