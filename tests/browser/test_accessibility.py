@@ -76,7 +76,8 @@ def _sign_in(page, user):
     page.goto("/login")
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Fjalëkalimi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Hyni", exact=True).click()
+    with page.expect_navigation():  # signed in before the next page is asked for
+        page.get_by_role("button", name="Hyni", exact=True).click()
 
 
 def _check(page, paths, problems, *, albanian: bool):

@@ -172,7 +172,7 @@ def test_the_council_records_its_follow_up_and_links_its_agenda_item_or_plan_act
                                      "noted_on": "2024-06-20", "agenda_item_id": str(fier_item)}).status_code == 302
     page = secretary.get("/fier/recommendations").get_data(as_text=True)
     assert "Taken up on the agenda of the meeting of" in page and "Plani vendor Fier" in page
-    assert "Due on Sep 30, 2024" in page
+    assert "Due on 30 Sept 2024" in page  # English dates the British way (issue 14)
     with app.app_context(), tenant(municipality_id("fier")):
         row = db.session.get(ConsultationRecommendation, rec)
         assert row.agenda_item_id == fier_item and row.status == "in_progress"
