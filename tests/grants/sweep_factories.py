@@ -1,5 +1,6 @@
-"""Ids for the isolation sweep: a call, an application, an award, a file (one award graph per municipality)."""
-from safetycouncil.grants.models import GrantCall
+"""Ids for the isolation sweep: a call, an application, an award, a file, a committee member, a tranche and a
+report (one award graph per municipality)."""
+from safetycouncil.grants.models import GrantCall, GrantCommitteeMember, token_hash
 from tests.grants.support import award_graph
 
 _CACHE: dict = {}
@@ -10,11 +11,18 @@ def _graph(session, tag) -> dict:
     current = session.get(GrantCall, cached["call_id"]) if cached else None
     if current is None or current.title != f"Thirrje {tag}":
         graph = award_graph(session, tag)
+        member = GrantCommitteeMember(call_id=graph["call"].id, name=f"Vlerësues {tag}",
+                                      email=f"sweep-{tag}@example.org", token_hash=token_hash(f"sweep-{tag}"))
+        session.add(member)
+        session.flush()
         _CACHE.clear()
         _CACHE[tag] = cached = {"call_id": graph["call"].id, "application_id": graph["application"].id,
-                                "award_id": graph["award"].id, "attachment_id": graph["attachment"].id}
+                                "award_id": graph["award"].id, "attachment_id": graph["attachment"].id,
+                                "scorer_id": member.id, "tranche_id": graph["award"].tranches[0].id,
+                                "grant_report_id": graph["report"].id}
     return cached
 
 
 ID_FACTORIES = {name: (lambda session, tag, name=name: _graph(session, tag)[name])
-                for name in ("call_id", "application_id", "award_id", "attachment_id")}
+                for name in ("call_id", "application_id", "award_id", "attachment_id", "scorer_id", "tranche_id",
+                             "grant_report_id")}

@@ -39,7 +39,7 @@ def _apply_form(**overrides):
 
 
 def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, make_user, login, in_tenant,
-                                                                   outbox):
+                                                                   outbox, run_jobs):
     with in_tenant("elbasan") as session:
         graph = plan_graph(session, "elbasan")
         activity_id = graph["activity_id"]
@@ -74,6 +74,7 @@ def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, 
     form["attachments"] = (__import__("io").BytesIO(PDF), "projekti.pdf")
     response = public.post(f"/public/elbasan/grants/calls/{call_id}", data=form, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
+    run_jobs()  # the e-mails are jobs
     mail = outbox[-1]
     assert mail["To"] == "drita@example.org" and " / " in mail["Subject"]
     text = mail.get_body(preferencelist=("plain",)).get_content()
@@ -87,6 +88,7 @@ def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, 
         organisation="Shoqata Rinia", nipt="K98765432B", contact_email="rinia@example.org",
         project_title="Rinia dhe policia", amount_requested="250000",
         line_amount=["250000", ""]))
+    run_jobs()
     second = _link(outbox, "application")
     assert public.get(second).status_code == 200
     assert public.get(own.replace(own.rsplit("/", 1)[1], "not-a-token")).status_code == 404
@@ -118,8 +120,10 @@ def test_the_whole_journey_from_a_call_to_an_accepted_final_report(app, client, 
         assert client.post(f"/elbasan/grants/applications/{app_id}", data=data).status_code == 302
     # the committee: two scorers by e-mail
     client.post(call_url, data={"action": "add_member", "name": "Arben Kola", "email": "arben@example.org"})
+    run_jobs()
     scorer_one = _link(outbox, "score")
     client.post(call_url, data={"action": "add_member", "name": "Mira Duka", "email": "mira@example.org"})
+    run_jobs()
     scorer_two = _link(outbox, "score")
     scorer = app.test_client()
     page = scorer.get(scorer_one).get_data(as_text=True)

@@ -1,7 +1,12 @@
 """Community grants through the API.
 
 Staff:  /api/v1/municipalities/<slug>/grants/calls[/<id>[/open|/close|/applications|/ranking]],
-        /api/v1/municipalities/<slug>/grants/applications/<id>, /grants/awards[/<id>]
+        .../calls/<id>/committee[/<scorer_id>[/link]], .../calls/<id>/conflicts, .../calls/<id>/scores,
+        .../calls/<id>/proposal, .../calls/<id>/decision,
+        /api/v1/municipalities/<slug>/grants/applications/<id>[/eligibility|/award], /grants/awards[/<id>],
+        .../awards/<id>/tranches/<tranche_id>/disbursement, .../awards/<id>/reports/<grant_report_id>/review
+        The same services and permissions as the pages: reading needs the municipality, writing
+        MANAGE_RECORDS (403 otherwise); another municipality's ids answer 404.
 Public: /api/v1/public/municipalities/<slug>/grants/calls (calls once opened), /grants/awards (the register)
 The schemas are the pages' (``grants.schemas``): one contract for both.
 """
@@ -13,19 +18,31 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
+from sqlalchemy import select
 
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..tenancy import tenant
 from ..tenancy.web import scope
-from . import schemas, services
-from .models import GrantApplication, GrantAward, GrantCall
+from ..extensions import db
+from . import notifications, schemas, services
+from .models import (
+    GrantApplication,
+    GrantAward,
+    GrantCall,
+    GrantCommitteeMember,
+    GrantConflict,
+    GrantReport,
+    GrantScore,
+    GrantTranche,
+)
 
 blp = Blueprint("api_grants", __name__, url_prefix="/api/v1/municipalities/<municipality>/grants",
                 description="Community grants: calls, applications, the committee's ranking, awards with tranches "
                             "and reports")
-require_existing(blp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward})
+require_existing(blp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
+                       "scorer_id": GrantCommitteeMember, "tranche_id": GrantTranche, "grant_report_id": GrantReport})
 public_blp = Blueprint("api_public_grants", __name__, url_prefix="/api/v1/public/municipalities/<municipality>/grants",
                        description="Community grants in public: calls once opened, and the register of awards")
 
@@ -46,12 +63,33 @@ class GrantRankedSchema(Schema):
     proposed = fields.Boolean()
     tie_note = fields.String(allow_none=True, metadata={"description": "How a tie was ordered, in the caller's "
                                                                        "language"})
+    by_criterion = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={
+        "description": "Criterion id -> the mean score of the scorers who scored it"})
+
+
+def _missing():
+    abort(404, message=_("There is no such record in this municipality."))
 
 
 def _call(call_id: int) -> GrantCall:
     row = services.get_call(call_id)
     if row is None:
-        abort(404, message=_("There is no such record in this municipality."))
+        _missing()
+    return row
+
+
+def _application(application_id: int) -> GrantApplication:
+    return services.get_application(application_id) or _missing()
+
+
+def _award(award_id: int) -> GrantAward:
+    return services.get_award(award_id) or _missing()
+
+
+def _member(call_id: int, scorer_id: int) -> GrantCommitteeMember:
+    row = services.get_member(scorer_id)
+    if row is None or row.call_id != _call(call_id).id:
+        _missing()
     return row
 
 
@@ -127,7 +165,8 @@ class CallRanking(MethodView):
         return [{"rank": r.rank, "application_id": r.application.id, "reference": r.application.reference,
                  "organisation": r.application.organisation, "total": r.total, "scorers": r.scorers,
                  "amount_requested": r.application.amount_requested, "proposed": r.proposed,
-                 "tie_note": r.tie_note} for r in services.ranking(_call(call_id))]
+                 "tie_note": r.tie_note, "by_criterion": {str(k): v for k, v in r.by_criterion.items()}}
+                for r in services.ranking(_call(call_id))]
 
 
 @blp.route("/applications/<int:application_id>")
@@ -136,7 +175,7 @@ class ApplicationDetail(MethodView):
     @blp.response(200, schemas.GrantApplicationSchema)
     def get(self, application_id):
         """One application, with its budget lines"""
-        return services.get_application(application_id)
+        return _application(application_id)
 
 
 @blp.route("/awards")
@@ -155,7 +194,186 @@ class AwardDetail(MethodView):
     @blp.response(200, schemas.GrantAwardSchema)
     def get(self, award_id):
         """One award, with tranches and reports"""
-        return services.get_award(award_id)
+        return _award(award_id)
+
+
+# --- the process: eligibility, the committee, scores, proposal, decision --------------------------
+
+def _eligibility(application: GrantApplication) -> list[dict]:
+    checks = services.eligibility_checks(application)
+    out = []
+    for criterion in application.call.eligibility_criteria:
+        check = checks.get(criterion.id)
+        out.append({"criterion_id": criterion.id, "criterion": criterion.text,
+                    "met": check.met if check else None, "note": check.note if check else None,
+                    "checked_at": check.checked_at if check else None,
+                    "updated_at": check.updated_at if check else None})
+    return out
+
+
+@blp.route("/applications/<int:application_id>/eligibility")
+@scope("tenant")
+class ApplicationEligibility(MethodView):
+    @blp.response(200, schemas.GrantEligibilityCheckSchema(many=True))
+    @listing(blp)
+    def get(self, application_id):
+        """The application checked against each eligibility criterion of the call (met: null when not yet)"""
+        return _eligibility(_application(application_id))
+
+    @blp.arguments(schemas.GrantEligibilityInputSchema)
+    @blp.response(200, schemas.GrantApplicationSummarySchema)
+    def put(self, data, application_id):
+        """Record the check, one result per criterion (once the call is closed): eligible when all are met"""
+        row = _application(application_id)
+        results = {r["criterion_id"]: (r["met"], (r.get("note") or "").strip() or None) for r in data["results"]}
+        return commit_or_fail(lambda: services.record_eligibility(row, results, user_id=current_user.id))
+
+
+@blp.route("/calls/<int:call_id>/committee")
+@scope("tenant")
+class Committee(MethodView):
+    @blp.response(200, schemas.GrantCommitteeMemberSchema(many=True))
+    @listing(blp)
+    def get(self, call_id):
+        """The scoring committee: who, invited when, declared no conflict of interest when"""
+        return services.committee(_call(call_id))
+
+    @blp.arguments(schemas.GrantCommitteeMemberSchema)
+    @blp.response(201, schemas.GrantCommitteeMemberSchema)
+    def post(self, data, call_id):
+        """Name a scorer (a council member, or anyone by name and e-mail); their private link is e-mailed"""
+        row = _call(call_id)
+        scorer = commit_or_fail(lambda: services.add_member(row, name=data.get("name"), email=data.get("email"),
+                                                            council_member_id=data.get("council_member_id")))
+        notifications.send_scorer_link(scorer)
+        return scorer
+
+
+@blp.route("/calls/<int:call_id>/committee/<int:scorer_id>")
+@scope("tenant")
+class CommitteeMember(MethodView):
+    @blp.response(204)
+    def delete(self, call_id, scorer_id):
+        """Take a scorer off the committee (409 once they scored, or once the call is decided)"""
+        scorer = _member(call_id, scorer_id)
+        commit_or_fail(lambda: services.remove_member(scorer))
+
+
+@blp.route("/calls/<int:call_id>/committee/<int:scorer_id>/link")
+@scope("tenant")
+class CommitteeMemberLink(MethodView):
+    @blp.response(202, schemas.GrantCommitteeMemberSchema)
+    def post(self, call_id, scorer_id):
+        """E-mail the scorer a new private link (the earlier one stops working)"""
+        scorer = _member(call_id, scorer_id)
+        notifications.send_scorer_link(scorer, again=True)
+        return scorer
+
+
+def _names(call: GrantCall) -> dict[int, str]:
+    return {m.id: m.name for m in services.committee(call)}
+
+
+@blp.route("/calls/<int:call_id>/conflicts")
+@scope("tenant")
+class CallConflicts(MethodView):
+    @blp.response(200, schemas.GrantConflictSchema(many=True))
+    @listing(blp, sync="declared_at")
+    def get(self, call_id):
+        """Conflicts of interest the scorers declared, per application (they do not see or score it)"""
+        row = _call(call_id)
+        names = _names(row)
+        references = {a.id: a.reference for a in services.list_applications(row)}
+        conflicts = db.session.execute(select(GrantConflict).where(GrantConflict.member_id.in_(list(names)))
+                                       .order_by(GrantConflict.id)).scalars() if names else []
+        return [{"id": c.id, "member_id": c.member_id, "member": names[c.member_id], "application_id": c.application_id,
+                 "reference": references.get(c.application_id, ""), "reason": c.reason,
+                 "declared_at": c.declared_at} for c in conflicts]
+
+
+@blp.route("/calls/<int:call_id>/scores")
+@scope("tenant")
+class CallScores(MethodView):
+    @blp.response(200, schemas.GrantScoreSchema(many=True))
+    @listing(blp)
+    def get(self, call_id):
+        """Every score and comment of every scorer, per application and criterion"""
+        row = _call(call_id)
+        names = _names(row)
+        scores = db.session.execute(select(GrantScore).where(GrantScore.member_id.in_(list(names)))
+                                    .order_by(GrantScore.application_id, GrantScore.member_id,
+                                              GrantScore.criterion_id)).scalars() if names else []
+        return [{"id": s.id, "member_id": s.member_id, "member": names[s.member_id],
+                 "application_id": s.application_id, "criterion_id": s.criterion_id, "score": s.score,
+                 "comment": s.comment, "updated_at": s.updated_at} for s in scores]
+
+
+@blp.route("/calls/<int:call_id>/proposal")
+@scope("tenant")
+class CallProposal(MethodView):
+    @blp.response(200, schemas.GrantCallSchema)
+    def post(self, call_id):
+        """Record the committee's proposal: the ranked applications funded in order while the budget allows"""
+        row = _call(call_id)
+        commit_or_fail(lambda: services.propose(row))
+        return _call(call_id)
+
+
+@blp.route("/calls/<int:call_id>/decision")
+@scope("tenant")
+class CallDecision(MethodView):
+    @blp.arguments(schemas.GrantDecisionInputSchema)
+    @blp.response(200, schemas.GrantCallSchema)
+    def post(self, data, call_id):
+        """The council approved the proposal by this decision of its decision register: the call is decided"""
+        row = _call(call_id)
+        return commit_or_fail(lambda: services.approve_proposal(row, data["decision_id"]))
+
+
+# --- money: the award, disbursements, reports --------------------------------------------------
+
+@blp.route("/applications/<int:application_id>/award")
+@scope("tenant")
+class ApplicationAward(MethodView):
+    @blp.arguments(schemas.GrantAwardSchema)
+    @blp.response(201, schemas.GrantAwardSchema)
+    def post(self, data, application_id):
+        """The contract for an approved application, with its tranches (adding up to the amount)"""
+        row = _application(application_id)
+        return commit_or_fail(lambda: services.create_award(row, data))
+
+
+@blp.route("/awards/<int:award_id>/tranches/<int:tranche_id>/disbursement")
+@scope("tenant")
+class TrancheDisbursement(MethodView):
+    @blp.arguments(schemas.GrantDisbursementSchema)
+    @blp.response(200, schemas.GrantTrancheSchema)
+    def post(self, data, award_id, tranche_id):
+        """Record the payment of a tranche (the day, not in the future; the amount, up to the tranche's)"""
+        award = _award(award_id)
+        tranche = services.get_tranche(tranche_id)
+        if tranche is None or tranche.award_id != award.id:
+            _missing()
+        return commit_or_fail(lambda: services.disburse(tranche, on=data["disbursed_on"],
+                                                        amount=data.get("disbursed_amount"),
+                                                        user_id=current_user.id))
+
+
+@blp.route("/awards/<int:award_id>/reports/<int:grant_report_id>/review")
+@scope("tenant")
+class ReportReview(MethodView):
+    @blp.arguments(schemas.GrantReviewSchema)
+    @blp.response(200, schemas.GrantReportSchema)
+    def post(self, data, award_id, grant_report_id):
+        """Accept the grantee's report, or return it with comments (an accepted final report completes
+        the grant)"""
+        award = _award(award_id)
+        report = services.get_report(grant_report_id)
+        if report is None or report.award_id != award.id:
+            _missing()
+        return commit_or_fail(lambda: services.review_report(report, decision=data["decision"],
+                                                             comment=data.get("comment"),
+                                                             user_id=current_user.id))
 
 
 # --- public ------------------------------------------------------------------------------------

@@ -166,6 +166,7 @@ class GrantApplicationSummarySchema(Schema):
 
 class GrantTrancheSchema(Schema):
     id = fields.Integer(dump_only=True)
+    award_id = fields.Integer(dump_only=True)
     position = fields.Integer(dump_only=True)
     amount = _lek(_l("Enter each tranche's amount in lek."))
     due_on = fields.Date(required=True, error_messages={"required": _l("Enter each tranche's date."),
@@ -177,6 +178,7 @@ class GrantTrancheSchema(Schema):
 
 class GrantReportSchema(Schema):
     id = fields.Integer()
+    award_id = fields.Integer()
     kind = fields.String()
     text = fields.String()
     spent = fields.Integer(allow_none=True)
@@ -216,6 +218,86 @@ class GrantPublicAwardSchema(Schema):
     status = fields.String()
     results = fields.String(allow_none=True)
     updated_at = UtcDateTime(allow_none=True)
+
+
+# --- the staff API's process steps (eligibility, committee, scores, decision, money, reviews) ----
+
+class GrantEligibilityResultSchema(Schema):
+    criterion_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    met = fields.Boolean(required=True, error_messages={"required": _l("Say for every criterion whether it is met.")})
+    note = _text(500, None, required=False)
+
+
+class GrantEligibilityInputSchema(Schema):
+    results = fields.List(fields.Nested(GrantEligibilityResultSchema), required=True, error_messages={
+        "required": _l("Say for every criterion whether it is met.")}, metadata={
+        "description": "One result per eligibility criterion of the call; a criterion not met needs a note"})
+
+
+class GrantEligibilityCheckSchema(Schema):
+    criterion_id = fields.Integer()
+    criterion = fields.String(metadata={"description": "The criterion's text"})
+    met = fields.Boolean(allow_none=True, metadata={"description": "Null: not yet checked"})
+    note = fields.String(allow_none=True)
+    checked_at = UtcDateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
+
+
+class GrantCommitteeMemberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    call_id = fields.Integer(dump_only=True)
+    council_member_id = fields.Integer(load_default=None, allow_none=True,
+                                       validate=validate.Range(min=1, max=2**31 - 1),
+                                       metadata={"description": "A member of the council (name and e-mail from it "
+                                                                "unless given)"})
+    name = _text(200, None, required=False)
+    email = _text(254, None, required=False)
+    invited_at = UtcDateTime(dump_only=True)
+    declared_at = UtcDateTime(dump_only=True, allow_none=True,
+                              metadata={"description": "When they declared no conflict of interest with the call"})
+    updated_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class GrantConflictSchema(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    member = fields.String(metadata={"description": "The scorer's name"})
+    application_id = fields.Integer()
+    reference = fields.String()
+    reason = fields.String()
+    declared_at = UtcDateTime()
+
+
+class GrantScoreSchema(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    member = fields.String(metadata={"description": "The scorer's name"})
+    application_id = fields.Integer()
+    criterion_id = fields.Integer()
+    score = fields.Integer()
+    comment = fields.String(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
+
+
+class GrantDecisionInputSchema(Schema):
+    decision_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1), error_messages={
+        "required": _l("Choose the council's decision that approved the proposal.")}, metadata={
+        "description": "A decision of the council's decision register (a meeting's decision)"})
+
+
+class GrantDisbursementSchema(Schema):
+    disbursed_on = fields.Date(required=True, error_messages={
+        "required": _l("Enter the day the money was paid (not in the future)."),
+        "invalid": _l("Enter the date as YYYY-MM-DD.")})
+    disbursed_amount = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_LEK),
+                                      metadata={"description": "Lek; the whole tranche when left out"})
+
+
+class GrantReviewSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(
+        ("accepted", "returned"), error=_l("Accept the report or return it with comments.")), error_messages={
+        "required": _l("Accept the report or return it with comments.")})
+    comment = _text(10000, None, required=False)
 
 
 CALL = GrantCallSchema()

@@ -12,12 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from flask import url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..timeutil import local_today, utcnow
 from .models import (
@@ -313,30 +312,13 @@ def get_attachment(attachment_id: int) -> GrantAttachment | None:
     return db.session.get(GrantAttachment, attachment_id)
 
 
-def send_confirmation(application: GrantApplication, token: str, municipality) -> None:
-    """The applicant's confirmation, Albanian then English, with the private link (from PUBLIC_BASE_URL)."""
-    from ..mail import Mail, bilingual, public_url, send
-
-    link = public_url(url_for("grants.public_application", municipality=municipality.slug, raw=token))
-    call = application.call
-
-    def render():
-        subject = _("Application %(reference)s received: %(title)s", reference=application.reference,
-                    title=call.title)
-        text = _("We received the application “%(project)s” of %(organisation)s to the call “%(title)s” of "
-                 "%(municipality)s, reference %(reference)s.\n\nFollow it and complete it, until the call closes "
-                 "on %(day)s, at this private link (keep it to yourself: whoever has it can change the "
-                 "application):\n%(link)s\n",
-                 project=application.project_title, organisation=application.organisation, title=call.title,
-                 municipality=municipality.name, reference=application.reference,
-                 day=format_date(call.closes_on, "long"), link=link)
-        return subject, text
-
-    subject, text = bilingual(render)
-    try:
-        send(Mail(to=[application.contact_email], subject=subject, text=text))
-    except Exception:  # the application is saved; the applicant was taken to the private page itself
-        log.exception("grant application confirmation %s not sent", application.id)
+def reissue_application_token(application: GrantApplication) -> str:
+    """A new private link for the application: the old one stops working. Returns the raw token, which
+    exists only in the caller's hands (the e-mail job, ``grants.notifications``)."""
+    token = new_token()
+    application.token_hash = token_hash(token)
+    db.session.flush()
+    return token
 
 
 # --- eligibility -------------------------------------------------------------------------------
@@ -385,9 +367,10 @@ def member_by_token(raw: str) -> GrantCommitteeMember | None:
         GrantCommitteeMember.token_hash == token_hash(raw))).scalar_one_or_none()
 
 
-def add_member(call: GrantCall, *, name: str | None, email: str | None, council_member_id: int | None,
-               municipality) -> GrantCommitteeMember:
-    """Name a scorer (a council member, or anyone by e-mail) and send them their private scoring link."""
+def add_member(call: GrantCall, *, name: str | None, email: str | None,
+               council_member_id: int | None) -> GrantCommitteeMember:
+    """Name a scorer (a council member, or anyone by e-mail). Their private scoring link is issued and
+    e-mailed by a job after the commit (``notifications.send_scorer_link``): no usable token is made here."""
     from ..council.models import CouncilMember
 
     if call.status == "decided":
@@ -403,34 +386,50 @@ def add_member(call: GrantCall, *, name: str | None, email: str | None, council_
     email = email.strip().lower()
     if any(m.email == email for m in committee(call)):
         raise ValidationFailed({"email": _("This person is already on the committee.")})
-    token = new_token()
     scorer = GrantCommitteeMember(call_id=call.id, council_member_id=council_member_id, name=name.strip()[:200],
-                                  email=email, token_hash=token_hash(token))
+                                  email=email, token_hash=token_hash(new_token()))  # replaced by the job's link
     db.session.add(scorer)
     db.session.flush()
-    _send_scorer_link(scorer, call, token, municipality)
     return scorer
 
 
-def _send_scorer_link(scorer: GrantCommitteeMember, call: GrantCall, token: str, municipality) -> None:
-    from ..mail import Mail, bilingual, public_url, send
+def get_member(member_id: int) -> GrantCommitteeMember | None:
+    return db.session.get(GrantCommitteeMember, member_id)
 
-    link = public_url(url_for("grants.public_scoring", municipality=municipality.slug, raw=token))
 
-    def render():
-        subject = _("You are on the scoring committee: %(title)s", title=call.title)
-        text = _("%(municipality)s named you to the committee that scores the applications to the call "
-                 "“%(title)s”.\n\nBefore you see the applications you will declare that you have no conflict of "
-                 "interest with the call, and you can declare one for any single application (you will then not "
-                 "score it). Your private link:\n%(link)s\n", municipality=municipality.name, title=call.title,
-                 link=link)
-        return subject, text
+def remove_member(scorer: GrantCommitteeMember) -> None:
+    """Take a scorer off the committee (their link stops working with them). Refused once the call is
+    decided, and for a scorer who has already scored: their scores are part of the ranking."""
+    call = db.session.get(GrantCall, scorer.call_id)
+    if call.status == "decided":
+        raise Conflict({"status": _("The call is decided: its committee no longer changes.")})
+    if scores_of(scorer):
+        raise Conflict({"member": _("This scorer has already scored applications: their scores count in the "
+                                    "ranking, so they stay on the committee.")})
+    for conflict in db.session.execute(select(GrantConflict).where(GrantConflict.member_id == scorer.id)).scalars():
+        db.session.delete(conflict)
+    db.session.delete(scorer)
+    db.session.flush()
 
-    subject, text = bilingual(render)
-    try:
-        send(Mail(to=[scorer.email], subject=subject, text=text))
-    except Exception:
-        log.exception("grant scorer link %s not sent", scorer.id)
+
+def reissue_member_token(scorer: GrantCommitteeMember) -> str:
+    """A new private scoring link: the old one stops working. Returns the raw token (for the e-mail job)."""
+    token = new_token()
+    scorer.token_hash = token_hash(token)
+    db.session.flush()
+    return token
+
+
+def holders_of(call: GrantCall, email: str) -> tuple[list[GrantApplication], list[GrantCommitteeMember]]:
+    """The applications and committee seats of a call under an e-mail address (for "send my link again")."""
+    email = (email or "").strip().lower()
+    if not email or "@" not in email or len(email) > 254:
+        return [], []
+    applications = list(db.session.execute(select(GrantApplication).where(
+        GrantApplication.call_id == call.id, func.lower(GrantApplication.contact_email) == email)).scalars())
+    members = list(db.session.execute(select(GrantCommitteeMember).where(
+        GrantCommitteeMember.call_id == call.id, GrantCommitteeMember.email == email)).scalars())
+    return applications, members
 
 
 def declare_no_conflict(scorer: GrantCommitteeMember) -> None:

@@ -24,12 +24,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..concerns.common import require_existing
-from ..errors import ValidationFailed
+from ..errors import FormErrors, ValidationFailed
 from ..extensions import db, limiter
 from ..tenancy import tenant
 from ..tenancy.web import scope
 from ..timeutil import local_today, utcnow
-from . import schemas, services
+from . import notifications, schemas, services
 from .models import GrantApplication, GrantAttachment, GrantAward, GrantCall
 
 bp = Blueprint("grants", __name__, template_folder="templates")
@@ -59,6 +59,12 @@ def _files(field: str = "attachments"):
     return [(f.filename, f.stream) for f in request.files.getlist(field) if f and f.filename]
 
 
+def _form_id(form, name: str) -> int:
+    """A row id from a form field: a whole number within 32 bits, or 0 (no row)."""
+    value = str(form.get(name) or "")
+    return int(value) if value.isdigit() and len(value) <= 10 and int(value) < 2**31 else 0
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 @bp.route("/<municipality>/grants/", methods=["GET", "POST"])
@@ -84,7 +90,7 @@ def index():
 @scope("tenant")
 def call(call_id: int):
     call_row = services.get_call(call_id) or abort(404)
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 200
     if request.method == "POST":
         form, action = request.form, request.form.get("action")
         try:
@@ -98,11 +104,24 @@ def call(call_id: int):
                 services.close_call(call_row)
                 message = _("The call is closed: no more applications are accepted.")
             elif action == "add_member":
-                services.add_member(call_row, name=form.get("name"), email=form.get("email"),
-                                    council_member_id=int(form["council_member_id"])
-                                    if str(form.get("council_member_id", "")).isdigit() else None,
-                                    municipality=g.municipality)
-                message = _("The scorer was added and received their private link by e-mail.")
+                scorer = services.add_member(call_row, name=form.get("name"), email=form.get("email"),
+                                             council_member_id=int(form["council_member_id"])
+                                             if str(form.get("council_member_id", "")).isdigit() else None)
+                db.session.commit()
+                notifications.send_scorer_link(scorer)
+                flash(_("The scorer was added and received their private link by e-mail."), "success")
+                return redirect(url_for(".call", call_id=call_id))
+            elif action in ("remove_member", "resend_member"):
+                scorer = services.get_member(_form_id(form, "member_id"))
+                if scorer is None or scorer.call_id != call_row.id:
+                    abort(404)
+                if action == "resend_member":
+                    notifications.send_scorer_link(scorer, again=True)
+                    flash(_("A new private link was sent to %(name)s; the earlier one no longer works.",
+                            name=scorer.name), "success")
+                    return redirect(url_for(".call", call_id=call_id))
+                services.remove_member(scorer)
+                message = _("The scorer was taken off the committee.")
             elif action == "propose":
                 chosen = services.propose(call_row)
                 message = _("The committee's proposal: %(count)s applications.", count=len(chosen))
@@ -115,9 +134,9 @@ def call(call_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".call", call_id=call_id))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors, status = exc.errors, exc.status
             call_row = services.get_call(call_id)
     from ..council.models import CouncilMember
 
@@ -127,7 +146,7 @@ def call(call_id: int):
                            committee=services.committee(call_row), ranking=services.ranking(call_row),
                            awards=services.list_awards(call_row), decisions=services.decision_choices(),
                            council_members=members, activities=services.activity_choices(),
-                           **_helpers()), (422 if errors else 200)
+                           **_helpers()), status
 
 
 @bp.route("/<municipality>/grants/applications/<int:application_id>", methods=["GET", "POST"])
@@ -275,7 +294,7 @@ def public_call(call_id: int):
                 data = schemas.load(schemas.APPLICATION, schemas.application_from_form(form))
                 application_row, token = services.submit_application(row, data, _files())
                 db.session.commit()
-                services.send_confirmation(application_row, token, g.municipality)
+                notifications.confirm_application(application_row, token)
                 return redirect(url_for(".public_application", municipality=g.municipality.slug, raw=token,
                                         sent=1))
             except ValidationFailed as exc:
@@ -286,6 +305,20 @@ def public_call(call_id: int):
                                form=form, accepting=services.accepting(row),
                                activities=services.activity_choices(row), lines=_line_rows(form),
                                **_helpers()), (422 if errors else 200)
+
+
+@bp.route("/public/<municipality>/grants/calls/<int:call_id>/link", methods=["POST"])
+@scope("public")
+@limiter.limit(lambda: current_app.config.get("PUBLIC_GRANT_LINK_AGAIN_RATE_LIMIT", "5 per hour"))
+def public_link_again(call_id: int):
+    """"Send my link again" (applicants and scorers of the call): a new private link by e-mail, if the
+    address holds one; the answer is the same either way, so nobody learns who applied."""
+    with tenant(g.municipality.id):
+        row = _public_call(call_id)
+        notifications.send_links_again(row, request.form.get("email", ""))
+        flash(_("If this e-mail address applied to this call or scores its applications, a new private link is "
+                "on its way there. The earlier link no longer works once the new one arrives."), "success")
+        return redirect(url_for(".public_call", municipality=g.municipality.slug, call_id=call_id))
 
 
 def _line_rows(form, application=None, count: int = 5) -> list[dict]:
