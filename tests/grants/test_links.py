@@ -158,3 +158,32 @@ def test_the_form_needs_its_csrf_token(base_config, app, in_tenant):
 
             db.session.remove()
             db.engine.dispose()
+
+
+def test_staff_send_a_scorer_a_new_link_or_take_them_off_from_the_call_page(app, make_user, login, in_tenant,
+                                                                           outbox, run_jobs):
+    from safetycouncil.grants import services
+
+    with in_tenant("elbasan") as session:
+        call = open_call(session)
+        arben = services.add_member(call, name="Arben Kola", email="arben@example.org", council_member_id=None)
+        besa = services.add_member(call, name="Besa Hoxha", email="besa@example.org", council_member_id=None)
+        call_id, arben_id, besa_id = call.id, arben.id, besa.id
+    url = f"/elbasan/grants/calls/{call_id}"
+    member = app.test_client()
+    login(member, make_user("member", municipality="elbasan"))
+    assert member.post(url, data={"action": "resend_member", "member_id": arben_id}).status_code == 403
+    staff = app.test_client()
+    login(staff, make_user("technical_secretary", municipality="elbasan"))
+    page = staff.get(url).get_data(as_text=True)
+    assert "Dërgo një lidhje të re" in page and "Hiqe nga komisioni" in page
+    response = staff.post(url, data={"action": "resend_member", "member_id": arben_id})
+    assert response.status_code == 302
+    run_jobs()
+    assert outbox[-1]["To"] == "arben@example.org"
+    assert staff.get(_link(outbox, "score")).status_code == 200
+    assert staff.post(url, data={"action": "remove_member", "member_id": 99999}).status_code == 404
+    assert staff.post(url, data={"action": "remove_member", "member_id": besa_id}).status_code == 302
+    with in_tenant("elbasan") as session:
+        assert session.get(GrantCommitteeMember, besa_id) is None
+        assert session.get(GrantCommitteeMember, arben_id) is not None

@@ -195,3 +195,8 @@ def _open_call(m) -> None:
         "cofinancing": 30_000,
         "budget_lines": [{"description": "Jelekë dhe materiale", "amount": 120_000, "cofinanced": 30_000},
                          {"description": "Trajnimi i vullnetarëve", "amount": 80_000, "cofinanced": 0}]})
+    # the committee is already named; one scorer has declared. Their links were e-mailed in the demo's past:
+    # staff send a new one from the call page ("Send a new link") or the API (committee/<id>/link).
+    for name, email in SCORERS[:2]:
+        services.add_member(call, name=name, email=email, council_member_id=None)
+    services.declare_no_conflict(services.committee(call)[0])
