@@ -142,6 +142,17 @@ def test_send_my_link_again_is_rate_limited(app, in_tenant, monkeypatch):
     assert _client(app, "127.0.1.5").post(url, data={"email": "x9@example.org"}).status_code == 302
 
 
+def test_one_address_cannot_have_its_link_replaced_again_and_again_from_many_clients(app, in_tenant, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_GRANT_LINK_AGAIN_ADDRESS_LIMIT", "2 per hour")
+    with in_tenant("elbasan") as session:
+        call_id = open_call(session).id
+    url = f"/public/elbasan/grants/calls/{call_id}/link"
+    for n in range(2):
+        assert _client(app, f"127.0.2.{n}").post(url, data={"email": "victim@example.org"}).status_code == 302
+    assert _client(app, "127.0.2.9").post(url, data={"email": "Victim@example.org"}).status_code == 429
+    assert _client(app, "127.0.2.9").post(url, data={"email": "other@example.org"}).status_code == 302
+
+
 def test_the_form_needs_its_csrf_token(base_config, app, in_tenant):
     from safetycouncil.app import create_app
 

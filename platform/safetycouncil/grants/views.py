@@ -310,6 +310,8 @@ def public_call(call_id: int):
 @bp.route("/public/<municipality>/grants/calls/<int:call_id>/link", methods=["POST"])
 @scope("public")
 @limiter.limit(lambda: current_app.config.get("PUBLIC_GRANT_LINK_AGAIN_RATE_LIMIT", "5 per hour"))
+@limiter.limit(lambda: current_app.config.get("PUBLIC_GRANT_LINK_AGAIN_ADDRESS_LIMIT", "3 per hour"),
+               key_func=lambda: _address_key())
 def public_link_again(call_id: int):
     """"Send my link again" (applicants and scorers of the call): a new private link by e-mail, if the
     address holds one; the answer is the same either way, so nobody learns who applied."""
@@ -319,6 +321,15 @@ def public_link_again(call_id: int):
         flash(_("If this e-mail address applied to this call or scores its applications, a new private link is "
                 "on its way there. The earlier link no longer works once the new one arrives."), "success")
         return redirect(url_for(".public_call", municipality=g.municipality.slug, call_id=call_id))
+
+
+def _address_key() -> str:
+    """One address's requests for a new link, from wherever they come (so nobody can keep replacing someone
+    else's link); the address is hashed, never kept in clear by the limiter."""
+    import hashlib
+
+    email = (request.form.get("email") or "").strip().lower()
+    return "grant-link:" + hashlib.sha256(email.encode("utf-8")).hexdigest()
 
 
 def _line_rows(form, application=None, count: int = 5) -> list[dict]:
