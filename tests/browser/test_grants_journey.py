@@ -27,7 +27,7 @@ def _link(outbox, kind: str) -> str:
 
 
 def test_a_grant_from_the_call_to_the_accepted_final_report(page, browser, live_server, make_user, in_tenant,
-                                                           outbox):
+                                                           outbox, run_jobs):
     with in_tenant("elbasan") as session:
         council_decision = decision(session, datetime(2026, 11, 20, 10, 0), number="12/2026")
         decision_label = f"{council_decision.number} — {council_decision.title}"
@@ -64,6 +64,7 @@ def test_a_grant_from_the_call_to_the_accepted_final_report(page, browser, live_
     applicant.get_by_label("Zëri 1: nga granti").fill("200000")
     applicant.get_by_role("button", name="Dërgoni aplikimin").click()
     expect(applicant.get_by_role("heading", level=1)).to_contain_text("Aplikimi juaj")
+    run_jobs()  # the e-mails are background jobs (a real worker in the PostgreSQL pass)
     private_link = _link(outbox, "application")
 
     # closed; eligible; a scorer
@@ -76,7 +77,9 @@ def test_a_grant_from_the_call_to_the_accepted_final_report(page, browser, live_
     page.get_by_label("Emri", exact=True).fill("Gentian Dervishi")
     page.get_by_label("E-mail").fill("gentian@example.org")
     page.get_by_role("button", name="Shtoje në komision dhe dërgo lidhjen").click()
+    expect(page.get_by_role("status").first).to_be_visible()  # added (the job is queued once this shows)
     scorer = browser.new_context(base_url=live_server, locale="sq-AL").new_page()
+    run_jobs()
     scorer.goto(_link(outbox, "score"))
     expect(scorer.get_by_text("Forumi i Gruas Elbasan")).to_have_count(0)
     scorer.get_by_label(re.compile("^Deklaroj se nuk kam konflikt interesi")).check()
