@@ -91,7 +91,7 @@ def test_minutes_through_the_api(app, client, make_user, api_token, in_tenant):
     assert body["latest_version"] == 2 and body["text"] == "Një\nDy"
     assert [v["version"] for v in body["versions"]] == [1, 2]
     assert body["versions"][0]["created_by_id"] == secretary.id
-    assert body["created_at"].endswith("+00:00")
+    assert body["created_at"].endswith("Z")  # api.contract.UtcDateTime
     old = client.get(f"{url}?version=1", headers=headers).get_json()
     assert old["version"] == 1 and old["text"] == "Një" and old["latest_version"] == 2
     stale = client.post(url, json={"text": "Tre", "based_on_version": 1}, headers=headers)

@@ -130,7 +130,7 @@ def test_lateness_is_counted_from_the_end_of_the_meeting(app, make_user, api_tok
     body = response.get_json()
     assert body["hours_after_meeting"] == hours and body["published_late"] is late
     assert body["clock"]["state"] == ("late" if late else "on_time")
-    assert body["published_at"] == published_at
+    assert body["published_at"] == published.isoformat(timespec="seconds") + "Z"  # api.contract.UtcDateTime
     release = _release(app, municipality_id, meeting_id)
     assert (release.hours_after_meeting, release.published_late) == (hours, late)
 

@@ -2,9 +2,8 @@
 
 Meeting times (``starts_at``, ``ends_at``) are local times in Albania: they are given as
 ``2025-06-13T10:00`` (or with an offset, converted) and returned with their offset.
-Other timestamps (``invitation_sent_at``, ``sent_at``) are returned in UTC with their offset.
+Other timestamps (``invitation_sent_at``, ``sent_at``) are UTC, written with ``Z`` (``api.contract.UtcDateTime``).
 """
-from datetime import UTC
 
 from flask import abort as flask_abort
 from flask import request
@@ -50,13 +49,6 @@ class LocalDateTime(fields.DateTime):
         if value is None:
             return None
         return value.replace(tzinfo=services.LOCAL_TIMEZONE).isoformat()
-
-
-class UtcDateTime(fields.DateTime):
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC).isoformat()
 
 
 def _local(description: str, **kwargs):

@@ -9,9 +9,8 @@
   GET  PUT   /meetings/<meeting_id>/press-release       the release (or its prefilled draft); save the draft
   POST       /meetings/<meeting_id>/press-release/publish  publish (optionally at a past `published_at`)
 
-Every timestamp is UTC (ISO 8601 with an offset) except the meeting's own local times.
+Every timestamp is UTC (RFC 3339 with ``Z``: ``api.contract.UtcDateTime``) except the meeting's own local times.
 """
-from datetime import UTC
 
 from flask import g, url_for
 from flask.views import MethodView
@@ -31,27 +30,11 @@ blp = Blueprint("api_records", __name__, url_prefix="/api/v1/municipalities/<mun
                 description="What a meeting leaves behind: minutes, the decisions register, press releases")
 
 
-class UTCDateTime(fields.DateTime):
-    """Naive UTC timestamps out with their offset; input with an offset is converted to UTC,
-    input without one is read as local (Europe/Tirane) time."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        parsed = super()._deserialize(value, attr, data, **kwargs)
-        if parsed.tzinfo is None:
-            return services.to_utc(parsed)
-        return parsed.astimezone(UTC).replace(tzinfo=None)
-
-
 # --- schemas ------------------------------------------------------------------------------------
 
 class MinutesVersionSchema(Schema):
     version = fields.Integer()
-    created_at = UTCDateTime()
+    created_at = UtcDateTime()
     created_by_id = fields.Integer(allow_none=True)
 
 
@@ -60,7 +43,7 @@ class MinutesSchema(Schema):
     latest_version = fields.Integer(allow_none=True, metadata={"description": "null: no minutes yet"})
     version = fields.Integer(allow_none=True, metadata={"description": "the version whose text is given"})
     text = fields.String(allow_none=True)
-    created_at = UTCDateTime(allow_none=True)
+    created_at = UtcDateTime(allow_none=True)
     created_by_id = fields.Integer(allow_none=True)
     versions = fields.List(fields.Nested(MinutesVersionSchema),
                            metadata={"description": "every version, oldest first"})
@@ -84,7 +67,7 @@ class DecisionDistributionSchema(Schema):
     member_id = fields.Integer()
     member_name = fields.Function(lambda row: row.member.full_name)
     status = fields.String(metadata={"description": "sent, no_email, failed, pending"})
-    sent_at = UTCDateTime(allow_none=True)
+    sent_at = UtcDateTime(allow_none=True)
 
 
 class DecisionSchema(Schema):
@@ -102,8 +85,8 @@ class DecisionSchema(Schema):
     signature_method = fields.String(allow_none=True, metadata={
         "description": "chair: signed by the chair in the platform; paper: recorded by the technical "
                        "secretary from the signed paper original"})
-    distributed_at = UTCDateTime(allow_none=True)
-    created_at = UTCDateTime()
+    distributed_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
 
 
 class DecisionDetailSchema(DecisionSchema):
@@ -147,7 +130,7 @@ class DecisionNextNumberSchema(Schema):
 
 class PressClockSchema(Schema):
     state = fields.String(metadata={"description": "upcoming, open, overdue, on_time, late, cancelled"})
-    deadline = fields.Function(lambda c: services.to_utc(c.deadline).replace(tzinfo=UTC).isoformat())
+    deadline = fields.Function(lambda c: UtcDateTime()._serialize(services.to_utc(c.deadline), None, None))
     hours_limit = fields.Integer(attribute="hours")
     seconds_left = fields.Function(lambda c: int(c.remaining.total_seconds()) if c.remaining else None)
     seconds_late = fields.Function(lambda c: int(c.overdue_by.total_seconds()) if c.overdue_by else None)
@@ -162,7 +145,7 @@ class PressReleaseSchema(Schema):
     participation = fields.String()
     agenda_summary = fields.String()
     discussion_essence = fields.String()
-    published_at = UTCDateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     hours_after_meeting = fields.Float(allow_none=True)
     published_late = fields.Boolean(allow_none=True)
     missing = fields.List(fields.String(), metadata={"description": "required contents still empty"})
@@ -179,7 +162,7 @@ class PressReleaseInputSchema(Schema):
 
 
 class PressReleasePublishSchema(PressReleaseInputSchema):
-    published_at = UTCDateTime(load_default=None, allow_none=True, metadata={
+    published_at = UtcDateTime(load_default=None, allow_none=True, metadata={
         "description": "when it was really published (meetings entered after the fact); default now"})
 
 
