@@ -12,11 +12,17 @@ from importlib import import_module
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow.fields import List as ListField
 
 from .errors import ValidationFailed
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the one range of years (and dates) any input accepts
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def blank(value) -> bool:
+    """Nothing written: None, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def too_long(n: int):
@@ -110,14 +116,18 @@ def load(schema: Schema, data, *, partial=None) -> dict:
 def load_form(schema: Schema, form, fields: tuple[str, ...] | None = None, *, optional: tuple[str, ...] = (),
               partial=None) -> dict:
     """The schema's clean data from a form (strings stripped; an empty optional field left out), or
-    ValidationFailed with the schema's messages. Without ``fields``: the schema's loadable fields, and an
-    empty field that may be null is None (a form clears it)."""
+    ValidationFailed with the schema's messages. Without ``fields``: the schema's loadable fields (a list
+    field takes every value of its name); an empty field is None when it may be null (a form clears it),
+    otherwise missing (its "required" message, or its default)."""
     source = form.to_dict() if hasattr(form, "to_dict") else dict(form)
     if fields is None:
         loadable = {f.data_key or n: f for n, f in schema.fields.items() if not f.dump_only}
         raw = {k: (v.strip() if isinstance(v, str) else v) for k, v in source.items() if k in loadable}
-        return load(schema, {k: (None if v == "" and loadable[k].allow_none else v) for k, v in raw.items()},
-                    partial=partial)
+        raw |= {k: form.getlist(k) for k, f in loadable.items()  # checkboxes, multiple selects
+                if isinstance(f, ListField) and hasattr(form, "getlist") and k in form}
+        raw = {k: (None if v == "" and loadable[k].allow_none else v) for k, v in raw.items()
+               if v != "" or loadable[k].allow_none}  # an empty required field is missing
+        return load(schema, raw, partial=partial)
     raw = {k: (v.strip() if isinstance(v, str) else v) for k, v in source.items() if k in fields}
     raw = {k: v for k, v in raw.items() if not (k in optional and v == "")}
     return load(schema, raw, partial=partial)
