@@ -11,6 +11,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from ..locales import language as current_language
+from ..schemas import blank
 
 LANGUAGES = ("sq", "en")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
@@ -31,10 +32,6 @@ def fold(text: str | None) -> str:
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[’'`]", "", text.casefold())
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value, field: str, errors: dict, *, max_length: int, required: str | None = None) -> str | None:
