@@ -22,13 +22,13 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
+from .schemas import ReportSchema
 from .models import (
     FUNDING_SOURCES,
     INTENSITIES,
     PERIODS,
     PROGRESS_STATUSES,
     RECURRENCES,
-    REPORT_KINDS,
     TIMING_KINDS,
     InstitutionOfficer,
     MonitoringReport,
@@ -367,27 +367,6 @@ class OfficerSchema(Schema):
     user_id = fields.Integer(required=True)
     institution_id = fields.Integer(required=True)
     institution = fields.Nested(InstitutionRefSchema, dump_only=True)
-
-
-class ReportSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    kind = fields.String(validate=validate.OneOf(REPORT_KINDS), load_default="monitoring")
-    plan_id = fields.Integer(allow_none=True)
-    period_start = fields.Date(allow_none=True)
-    period_end = fields.Date(allow_none=True)
-    language = fields.String(validate=validate.OneOf(("sq", "en")), load_default="sq")
-    summary = fields.String(allow_none=True, validate=validate.Length(max=8000),
-                            metadata={"description": "An introduction printed in the report"})
-    status = fields.String(dump_only=True, metadata={"enum": list(reports.STATUS_LABELS)})
-    error = fields.String(dump_only=True, allow_none=True)
-    pdf_document_id = fields.Integer(dump_only=True, allow_none=True)
-    docx_document_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = UtcDateTime(dump_only=True)
-    generated_at = UtcDateTime(dump_only=True, allow_none=True)
-    approved_at = UtcDateTime(dump_only=True, allow_none=True)
-    approved_by_id = fields.Integer(dump_only=True, allow_none=True)
-    published_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class PublicationSchema(Schema):

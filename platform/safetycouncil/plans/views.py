@@ -40,10 +40,12 @@ from ..exports import safe_filename, send_export
 from ..extensions import db
 from ..locales import force_locale
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
+from ..schemas import load_form
 from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
+from .schemas import ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -551,7 +553,7 @@ def report_list():
     if request.method == "POST":
         form = request.form
         try:
-            report = reports.request_report(form.to_dict(), user_id=current_user.id)
+            report = reports.request_report(load_form(ReportSchema(), form), user_id=current_user.id)
             db.session.commit()
             jobs.enqueue(reports.generate_report, report.id)
             flash(_("The report is being generated; it appears below when it is ready."), "success")

@@ -1,0 +1,44 @@
+"""The plans area's contract: one marshmallow schema per input, loaded by the pages (``load_form``) and by the
+API alike (so far: the monitoring reports; the plan's other inputs still go through ``concerns.common``)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..api.contract import UtcDateTime
+from ..schemas import day, integer, string
+from .models import REPORT_KINDS
+from .reports import STATUS_LABELS
+
+
+class ReportSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(load_default="monitoring", validate=validate.OneOf(
+        REPORT_KINDS, error=_l("Choose one of the options.")))
+    plan_id = integer()
+    period_start = day()
+    period_end = day()
+    language = fields.String(load_default="sq", validate=validate.OneOf(
+        ("sq", "en"), error=_l("Choose Albanian or English.")))
+    summary = string(8000, metadata={"description": "An introduction printed in the report"})
+    status = fields.String(dump_only=True, metadata={"enum": list(STATUS_LABELS)})
+    error = fields.String(dump_only=True, allow_none=True)
+    pdf_document_id = fields.Integer(dump_only=True, allow_none=True)
+    docx_document_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    generated_at = UtcDateTime(dump_only=True, allow_none=True)
+    approved_at = UtcDateTime(dump_only=True, allow_none=True)
+    approved_by_id = fields.Integer(dump_only=True, allow_none=True)
+    published_at = UtcDateTime(dump_only=True, allow_none=True)
+
+    @validates_schema
+    def _a_whole_period(self, data, **_kw):
+        """Both ends of the period, or neither (then the current half-year or year)."""
+        start, end = data.get("period_start"), data.get("period_end")
+        if (start is None) != (end is None):
+            raise ValidationError(_("Give both the start and the end of the period."),
+                                  "period_end" if start else "period_start")
+        if start and end and end < start:
+            raise ValidationError(_("The period ends before it starts."), "period_end")
