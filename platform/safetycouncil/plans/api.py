@@ -22,7 +22,7 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
-from .schemas import ReportSchema
+from .schemas import PlanSchema, ReportSchema, VersionSummarySchema
 from .models import (
     FUNDING_SOURCES,
     INTENSITIES,
@@ -157,22 +157,6 @@ class ItemPatchSchema(ItemSchema):
         partial = True
 
 
-class VersionSummarySchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer()
-    number = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
-    based_on_id = fields.Integer(allow_none=True)
-    note = fields.String(allow_none=True)
-    consultation_meeting_id = fields.Integer(allow_none=True)
-    approved_meeting_id = fields.Integer(allow_none=True)
-    approved_decision_id = fields.Integer(allow_none=True)
-    approved_on = fields.Date(allow_none=True)
-    published_on = fields.Date(allow_none=True, dump_only=True)
-    published_url = fields.String(allow_none=True, dump_only=True)
-    created_at = UtcDateTime()
-
-
 class GapSchema(Schema):
     item_id = fields.Integer()
     number = fields.String(allow_none=True)
@@ -187,15 +171,6 @@ class VersionSchema(VersionSummarySchema):
 
     def get_gaps(self, version):
         return GapSchema(many=True).dump(services.completeness(version))
-
-
-class PlanSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    created_at = UtcDateTime(dump_only=True)
-    versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
 
 
 class RevisionSchema(Schema):

@@ -1,5 +1,5 @@
 """The plans area's contract: one marshmallow schema per input, loaded by the pages (``load_form``) and by the
-API alike (so far: the monitoring reports; the plan's other inputs still go through ``concerns.common``)."""
+API alike (so far: the plans and the monitoring reports; the plan's other inputs still go through ``concerns.common``)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..api.contract import UtcDateTime
 from ..schemas import day, integer, string
+from ..schemas import year as a_year
 from .models import REPORT_KINDS
 from .reports import STATUS_LABELS
 
@@ -42,3 +43,28 @@ class ReportSchema(Schema):
                                   "period_end" if start else "period_start")
         if start and end and end < start:
             raise ValidationError(_("The period ends before it starts."), "period_end")
+
+
+class VersionSummarySchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
+    id = fields.Integer()
+    number = fields.Integer()
+    status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
+    based_on_id = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+    consultation_meeting_id = fields.Integer(allow_none=True)
+    approved_meeting_id = fields.Integer(allow_none=True)
+    approved_decision_id = fields.Integer(allow_none=True)
+    approved_on = fields.Date(allow_none=True)
+    published_on = fields.Date(allow_none=True, dump_only=True)
+    published_url = fields.String(allow_none=True, dump_only=True)
+    created_at = UtcDateTime()
+
+
+class PlanSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
+    id = fields.Integer(dump_only=True)
+    year = a_year(_l("Enter the plan's year."))
+    title = string(300)
+    created_at = UtcDateTime(dump_only=True)
+    versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)

@@ -187,22 +187,21 @@ def version_of_activity(activity: PlanActivity) -> PlanVersion:
 # --- plans and versions -------------------------------------------------------------------------
 
 def _year(value, errors: dict) -> int | None:
-    year = integer(value, "year", errors, required=_("Enter the plan's year."))
-    if year is not None and not 2000 <= year <= 2100:
-        errors["year"] = _("Enter a year between 2000 and 2100.")
+    """The plan's year as ``PlanSchema`` reads it (a form's or an import's), or None with its message."""
+    from ..schemas import load_form
+    from .schemas import PlanSchema
+
+    try:
+        return load_form(PlanSchema(only=("year",)), {"year": value if value is not None else ""})["year"]
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
         return None
-    return year
 
 
-def create_plan(year, title: str | None = None, *, user_id: int | None) -> Plan:
-    """A plan for the year, with an empty draft (version 1)."""
-    errors: dict[str, str] = {}
-    year = _year(year, errors)
-    title = text(title, "title", errors, max_length=300)
-    if year is not None and plan_for_year(year) is not None:
-        errors["year"] = _("There is already a plan for %(year)s: revise it instead.", year=year)
-    if errors:
-        raise ValidationFailed(errors)
+def create_plan(year: int, title: str | None = None, *, user_id: int | None) -> Plan:
+    """A plan for the year (clean values, see ``PlanSchema``), with an empty draft (version 1)."""
+    if plan_for_year(year) is not None:
+        raise ValidationFailed({"year": _("There is already a plan for %(year)s: revise it instead.", year=year)})
     municipality = _municipality()
     plan = Plan(year=year, created_by_id=user_id,
                 title=title or _("Multi-agency local plan of %(name)s for %(year)s", name=municipality.name,

@@ -45,7 +45,7 @@ from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
-from .schemas import ReportSchema
+from .schemas import PlanSchema, ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -116,7 +116,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            plan = services.create_plan(form.get("year"), form.get("title"), user_id=current_user.id)
+            plan = services.create_plan(**load_form(PlanSchema(), form), user_id=current_user.id)
             db.session.commit()
             flash(_("The plan was created with an empty draft."), "success")
             return redirect(url_for(".version", plan_version_id=services.draft_of(plan).id))
