@@ -22,7 +22,7 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
-from .schemas import PlanSchema, ReportSchema, VersionSummarySchema
+from .schemas import Amount, IndicatorSchema, PlanSchema, ReportSchema, VersionSummarySchema
 from .models import (
     FUNDING_SOURCES,
     INTENSITIES,
@@ -57,15 +57,6 @@ require_existing(reports_blp, IDS)
 
 
 # --- schemas --------------------------------------------------------------------------------------
-
-class Amount(fields.Float):
-    """A number, or a text as people type it ("1.500.000", "1 500 000,50"): read by the service."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            return value
-        return super()._deserialize(value, attr, data, **kwargs)
-
 
 class InstitutionRefSchema(Schema):
     id = fields.Integer()
@@ -118,18 +109,6 @@ class ActivitySchema(Schema):
 class ActivityPatchSchema(ActivitySchema):
     class Meta:
         partial = True
-
-
-class IndicatorSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    key = fields.String(dump_only=True)
-    position = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    unit = fields.String(allow_none=True, validate=validate.Length(max=60))
-    baseline = Amount(allow_none=True)
-    target = Amount(allow_none=True)
-    source = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
 class IndicatorPatchSchema(IndicatorSchema):

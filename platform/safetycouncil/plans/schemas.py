@@ -7,10 +7,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..api.contract import UtcDateTime
+from ..locales import language
 from ..schemas import day, integer, string
 from ..schemas import year as a_year
 from .models import REPORT_KINDS
 from .reports import STATUS_LABELS
+from .vocabulary import parse_amount
 
 
 class ReportSchema(Schema):
@@ -68,3 +70,29 @@ class PlanSchema(Schema):
     title = string(300)
     created_at = UtcDateTime(dump_only=True)
     versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
+
+
+class Amount(fields.Float):
+    """A number, or a text as people type it in the reader's language: "1.500.000", "1 500 000,50"."""
+
+    default_error_messages = {"invalid": _l("Enter a number, for example 1.500.000 or 1 500 000,50.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                return parse_amount(value, language())
+            except ValueError:
+                raise self.make_error("invalid") from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class IndicatorSchema(Schema):
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
+    id = fields.Integer(dump_only=True)
+    key = fields.String(dump_only=True)
+    position = fields.Integer(dump_only=True)
+    name = string(300, _l("Name the indicator."))
+    unit = string(60)
+    baseline = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
+    target = Amount(allow_none=True)
+    source = string(300)

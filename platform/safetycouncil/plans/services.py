@@ -652,13 +652,8 @@ def delete_activity(activity: PlanActivity) -> None:
 # --- indicators -------------------------------------------------------------------------------
 
 def _indicator_values(data: dict, errors: dict) -> dict:
-    return {
-        "name": text(data.get("name"), "name", errors, max_length=300, required=_("Name the indicator.")),
-        "unit": text(data.get("unit"), "unit", errors, max_length=60),
-        "baseline": amount(data.get("baseline"), "baseline", errors),
-        "target": amount(data.get("target"), "target", errors),
-        "source": text(data.get("source"), "source", errors, max_length=300),
-    }
+    """The clean data of ``IndicatorSchema`` (nothing left to check)."""
+    return {f: data.get(f) for f in INDICATOR_FIELDS}
 
 
 def add_indicator(item: PlanItem, data: dict) -> PlanIndicator:

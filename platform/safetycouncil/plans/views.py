@@ -45,7 +45,7 @@ from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
-from .schemas import PlanSchema, ReportSchema
+from .schemas import IndicatorSchema, PlanSchema, ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -329,7 +329,7 @@ def item(plan_item_id: int):
                 warnings = services.deadline_warnings(services.add_activity(item_row, _activity_data(form)))
                 message = _("The activity was added.")
             elif action == "indicator":
-                services.add_indicator(item_row, form.to_dict())
+                services.add_indicator(item_row, load_form(IndicatorSchema(), form))
                 message = _("The indicator was added.")
             else:
                 services.update_item(item_row, form.to_dict())
@@ -418,7 +418,7 @@ def activity(activity_id: int):
 def indicator(indicator_id: int):
     row = services.get_indicator(indicator_id)
     back = url_for(".item", plan_item_id=row.item_id)
-    return _save_or_delete(row, services.update_indicator, services.delete_indicator, back,
+    return _save_or_delete(row, services.update_indicator, services.delete_indicator, back, schema=IndicatorSchema(),
                            saved=_("The indicator was saved."), removed=_("The indicator was removed."))
 
 
@@ -431,14 +431,15 @@ def funding(funding_id: int):
                            saved=_("The funding record was saved."), removed=_("The funding record was removed."))
 
 
-def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str):
-    """The small inline forms of an item or activity page: save the row, or delete it, then go back."""
+def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str, schema=None):
+    """The small inline forms of an item or activity page: save the row (the form loaded by ``schema``, when
+    given), or delete it, then go back."""
     try:
         if request.form.get("action") == "delete":
             delete(row)
             message = removed
         else:
-            update(row, request.form.to_dict())
+            update(row, load_form(schema, request.form) if schema is not None else request.form.to_dict())
             message = saved
         db.session.commit()
         flash(message, "success")
