@@ -22,9 +22,8 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
-from .schemas import Amount, IndicatorSchema, PlanSchema, ReportSchema, VersionSummarySchema
+from .schemas import FundingSchema, IndicatorSchema, PlanSchema, ReportSchema, VersionSummarySchema
 from .models import (
-    FUNDING_SOURCES,
     INTENSITIES,
     PERIODS,
     PROGRESS_STATUSES,
@@ -61,20 +60,6 @@ require_existing(reports_blp, IDS)
 class InstitutionRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-
-
-class FundingSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
-    amount = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
-    currency = fields.String(validate=validate.Length(equal=3))
-    donor = fields.String(allow_none=True, validate=validate.Length(max=200))
-    grantee = fields.String(allow_none=True, validate=validate.Length(max=200))
-    title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    objective = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    period = fields.String(allow_none=True, validate=validate.Length(max=120))
-    results = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
 
 class FundingPatchSchema(FundingSchema):

@@ -8,9 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..api.contract import UtcDateTime
 from ..locales import language
-from ..schemas import day, integer, string
+from ..schemas import choice, day, integer, string
 from ..schemas import year as a_year
-from .models import REPORT_KINDS
+from .models import FUNDING_SOURCES, REPORT_KINDS
 from .reports import STATUS_LABELS
 from .vocabulary import parse_amount
 
@@ -96,3 +96,20 @@ class IndicatorSchema(Schema):
     baseline = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
     target = Amount(allow_none=True)
     source = string(300)
+
+
+class FundingSchema(Schema):
+    """Where an activity's money comes from (a donor's and a community grant's particulars: see
+    ``services._funding_values``, which judges them on the whole record, also after a partial change)."""
+    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
+    id = fields.Integer(dump_only=True)
+    source = choice(FUNDING_SOURCES, _l("Choose the source: the municipality's budget, a donor or a community grant."))
+    amount = Amount(allow_none=True, validate=validate.Range(min=0, error=_l("The amount cannot be negative.")),
+                    metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
+    currency = string(3, metadata={"description": "ALL when not given"})
+    donor = string(200)
+    grantee = string(200)
+    title = string(300)
+    objective = string(4000)
+    period = string(120)
+    results = string(4000)

@@ -24,7 +24,6 @@ from ..records.models import Decision
 from ..risks.models import Risk
 from ..tenancy.context import current_municipality_id
 from .models import (
-    FUNDING_SOURCES,
     INTENSITIES,
     TIMING_KINDS,
     Plan,
@@ -694,20 +693,10 @@ def delete_indicator(indicator: PlanIndicator) -> None:
 # --- funding ------------------------------------------------------------------------------------
 
 def _funding_values(data: dict, errors: dict) -> dict:
-    values = {
-        "source": choice(data.get("source"), "source", errors, FUNDING_SOURCES,
-                         required=_("Choose the source: the municipality's budget, a donor or a community grant.")),
-        "amount": amount(data.get("amount"), "amount", errors),
-        "currency": (text(data.get("currency"), "currency", errors, max_length=3) or "ALL").upper(),
-        "donor": text(data.get("donor"), "donor", errors, max_length=200),
-        "grantee": text(data.get("grantee"), "grantee", errors, max_length=200),
-        "title": text(data.get("title"), "title", errors, max_length=300),
-        "objective": text(data.get("objective"), "objective", errors, max_length=4000),
-        "period": text(data.get("period"), "period", errors, max_length=120),
-        "results": text(data.get("results"), "results", errors, max_length=4000),
-    }
-    if values["amount"] is not None and values["amount"] < 0:
-        errors["amount"] = _("The amount cannot be negative.")
+    """The clean data of ``FundingSchema`` (merged over the record's on a change), and what a donor's or a
+    community grant's record needs."""
+    values = {f: data.get(f) for f in FUNDING_FIELDS}
+    values["currency"] = (values["currency"] or "ALL").upper()
     if values["source"] == "donor" and not values["donor"] and "donor" not in errors:
         errors["donor"] = _("Name the donor.")
     if values["source"] == "community_grant":

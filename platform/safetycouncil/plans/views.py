@@ -45,7 +45,7 @@ from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
-from .schemas import IndicatorSchema, PlanSchema, ReportSchema
+from .schemas import FundingSchema, IndicatorSchema, PlanSchema, ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -393,7 +393,7 @@ def activity(activity_id: int):
                 flash(_("The activity was removed from the draft."), "success")
                 return redirect(url_for(".item", plan_item_id=plan_item_id))
             if action == "funding":
-                services.add_funding(activity_row, form.to_dict())
+                services.add_funding(activity_row, load_form(FundingSchema(), form))
                 message = _("The funding was recorded.")
             else:
                 services.update_activity(activity_row, _activity_data(form))
@@ -428,6 +428,7 @@ def funding(funding_id: int):
     row = services.get_funding(funding_id)
     back = url_for(".activity", activity_id=row.activity_id)
     return _save_or_delete(row, services.update_funding, services.delete_funding, back,
+                           schema=FundingSchema(partial=True),
                            saved=_("The funding record was saved."), removed=_("The funding record was removed."))
 
 
