@@ -40,10 +40,13 @@ def string(max_length: int, required=None, **kwargs) -> fields.String:
     return fields.String(allow_none=True, validate=length, **kwargs)
 
 
-def choice(choices, required=None, **kwargs) -> fields.String:
-    message = required or _l("Choose one of the options.")
+def choice(choices, required=None, *, invalid=None, **kwargs) -> fields.String:
+    """One of ``choices``; ``required`` is the message when it is missing, ``invalid`` (or the required
+    message, or "Choose one of the options.") when it is something else."""
+    message = invalid or required or _l("Choose one of the options.")
+    missing = required or message
     return fields.String(required=bool(required), allow_none=not required, validate=validate.OneOf(
-        tuple(choices), error=message), error_messages={"required": message, "null": message}, **kwargs)
+        tuple(choices), error=message), error_messages={"required": missing, "null": missing}, **kwargs)
 
 
 def integer(required=None, *, invalid=None, **kwargs) -> fields.Integer:

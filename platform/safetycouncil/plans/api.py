@@ -22,9 +22,8 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
-from .schemas import FundingSchema, IndicatorSchema, PlanSchema, ReportSchema, VersionSummarySchema
+from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema, VersionSummarySchema
 from .models import (
-    INTENSITIES,
     PERIODS,
     PROGRESS_STATUSES,
     RECURRENCES,
@@ -101,15 +100,11 @@ class IndicatorPatchSchema(IndicatorSchema):
         partial = True
 
 
-class ItemSchema(Schema):
+class ItemSchema(ItemInputSchema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same item across versions"})
     position = fields.Integer(dump_only=True)
-    number = fields.String(allow_none=True, validate=validate.Length(max=20))
-    issue = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    intensity = fields.String(allow_none=True, validate=validate.OneOf(INTENSITIES))
-    risk_id = fields.Integer(allow_none=True)
     activities = fields.List(fields.Nested(ActivitySchema), dump_only=True)
     indicators = fields.List(fields.Nested(IndicatorSchema), dump_only=True)
 

@@ -10,6 +10,7 @@ from ..api.contract import UtcDateTime
 from ..locales import language
 from ..schemas import choice, day, integer, string
 from ..schemas import year as a_year
+from ..risks.models import INTENSITIES
 from .models import FUNDING_SOURCES, REPORT_KINDS
 from .reports import STATUS_LABELS
 from .vocabulary import parse_amount
@@ -113,3 +114,12 @@ class FundingSchema(Schema):
     objective = string(4000)
     period = string(120)
     results = string(4000)
+
+
+class ItemInputSchema(Schema):
+    """What a plan item says (the API's ``ItemSchema`` adds its activities and indicators)."""
+    number = string(20)
+    issue = string(4000, _l("Describe the identified issue."))
+    intensity = choice(INTENSITIES, invalid=_l("Choose the intensity: high, moderate or low."),
+                       metadata={"description": "The risk's intensity when not given"})
+    risk_id = integer()

@@ -24,7 +24,6 @@ from ..records.models import Decision
 from ..risks.models import Risk
 from ..tenancy.context import current_municipality_id
 from .models import (
-    INTENSITIES,
     TIMING_KINDS,
     Plan,
     PlanActivity,
@@ -478,15 +477,9 @@ def delete_draft(version: PlanVersion) -> None:
 # --- items ------------------------------------------------------------------------------------
 
 def _item_values(data: dict, errors: dict) -> dict:
-    values = {
-        "number": text(data.get("number"), "number", errors, max_length=20),
-        "issue": text(data.get("issue"), "issue", errors, max_length=4000,
-                      required=_("Describe the identified issue.")),
-        "intensity": choice(data.get("intensity"), "intensity", errors, INTENSITIES),
-        "risk_id": integer(data.get("risk_id"), "risk_id", errors),
-    }
-    if not blank(data.get("intensity")) and values["intensity"] is None:
-        errors["intensity"] = _("Choose the intensity: high, moderate or low.")
+    """The clean data of ``ItemInputSchema`` (merged over the item's on a change); without an intensity,
+    the risk's."""
+    values = {f: data.get(f) for f in ITEM_FIELDS}
     if values["risk_id"] is not None:
         risk = db.session.get(Risk, values["risk_id"])
         if risk is None:

@@ -45,7 +45,7 @@ from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
-from .schemas import FundingSchema, IndicatorSchema, PlanSchema, ReportSchema
+from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -248,7 +248,7 @@ def version(plan_version_id: int):
                 flash(_("The draft was discarded."), "success")
                 return redirect(url_for(".plan", plan_id=plan_id))
             else:
-                item = services.add_item(version_row, form.to_dict())
+                item = services.add_item(version_row, load_form(ItemInputSchema(), form))
                 db.session.commit()
                 flash(_("The item was added: now add its activities and indicators."), "success")
                 return redirect(url_for(".item", plan_item_id=item.id))
@@ -332,7 +332,7 @@ def item(plan_item_id: int):
                 services.add_indicator(item_row, load_form(IndicatorSchema(), form))
                 message = _("The indicator was added.")
             else:
-                services.update_item(item_row, form.to_dict())
+                services.update_item(item_row, load_form(ItemInputSchema(), form))
                 message = _("The item was saved.")
             db.session.commit()
             flash(message, "success")
