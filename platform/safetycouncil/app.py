@@ -298,4 +298,7 @@ def _install_template_helpers(app: Flask) -> None:
     from .wording import article, content_lang
 
     app.jinja_env.globals.update(format_decimal=format_decimal, tilemap=tilemap, content_lang=content_lang)
+    from .schemas import field_limits
+
+    app.jinja_env.globals.update(field_limits=field_limits)
     app.jinja_env.filters["article"] = article

@@ -433,7 +433,7 @@ def test_the_report_counts_lateness_as_of_its_date_like_the_monitoring_page(app,
     with in_tenant("elbasan"):
         version = db.session.get(PlanVersion, version_id)
         page_count = sum(a["overdue"] for row in monitoring.board(version) for a in row["activities"])
-        report = reports.request_report({"period_start": start.isoformat(), "period_end": end.isoformat()},
+        report = reports.request_report({"period_start": start, "period_end": end},  # the schema's clean data
                                         user_id=None)
         document = report_document(report)
         text = "\n".join(p for s in document.sections for p in (s.paragraphs or []))

@@ -1,19 +1,17 @@
 """Concerns through the API: /api/v1/municipalities/<slug>/concerns."""
-from flask import g
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from ..accounts.roles import Permission
-from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..tenancy.web import scope
 from . import services
 from .common import require_existing
-from .models import CONCERN_STATUSES, SOURCE_KINDS, Concern
+from .models import CONCERN_STATUSES, Concern
+from .schemas import CategorySchema, ConcernSchema, ModerationSchema
 
 blp = Blueprint("api_concerns", __name__, url_prefix="/api/v1/municipalities/<municipality>/concerns",
                 description="Citizens' concerns: recorded at open consultations or sent online, moderated, and "
@@ -21,50 +19,9 @@ blp = Blueprint("api_concerns", __name__, url_prefix="/api/v1/municipalities/<mu
 require_existing(blp, {"concern_id": Concern})
 
 
-class CategorySchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer()
-    code = fields.String()
-    name_sq = fields.String()
-    name_en = fields.String()
-    active = fields.Boolean()
-
-
-class ConcernSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    text = fields.String(required=True, validate=validate.Length(min=1, max=services.TEXT_MAX))
-    source_kind = fields.String(required=True, validate=validate.OneOf(SOURCE_KINDS))
-    source_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    area_id = fields.Integer(required=True)
-    category_id = fields.Integer(required=True)
-    meeting_id = fields.Integer(allow_none=True, metadata={"description": "The open consultation meeting"})
-    contact = fields.Method("staff_contact", deserialize="load_contact", allow_none=True,
-                            metadata={"description": "Seen only by the municipality's staff"})
-    channel = fields.String(dump_only=True, metadata={"description": "meeting or online"})
-    status = fields.String(dump_only=True, metadata={"enum": list(CONCERN_STATUSES)})
-    moderation_note = fields.String(dump_only=True, allow_none=True)
-    moderated_at = UtcDateTime(dump_only=True, allow_none=True)
-    created_at = UtcDateTime(dump_only=True)
-    area = fields.Function(lambda c: c.area.name, dump_only=True)
-    category = fields.Nested(CategorySchema, dump_only=True)
-
-    def staff_contact(self, concern):
-        return concern.contact if Permission.MANAGE_RECORDS in g.permissions else None
-
-    def load_contact(self, value):
-        return value
-
-
 class ConcernPatchSchema(ConcernSchema):
     class Meta:
         partial = True
-
-
-class ModerationSchema(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject")))
-    note = fields.String(allow_none=True, validate=validate.Length(max=500),
-                         metadata={"description": "Required to reject"})
 
 
 class ConcernQuerySchema(Schema):

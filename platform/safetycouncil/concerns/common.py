@@ -1,5 +1,7 @@
-"""Small helpers shared by the concerns, risks and plans areas: reading input, the reader's
-language, and refusing (404) an id that is not the current municipality's before a view runs."""
+"""Small helpers: the reader's language, names folded for comparison, refusing (404) an id that is not the
+current municipality's before a view runs, and the input readers the plans' activities, progress and
+approvals (and grants' and the audit's filters) still use; new input goes through a schema (``schemas.py``),
+whose messages and year range these share."""
 from __future__ import annotations
 
 import re
@@ -11,6 +13,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from ..locales import language as current_language
+from ..schemas import FIRST_YEAR, LAST_YEAR, blank, too_long
 
 LANGUAGES = ("sq", "en")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
@@ -33,10 +36,6 @@ def fold(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def text(value, field: str, errors: dict, *, max_length: int, required: str | None = None) -> str | None:
     """A stripped text, or None; records a message in ``errors`` when required and empty, or too long."""
     if blank(value):
@@ -45,7 +44,7 @@ def text(value, field: str, errors: dict, *, max_length: int, required: str | No
         return None
     value = str(value).strip()
     if len(value) > max_length:
-        errors[field] = _("Enter at most %(max)s characters.", max=max_length)
+        errors[field] = str(too_long(max_length))
     return value
 
 
@@ -94,7 +93,7 @@ def parse_date(value, field: str, errors: dict, *, required: str | None = None) 
             parsed = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-        if not 2000 <= parsed.year <= 2100:
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
             break
         return parsed
     errors[field] = _("Enter a date as DD.MM.YYYY.")
@@ -111,11 +110,6 @@ def choice(value, field: str, errors: dict, choices, *, required: str | None = N
         errors[field] = required or _("Choose one of the options.")
         return None
     return value
-
-
-def merged(current: Mapping, data: Mapping, fields) -> dict:
-    """The current values, overwritten by those ``data`` gives (a partial update)."""
-    return {f: (data[f] if f in data else current.get(f)) for f in fields}
 
 
 def form_ids(name: str) -> list[int]:

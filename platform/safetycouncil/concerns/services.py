@@ -15,7 +15,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..timeutil import utcnow
-from .common import choice, fold, integer, locale, text
+from .common import fold, locale
 from .models import CHANNELS, CONCERN_STATUSES, SOURCE_KINDS, Concern, RiskCategory
 
 SOURCE_LABELS = {
@@ -35,7 +35,6 @@ STATUS_LABELS = {
     "rejected": _l("Rejected"),
 }
 CHANNEL_LABELS = {"meeting": _l("Open consultation"), "online": _l("Sent online")}
-TEXT_MAX = 4000
 assert set(SOURCE_LABELS) == set(SOURCE_KINDS) and set(STATUS_LABELS) == set(CONCERN_STATUSES)
 assert set(CHANNEL_LABELS) == set(CHANNELS)
 
@@ -86,22 +85,21 @@ def get_category(category_id) -> RiskCategory | None:
         return None
 
 
-def _category_values(name_sq, name_en, category: RiskCategory | None = None) -> dict:
+def _unique_names(values: dict, category: RiskCategory | None = None) -> dict:
+    """The names (the schema's clean data), refused when another category has one of them."""
     errors: dict[str, str] = {}
-    name_sq = text(name_sq, "name_sq", errors, max_length=160, required=_("Enter the name in Albanian."))
-    name_en = text(name_en, "name_en", errors, max_length=160, required=_("Enter the name in English."))
-    for field, value, column in (("name_sq", name_sq, RiskCategory.name_sq), ("name_en", name_en, RiskCategory.name_en)):
-        if value and field not in errors:
-            others = db.session.execute(select(RiskCategory.id, column)).all()
-            if any(fold(name) == fold(value) and (category is None or cid != category.id) for cid, name in others):
-                errors[field] = _("A category with this name already exists.")
+    for field, column in (("name_sq", RiskCategory.name_sq), ("name_en", RiskCategory.name_en)):
+        others = db.session.execute(select(RiskCategory.id, column)).all()
+        if any(fold(name) == fold(values[field]) and (category is None or cid != category.id) for cid, name in others):
+            errors[field] = _("A category with this name already exists.")
     if errors:
         raise ValidationFailed(errors)
-    return {"name_sq": name_sq, "name_en": name_en}
+    return {"name_sq": values["name_sq"], "name_en": values["name_en"]}
 
 
-def create_category(name_sq: str, name_en: str) -> RiskCategory:
-    values = _category_values(name_sq, name_en)
+def create_category(names: dict) -> RiskCategory:
+    """A category on the national list from the schema's clean names."""
+    values = _unique_names(names)
     code = re.sub(r"\s+", "_", fold(values["name_en"]))[:32] or "category"
     taken = set(db.session.execute(select(RiskCategory.code)).scalars())
     base, n = code, 2
@@ -114,11 +112,11 @@ def create_category(name_sq: str, name_en: str) -> RiskCategory:
     return category
 
 
-def update_category(category: RiskCategory, *, name_sq=None, name_en=None, active: bool | None = None) -> RiskCategory:
-    values = _category_values(category.name_sq if name_sq is None else name_sq,
-                              category.name_en if name_en is None else name_en, category)
-    for key, value in values.items():
-        setattr(category, key, value)
+def update_category(category: RiskCategory, names: dict | None = None, *, active: bool | None = None) -> RiskCategory:
+    """Rename a category (the schema's clean names), or retire or restore it."""
+    if names is not None:
+        for key, value in _unique_names(names, category).items():
+            setattr(category, key, value)
     if active is not None:
         category.active = bool(active)
     db.session.flush()
@@ -160,42 +158,28 @@ def count_pending() -> int:
                               .where(Concern.status == "pending_moderation")).scalar() or 0
 
 
-def _values(data: dict, *, public: bool = False) -> dict:
+def _checked(values: dict, *, current_category_id: int | None = None) -> dict:
+    """The schema's clean data, refused when its area, category or meeting is not one that may be chosen
+    here (another municipality's area or meeting, a retired category for a new concern)."""
     errors: dict[str, str] = {}
-    values = {
-        "text": text(data.get("text"), "text", errors, max_length=TEXT_MAX,
-                     required=_("Write the concern.")),
-        "area_id": integer(data.get("area_id"), "area_id", errors, required=_("Choose the area.")),
-        "category_id": integer(data.get("category_id"), "category_id", errors,
-                               required=_("Choose the category.")),
-    }
-    if values["area_id"] is not None and db.session.get(Area, values["area_id"]) is None:
+    if db.session.get(Area, values["area_id"]) is None:
         errors["area_id"] = _("Choose an area of this municipality.")
-    if values["category_id"] is not None:
-        category = db.session.get(RiskCategory, values["category_id"])
-        if category is None or (not category.active and data.get("_current_category_id") != category.id):
-            errors["category_id"] = _("Choose a category from the national list.")
-    if public:
-        values["contact"] = text(data.get("contact"), "contact", errors, max_length=200)
-        values["source_kind"] = "citizen"
-    else:
-        values["source_kind"] = choice(data.get("source_kind"), "source_kind", errors, SOURCE_KINDS,
-                                       required=_("Choose who raised the concern."))
-        values["source_name"] = text(data.get("source_name"), "source_name", errors, max_length=200)
-        values["contact"] = text(data.get("contact"), "contact", errors, max_length=200)
-        values["meeting_id"] = integer(data.get("meeting_id"), "meeting_id", errors)
-        if values["meeting_id"] is not None:
-            meeting = db.session.get(Meeting, values["meeting_id"])
-            if meeting is None or meeting.kind != "open_consultation":
-                errors["meeting_id"] = _("Choose an open consultation meeting of this municipality.")
+    category = db.session.get(RiskCategory, values["category_id"])
+    if category is None or (not category.active and current_category_id != category.id):
+        errors["category_id"] = _("Choose a category from the national list.")
+    if values.get("meeting_id") is not None:
+        meeting = db.session.get(Meeting, values["meeting_id"])
+        if meeting is None or meeting.kind != "open_consultation":
+            errors["meeting_id"] = _("Choose an open consultation meeting of this municipality.")
     if errors:
         raise ValidationFailed(errors)
     return values
 
 
 def record_concern(data: dict, *, recorded_by_id: int | None) -> Concern:
-    """A concern raised at an open consultation (or otherwise received by the secretariat): accepted."""
-    concern = Concern(**_values(data), channel="meeting", status="accepted", recorded_by_id=recorded_by_id)
+    """A concern raised at an open consultation (or otherwise received by the secretariat): accepted.
+    ``data`` is the schema's clean data."""
+    concern = Concern(**_checked(dict(data)), channel="meeting", status="accepted", recorded_by_id=recorded_by_id)
     db.session.add(concern)
     db.session.flush()
     return concern
@@ -205,10 +189,9 @@ FIELDS = ("text", "source_kind", "source_name", "area_id", "category_id", "meeti
 
 
 def update_concern(concern: Concern, data: dict) -> Concern:
-    current = {f: getattr(concern, f) for f in FIELDS}
-    merged = {f: (data[f] if f in data else current[f]) for f in FIELDS}
-    merged["_current_category_id"] = concern.category_id
-    values = _values(merged)
+    """Correct a concern with the schema's clean data (the fields it gives)."""
+    values = _checked({f: (data[f] if f in data else getattr(concern, f)) for f in FIELDS},
+                      current_category_id=concern.category_id)
     if concern.channel == "online":
         values.pop("meeting_id", None)
     for key, value in values.items():
@@ -217,13 +200,13 @@ def update_concern(concern: Concern, data: dict) -> Concern:
     return concern
 
 
-def submit_public_concern(text_value: str, area_id, category_id, contact: str | None = None) -> Concern:
-    """A concern sent from the public page: it waits for moderation before anyone acts on it.
+def submit_public_concern(text_value: str, area_id: int, category_id: int, contact: str | None = None) -> Concern:
+    """A concern sent from the public page (clean values, see ``PublicConcernSchema``): it waits for moderation
+    before anyone acts on it.
 
     Runs inside a writable scope of the municipality (the public page opens one for this)."""
-    values = _values({"text": text_value, "area_id": area_id, "category_id": category_id, "contact": contact},
-                     public=True)
-    concern = Concern(**values, channel="online", status="pending_moderation")
+    values = _checked({"text": text_value, "area_id": area_id, "category_id": category_id, "contact": contact})
+    concern = Concern(**values, channel="online", status="pending_moderation", source_kind="citizen")
     db.session.add(concern)
     db.session.flush()
     return concern
@@ -249,17 +232,9 @@ def moderate_many(concern_ids, decision: str, note: str | None, *, user_id: int 
 
 
 def moderate_concern(concern: Concern, decision: str, note: str | None, *, user_id: int | None) -> Concern:
-    """Accept or reject a concern sent online; a rejection says why."""
+    """Accept or reject a concern sent online (the clean ``ModerationSchema`` data; a rejection says why)."""
     if concern.status != "pending_moderation":
         raise ValidationFailed({"decision": _("This concern has already been moderated.")})
-    errors: dict[str, str] = {}
-    decision = choice(decision, "decision", errors, ("accept", "reject"),
-                      required=_("Choose whether to accept or reject the concern."))
-    note = text(note, "note", errors, max_length=500)
-    if decision == "reject" and not note:
-        errors["note"] = _("Say why the concern is rejected.")
-    if errors:
-        raise ValidationFailed(errors)
     concern.status = "accepted" if decision == "accept" else "rejected"
     concern.moderation_note = note
     concern.moderated_by_id = user_id

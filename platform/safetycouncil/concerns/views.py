@@ -30,11 +30,13 @@ from ..areas.services import list_areas
 from ..data_protection.services import log_personal_data_viewed
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
+from ..schemas import load_form
 from ..tenancy import tenant
 from ..tenancy.web import scope
 from . import services
 from .common import require_existing
 from .models import Concern, RiskCategory
+from .schemas import CategorySchema, ConcernSchema, ModerationSchema, PublicConcernSchema
 
 bp = Blueprint("concerns", __name__, template_folder="templates")
 require_existing(bp, {"concern_id": Concern, "category_id": RiskCategory})
@@ -57,7 +59,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            concern = services.record_concern(form.to_dict(), recorded_by_id=current_user.id)
+            concern = services.record_concern(load_form(ConcernSchema(), form), recorded_by_id=current_user.id)
             db.session.commit()
             flash(_("The concern was recorded."), "success")
             return redirect(url_for(".index", meeting=concern.meeting_id or None))
@@ -83,8 +85,9 @@ def index():
 def moderation():
     if request.method == "POST":  # bulk moderation: the chosen concerns accepted, or rejected with one note
         try:
-            count = services.moderate_many(request.form.getlist("concern_ids"), request.form.get("decision", ""),
-                                           request.form.get("note"), user_id=current_user.id)
+            moderation = load_form(ModerationSchema(), request.form)
+            count = services.moderate_many(request.form.getlist("concern_ids"), moderation["decision"],
+                                           moderation.get("note"), user_id=current_user.id)
             db.session.commit()
             flash(ngettext("%(num)d concern moderated.", "%(num)d concerns moderated.", count), "success")
             return redirect(url_for(".moderation"))
@@ -112,12 +115,13 @@ def detail(concern_id: int):
         form = request.form
         try:
             if form.get("action") == "moderate":
-                services.moderate_concern(concern, form.get("decision", ""), form.get("note"),
+                moderation = load_form(ModerationSchema(), form)
+                services.moderate_concern(concern, moderation["decision"], moderation.get("note"),
                                           user_id=current_user.id)
                 message = _("The concern was accepted.") if concern.status == "accepted" else \
                     _("The concern was rejected.")
             else:
-                services.update_concern(concern, form.to_dict())
+                services.update_concern(concern, load_form(ConcernSchema(), form))
                 message = _("The concern was saved.")
             db.session.commit()
             flash(message, "success")
@@ -143,7 +147,7 @@ def categories():
     if request.method == "POST":
         form = request.form
         try:
-            services.create_category(form.get("name_sq", ""), form.get("name_en", ""))
+            services.create_category(load_form(CategorySchema(), form))
             db.session.commit()
             flash(_("The category was added to the national list."), "success")
             return redirect(url_for(".categories"))
@@ -167,8 +171,7 @@ def category(category_id: int):
             services.update_category(category_row, active=True)
             message = _("The category is offered again.")
         else:
-            services.update_category(category_row, name_sq=request.form.get("name_sq", ""),
-                                     name_en=request.form.get("name_en", ""))
+            services.update_category(category_row, load_form(CategorySchema(), request.form))
             message = _("The category was renamed.")
         db.session.commit()
         flash(message, "success")
@@ -195,8 +198,9 @@ def public_form():
             return redirect(url_for(".public_sent", municipality=g.municipality.slug))
         try:
             with tenant(g.municipality.id):
-                concern = services.submit_public_concern(form.get("text", ""), form.get("area_id"),
-                                                         form.get("category_id"), form.get("contact"))
+                data = load_form(PublicConcernSchema(), form)
+                concern = services.submit_public_concern(data["text"], data["area_id"], data["category_id"],
+                                                         data.get("contact"))
                 reference = concern.reference
                 db.session.commit()
             return redirect(url_for(".public_sent", municipality=g.municipality.slug, reference=reference))

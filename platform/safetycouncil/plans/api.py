@@ -22,13 +22,11 @@ from ..extensions import db
 from ..timeutil import local_today
 from ..tenancy.web import scope
 from . import monitoring, publication, reports, services, spreadsheet
+from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema, VersionSummarySchema
 from .models import (
-    FUNDING_SOURCES,
-    INTENSITIES,
     PERIODS,
     PROGRESS_STATUSES,
     RECURRENCES,
-    REPORT_KINDS,
     TIMING_KINDS,
     InstitutionOfficer,
     MonitoringReport,
@@ -58,32 +56,9 @@ require_existing(reports_blp, IDS)
 
 # --- schemas --------------------------------------------------------------------------------------
 
-class Amount(fields.Float):
-    """A number, or a text as people type it ("1.500.000", "1 500 000,50"): read by the service."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            return value
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 class InstitutionRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-
-
-class FundingSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
-    amount = Amount(allow_none=True, metadata={"description": "A number; \"1.500.000\" and \"1 500 000,50\" too"})
-    currency = fields.String(validate=validate.Length(equal=3))
-    donor = fields.String(allow_none=True, validate=validate.Length(max=200))
-    grantee = fields.String(allow_none=True, validate=validate.Length(max=200))
-    title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    objective = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    period = fields.String(allow_none=True, validate=validate.Length(max=120))
-    results = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
 
 class FundingPatchSchema(FundingSchema):
@@ -120,32 +95,16 @@ class ActivityPatchSchema(ActivitySchema):
         partial = True
 
 
-class IndicatorSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    key = fields.String(dump_only=True)
-    position = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    unit = fields.String(allow_none=True, validate=validate.Length(max=60))
-    baseline = Amount(allow_none=True)
-    target = Amount(allow_none=True)
-    source = fields.String(allow_none=True, validate=validate.Length(max=300))
-
-
 class IndicatorPatchSchema(IndicatorSchema):
     class Meta:
         partial = True
 
 
-class ItemSchema(Schema):
+class ItemSchema(ItemInputSchema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same item across versions"})
     position = fields.Integer(dump_only=True)
-    number = fields.String(allow_none=True, validate=validate.Length(max=20))
-    issue = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    intensity = fields.String(allow_none=True, validate=validate.OneOf(INTENSITIES))
-    risk_id = fields.Integer(allow_none=True)
     activities = fields.List(fields.Nested(ActivitySchema), dump_only=True)
     indicators = fields.List(fields.Nested(IndicatorSchema), dump_only=True)
 
@@ -155,22 +114,6 @@ class ItemPatchSchema(ItemSchema):
 
     class Meta:
         partial = True
-
-
-class VersionSummarySchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer()
-    number = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "approved", "superseded", "replaced"]})
-    based_on_id = fields.Integer(allow_none=True)
-    note = fields.String(allow_none=True)
-    consultation_meeting_id = fields.Integer(allow_none=True)
-    approved_meeting_id = fields.Integer(allow_none=True)
-    approved_decision_id = fields.Integer(allow_none=True)
-    approved_on = fields.Date(allow_none=True)
-    published_on = fields.Date(allow_none=True, dump_only=True)
-    published_url = fields.String(allow_none=True, dump_only=True)
-    created_at = UtcDateTime()
 
 
 class GapSchema(Schema):
@@ -187,15 +130,6 @@ class VersionSchema(VersionSummarySchema):
 
     def get_gaps(self, version):
         return GapSchema(many=True).dump(services.completeness(version))
-
-
-class PlanSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    title = fields.String(allow_none=True, validate=validate.Length(max=300))
-    created_at = UtcDateTime(dump_only=True)
-    versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
 
 
 class RevisionSchema(Schema):
@@ -367,27 +301,6 @@ class OfficerSchema(Schema):
     user_id = fields.Integer(required=True)
     institution_id = fields.Integer(required=True)
     institution = fields.Nested(InstitutionRefSchema, dump_only=True)
-
-
-class ReportSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    kind = fields.String(validate=validate.OneOf(REPORT_KINDS), load_default="monitoring")
-    plan_id = fields.Integer(allow_none=True)
-    period_start = fields.Date(allow_none=True)
-    period_end = fields.Date(allow_none=True)
-    language = fields.String(validate=validate.OneOf(("sq", "en")), load_default="sq")
-    summary = fields.String(allow_none=True, validate=validate.Length(max=8000),
-                            metadata={"description": "An introduction printed in the report"})
-    status = fields.String(dump_only=True, metadata={"enum": list(reports.STATUS_LABELS)})
-    error = fields.String(dump_only=True, allow_none=True)
-    pdf_document_id = fields.Integer(dump_only=True, allow_none=True)
-    docx_document_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = UtcDateTime(dump_only=True)
-    generated_at = UtcDateTime(dump_only=True, allow_none=True)
-    approved_at = UtcDateTime(dump_only=True, allow_none=True)
-    approved_by_id = fields.Integer(dump_only=True, allow_none=True)
-    published_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class PublicationSchema(Schema):

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from ..accounts import access
 from ..accounts.roles import Permission
-from ..concerns.common import LANGUAGES, choice, integer, parse_date, text
 from ..documents.services import store_document
 from ..errors import ValidationFailed
 from ..exports import build_docx, build_pdf, safe_filename
@@ -21,7 +20,7 @@ from ..extensions import db
 from ..locales import force_locale
 from ..timeutil import local_day, local_today, utcnow
 from . import services
-from .models import REPORT_KINDS, MonitoringReport, Plan
+from .models import MonitoringReport, Plan
 
 log = logging.getLogger(__name__)
 STATUS_LABELS = {"queued": _l("Being generated"), "generated": _l("Generated, waiting for the chair's approval"),
@@ -52,30 +51,18 @@ def default_period(kind: str, today: date | None = None) -> tuple[date, date]:
 
 
 def request_report(data: dict, *, user_id: int | None) -> MonitoringReport:
-    """Record the request; the caller commits and then enqueues ``generate_report``."""
-    errors: dict[str, str] = {}
-    kind = choice(data.get("kind") or "monitoring", "kind", errors, REPORT_KINDS)
-    language = choice(data.get("language") or "sq", "language", errors, LANGUAGES,
-                      required=_("Choose Albanian or English."))
-    start = parse_date(data.get("period_start"), "period_start", errors)
-    end = parse_date(data.get("period_end"), "period_end", errors)
-    if start is None and end is None and "period_start" not in errors and "period_end" not in errors:
-        start, end = default_period(kind or "monitoring")
-    elif (start is None or end is None) and not errors:
-        errors["period_end" if start else "period_start"] = _("Give both the start and the end of the period.")
-    if start and end and end < start:
-        errors["period_end"] = _("The period ends before it starts.")
-    summary = text(data.get("summary"), "summary", errors, max_length=8000)
-    plan_id = integer(data.get("plan_id"), "plan_id", errors)
-    plan = None
-    if plan_id is not None:
-        plan = db.session.get(Plan, plan_id)
+    """Record the request (the clean data of ``schemas.ReportSchema``; without a period, the current
+    half-year or year); the caller commits and then enqueues ``generate_report``."""
+    kind, language, summary = data.get("kind", "monitoring"), data.get("language", "sq"), data.get("summary")
+    start, end = data.get("period_start"), data.get("period_end")
+    if start is None:
+        start, end = default_period(kind)
+    if data.get("plan_id") is not None:
+        plan = db.session.get(Plan, data["plan_id"])
         if plan is None:
-            errors["plan_id"] = _("Choose a plan of this municipality.")
-    elif start is not None and not errors:
+            raise ValidationFailed({"plan_id": _("Choose a plan of this municipality.")})
+    else:
         plan = services.plan_for_year(start.year)
-    if errors:
-        raise ValidationFailed(errors)
     report = MonitoringReport(kind=kind, language=language, period_start=start, period_end=end, summary=summary,
                               plan_id=plan.id if plan else None, status="queued", requested_by_id=user_id)
     db.session.add(report)

@@ -24,8 +24,6 @@ from ..records.models import Decision
 from ..risks.models import Risk
 from ..tenancy.context import current_municipality_id
 from .models import (
-    FUNDING_SOURCES,
-    INTENSITIES,
     TIMING_KINDS,
     Plan,
     PlanActivity,
@@ -187,22 +185,21 @@ def version_of_activity(activity: PlanActivity) -> PlanVersion:
 # --- plans and versions -------------------------------------------------------------------------
 
 def _year(value, errors: dict) -> int | None:
-    year = integer(value, "year", errors, required=_("Enter the plan's year."))
-    if year is not None and not 2000 <= year <= 2100:
-        errors["year"] = _("Enter a year between 2000 and 2100.")
+    """The plan's year as ``PlanSchema`` reads it (a form's or an import's), or None with its message."""
+    from ..schemas import load_form
+    from .schemas import PlanSchema
+
+    try:
+        return load_form(PlanSchema(only=("year",)), {"year": value if value is not None else ""})["year"]
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
         return None
-    return year
 
 
-def create_plan(year, title: str | None = None, *, user_id: int | None) -> Plan:
-    """A plan for the year, with an empty draft (version 1)."""
-    errors: dict[str, str] = {}
-    year = _year(year, errors)
-    title = text(title, "title", errors, max_length=300)
-    if year is not None and plan_for_year(year) is not None:
-        errors["year"] = _("There is already a plan for %(year)s: revise it instead.", year=year)
-    if errors:
-        raise ValidationFailed(errors)
+def create_plan(year: int, title: str | None = None, *, user_id: int | None) -> Plan:
+    """A plan for the year (clean values, see ``PlanSchema``), with an empty draft (version 1)."""
+    if plan_for_year(year) is not None:
+        raise ValidationFailed({"year": _("There is already a plan for %(year)s: revise it instead.", year=year)})
     municipality = _municipality()
     plan = Plan(year=year, created_by_id=user_id,
                 title=title or _("Multi-agency local plan of %(name)s for %(year)s", name=municipality.name,
@@ -480,15 +477,9 @@ def delete_draft(version: PlanVersion) -> None:
 # --- items ------------------------------------------------------------------------------------
 
 def _item_values(data: dict, errors: dict) -> dict:
-    values = {
-        "number": text(data.get("number"), "number", errors, max_length=20),
-        "issue": text(data.get("issue"), "issue", errors, max_length=4000,
-                      required=_("Describe the identified issue.")),
-        "intensity": choice(data.get("intensity"), "intensity", errors, INTENSITIES),
-        "risk_id": integer(data.get("risk_id"), "risk_id", errors),
-    }
-    if not blank(data.get("intensity")) and values["intensity"] is None:
-        errors["intensity"] = _("Choose the intensity: high, moderate or low.")
+    """The clean data of ``ItemInputSchema`` (merged over the item's on a change); without an intensity,
+    the risk's."""
+    values = {f: data.get(f) for f in ITEM_FIELDS}
     if values["risk_id"] is not None:
         risk = db.session.get(Risk, values["risk_id"])
         if risk is None:
@@ -653,13 +644,8 @@ def delete_activity(activity: PlanActivity) -> None:
 # --- indicators -------------------------------------------------------------------------------
 
 def _indicator_values(data: dict, errors: dict) -> dict:
-    return {
-        "name": text(data.get("name"), "name", errors, max_length=300, required=_("Name the indicator.")),
-        "unit": text(data.get("unit"), "unit", errors, max_length=60),
-        "baseline": amount(data.get("baseline"), "baseline", errors),
-        "target": amount(data.get("target"), "target", errors),
-        "source": text(data.get("source"), "source", errors, max_length=300),
-    }
+    """The clean data of ``IndicatorSchema`` (nothing left to check)."""
+    return {f: data.get(f) for f in INDICATOR_FIELDS}
 
 
 def add_indicator(item: PlanItem, data: dict) -> PlanIndicator:
@@ -700,20 +686,10 @@ def delete_indicator(indicator: PlanIndicator) -> None:
 # --- funding ------------------------------------------------------------------------------------
 
 def _funding_values(data: dict, errors: dict) -> dict:
-    values = {
-        "source": choice(data.get("source"), "source", errors, FUNDING_SOURCES,
-                         required=_("Choose the source: the municipality's budget, a donor or a community grant.")),
-        "amount": amount(data.get("amount"), "amount", errors),
-        "currency": (text(data.get("currency"), "currency", errors, max_length=3) or "ALL").upper(),
-        "donor": text(data.get("donor"), "donor", errors, max_length=200),
-        "grantee": text(data.get("grantee"), "grantee", errors, max_length=200),
-        "title": text(data.get("title"), "title", errors, max_length=300),
-        "objective": text(data.get("objective"), "objective", errors, max_length=4000),
-        "period": text(data.get("period"), "period", errors, max_length=120),
-        "results": text(data.get("results"), "results", errors, max_length=4000),
-    }
-    if values["amount"] is not None and values["amount"] < 0:
-        errors["amount"] = _("The amount cannot be negative.")
+    """The clean data of ``FundingSchema`` (merged over the record's on a change), and what a donor's or a
+    community grant's record needs."""
+    values = {f: data.get(f) for f in FUNDING_FIELDS}
+    values["currency"] = (values["currency"] or "ALL").upper()
     if values["source"] == "donor" and not values["donor"] and "donor" not in errors:
         errors["donor"] = _("Name the donor.")
     if values["source"] == "community_grant":

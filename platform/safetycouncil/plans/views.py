@@ -40,10 +40,12 @@ from ..exports import safe_filename, send_export
 from ..extensions import db
 from ..locales import force_locale
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
+from ..schemas import load_form
 from ..tenancy.web import scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
+from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema
 from .models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -114,7 +116,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            plan = services.create_plan(form.get("year"), form.get("title"), user_id=current_user.id)
+            plan = services.create_plan(**load_form(PlanSchema(), form), user_id=current_user.id)
             db.session.commit()
             flash(_("The plan was created with an empty draft."), "success")
             return redirect(url_for(".version", plan_version_id=services.draft_of(plan).id))
@@ -246,7 +248,7 @@ def version(plan_version_id: int):
                 flash(_("The draft was discarded."), "success")
                 return redirect(url_for(".plan", plan_id=plan_id))
             else:
-                item = services.add_item(version_row, form.to_dict())
+                item = services.add_item(version_row, load_form(ItemInputSchema(), form))
                 db.session.commit()
                 flash(_("The item was added: now add its activities and indicators."), "success")
                 return redirect(url_for(".item", plan_item_id=item.id))
@@ -327,10 +329,10 @@ def item(plan_item_id: int):
                 warnings = services.deadline_warnings(services.add_activity(item_row, _activity_data(form)))
                 message = _("The activity was added.")
             elif action == "indicator":
-                services.add_indicator(item_row, form.to_dict())
+                services.add_indicator(item_row, load_form(IndicatorSchema(), form))
                 message = _("The indicator was added.")
             else:
-                services.update_item(item_row, form.to_dict())
+                services.update_item(item_row, load_form(ItemInputSchema(), form))
                 message = _("The item was saved.")
             db.session.commit()
             flash(message, "success")
@@ -391,7 +393,7 @@ def activity(activity_id: int):
                 flash(_("The activity was removed from the draft."), "success")
                 return redirect(url_for(".item", plan_item_id=plan_item_id))
             if action == "funding":
-                services.add_funding(activity_row, form.to_dict())
+                services.add_funding(activity_row, load_form(FundingSchema(), form))
                 message = _("The funding was recorded.")
             else:
                 services.update_activity(activity_row, _activity_data(form))
@@ -416,7 +418,7 @@ def activity(activity_id: int):
 def indicator(indicator_id: int):
     row = services.get_indicator(indicator_id)
     back = url_for(".item", plan_item_id=row.item_id)
-    return _save_or_delete(row, services.update_indicator, services.delete_indicator, back,
+    return _save_or_delete(row, services.update_indicator, services.delete_indicator, back, schema=IndicatorSchema(),
                            saved=_("The indicator was saved."), removed=_("The indicator was removed."))
 
 
@@ -426,17 +428,19 @@ def funding(funding_id: int):
     row = services.get_funding(funding_id)
     back = url_for(".activity", activity_id=row.activity_id)
     return _save_or_delete(row, services.update_funding, services.delete_funding, back,
+                           schema=FundingSchema(partial=True),
                            saved=_("The funding record was saved."), removed=_("The funding record was removed."))
 
 
-def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str):
-    """The small inline forms of an item or activity page: save the row, or delete it, then go back."""
+def _save_or_delete(row, update, delete, back: str, *, saved: str, removed: str, schema=None):
+    """The small inline forms of an item or activity page: save the row (the form loaded by ``schema``, when
+    given), or delete it, then go back."""
     try:
         if request.form.get("action") == "delete":
             delete(row)
             message = removed
         else:
-            update(row, request.form.to_dict())
+            update(row, load_form(schema, request.form) if schema is not None else request.form.to_dict())
             message = saved
         db.session.commit()
         flash(message, "success")
@@ -551,7 +555,7 @@ def report_list():
     if request.method == "POST":
         form = request.form
         try:
-            report = reports.request_report(form.to_dict(), user_id=current_user.id)
+            report = reports.request_report(load_form(ReportSchema(), form), user_id=current_user.id)
             db.session.commit()
             jobs.enqueue(reports.generate_report, report.id)
             flash(_("The report is being generated; it appears below when it is ready."), "success")

@@ -11,6 +11,7 @@ from calendar import monthrange
 from datetime import date, datetime
 
 from ..concerns.common import fold
+from ..schemas import FIRST_YEAR, LAST_YEAR
 from .models import PERIODS, RECURRENCES
 
 # Columns of the Elbasan table (Table 1), in order, plus two optional ones.
@@ -179,7 +180,7 @@ def parse_timing(raw) -> tuple[str, str] | None:
             parsed = date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
             return None
-        if 2000 <= parsed.year <= 2100:
+        if FIRST_YEAR <= parsed.year <= LAST_YEAR:
             return "deadline", parsed.isoformat()
     return None
 

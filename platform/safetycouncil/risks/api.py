@@ -3,65 +3,19 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
 
-from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..concerns.common import require_existing
 from ..tenancy.web import scope
 from . import services
-from .models import EVIDENCE_KINDS, INTENSITIES, Risk
+from .models import Risk
+from .schemas import EvidenceSchema, RatingSchema, RiskPatchSchema, RiskSchema
 
 blp = Blueprint("api_risks", __name__, url_prefix="/api/v1/municipalities/<municipality>/risks",
                 description="The risk register: risks from concerns, rated high, moderate or low with a reason "
                             "(every rating kept), with their evidence")
 require_existing(blp, {"risk_id": Risk})
-
-
-class RatingSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    meeting_id = fields.Integer(allow_none=True)
-    rated_by_id = fields.Integer(dump_only=True, allow_none=True)
-    rated_at = UtcDateTime(dump_only=True)
-
-
-class EvidenceSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
-    text = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    url = fields.String(allow_none=True, validate=validate.Length(max=500))
-    document_id = fields.Integer(allow_none=True)
-    created_at = UtcDateTime(dump_only=True)
-
-
-class RiskSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    description = fields.String(allow_none=True, validate=validate.Length(max=8000))
-    category_id = fields.Integer(allow_none=True)
-    area_id = fields.Integer(allow_none=True)
-    intensity = fields.String(allow_none=True, validate=validate.OneOf(INTENSITIES),
-                              metadata={"description": "On creation: rate it at once (with a reason)"})
-    reason = fields.String(load_only=True, validate=validate.Length(max=4000))
-    intensity_reason = fields.String(dump_only=True, allow_none=True)
-    concern_ids = fields.List(fields.Integer(), metadata={"description": "The concerns behind the risk"})
-    ratings = fields.List(fields.Nested(RatingSchema), dump_only=True)
-    evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
-    created_at = UtcDateTime(dump_only=True)
-
-
-class RiskPatchSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=300))
-    description = fields.String(allow_none=True, validate=validate.Length(max=8000))
-    category_id = fields.Integer(allow_none=True)
-    area_id = fields.Integer(allow_none=True)
-    concern_ids = fields.List(fields.Integer())
 
 
 def _dump(risk: Risk) -> dict:
@@ -103,7 +57,7 @@ class RiskDetail(MethodView):
         """One risk with its rating history and evidence"""
         return _dump(_get(risk_id))
 
-    @blp.arguments(RiskPatchSchema)
+    @blp.arguments(RiskPatchSchema(partial=True))
     @blp.response(200, RiskSchema)
     def patch(self, data, risk_id):
         """Change a risk or the concerns behind it"""

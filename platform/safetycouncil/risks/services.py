@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..areas.models import Area
-from ..concerns.common import blank, choice, integer, text
 from ..concerns.models import Concern, RiskCategory
 from ..documents.models import Document
 from ..errors import ValidationFailed
@@ -47,19 +46,8 @@ def risks_of_concern(concern_id: int) -> list[Risk]:
                                    .where(RiskConcern.concern_id == concern_id).order_by(Risk.id)).scalars())
 
 
-def _concern_ids(raw, errors: dict) -> list[int]:
-    if raw is None:
-        return []
-    if isinstance(raw, int | str):
-        raw = [raw]
-    ids: list[int] = []
-    for value in raw:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            errors["concern_ids"] = _("Choose concerns of this municipality.")
-            return []
-    ids = list(dict.fromkeys(ids))
+def _concern_ids(ids: list[int] | None, errors: dict) -> list[int]:
+    ids = list(dict.fromkeys(ids or []))
     if ids:
         found = {c.id: c for c in db.session.execute(select(Concern).where(Concern.id.in_(ids))).scalars()}
         if len(found) != len(ids):
@@ -70,12 +58,7 @@ def _concern_ids(raw, errors: dict) -> list[int]:
 
 
 def _risk_values(data: dict, errors: dict) -> dict:
-    values = {
-        "title": text(data.get("title"), "title", errors, max_length=300, required=_("Name the risk.")),
-        "description": text(data.get("description"), "description", errors, max_length=8000),
-        "category_id": integer(data.get("category_id"), "category_id", errors),
-        "area_id": integer(data.get("area_id"), "area_id", errors),
-    }
+    values = {key: data.get(key) for key in ("title", "description", "category_id", "area_id")}
     if values["category_id"] is not None and db.session.get(RiskCategory, values["category_id"]) is None:
         errors["category_id"] = _("Choose a category from the national list.")
     if values["area_id"] is not None and db.session.get(Area, values["area_id"]) is None:
@@ -83,14 +66,9 @@ def _risk_values(data: dict, errors: dict) -> dict:
     return values
 
 
-def _rating_values(intensity, reason, meeting_id, errors: dict) -> dict:
-    values = {
-        "intensity": choice(intensity, "intensity", errors, INTENSITIES,
-                            required=_("Rate the intensity: high, moderate or low.")),
-        "reason": text(reason, "reason", errors, max_length=4000, required=_("Give the reason for this rating.")),
-        "meeting_id": integer(meeting_id, "meeting_id", errors),
-    }
-    if values["meeting_id"] is not None:
+def _rating_values(intensity: str, reason: str, meeting_id: int | None, errors: dict) -> dict:
+    values = {"intensity": intensity, "reason": reason, "meeting_id": meeting_id}
+    if meeting_id is not None:
         meeting = db.session.get(Meeting, values["meeting_id"])
         if meeting is None:
             errors["meeting_id"] = _("Choose a meeting of this municipality.")
@@ -98,13 +76,14 @@ def _rating_values(intensity, reason, meeting_id, errors: dict) -> dict:
 
 
 def create_risk(data: dict, *, user_id: int | None) -> Risk:
-    """A risk from one or more concerns (``concern_ids``), rated at once when ``intensity`` is given."""
+    """A risk from one or more concerns (``concern_ids``), rated at once when ``intensity`` is given
+    (``data``: the clean data of ``RiskSchema``)."""
     errors: dict[str, str] = {}
     values = _risk_values(data, errors)
     concern_ids = _concern_ids(data.get("concern_ids"), errors)
     rating = None
-    if not blank(data.get("intensity")) or not blank(data.get("reason")):
-        rating = _rating_values(data.get("intensity"), data.get("reason"), data.get("meeting_id"), errors)
+    if data.get("intensity"):
+        rating = _rating_values(data["intensity"], data["reason"], data.get("meeting_id"), errors)
     if errors:
         raise ValidationFailed(errors)
     if values["category_id"] is None and concern_ids:
@@ -123,6 +102,7 @@ def create_risk(data: dict, *, user_id: int | None) -> Risk:
 
 
 def update_risk(risk: Risk, data: dict) -> Risk:
+    """Change a risk with the clean data of ``RiskPatchSchema`` (the fields it gives)."""
     errors: dict[str, str] = {}
     current = {"title": risk.title, "description": risk.description, "category_id": risk.category_id,
                "area_id": risk.area_id}
@@ -166,8 +146,9 @@ def _add_rating(risk: Risk, values: dict, user_id: int | None) -> RiskRating:
     return rating
 
 
-def rate_risk(risk: Risk, intensity: str, reason: str, *, meeting_id=None, user_id: int | None) -> RiskRating:
-    """A new rating; earlier ones stay in the history."""
+def rate_risk(risk: Risk, intensity: str, reason: str, *, meeting_id: int | None = None,
+              user_id: int | None) -> RiskRating:
+    """A new rating (clean values, see ``RatingSchema``); earlier ones stay in the history."""
     errors: dict[str, str] = {}
     values = _rating_values(intensity, reason, meeting_id, errors)
     if errors:
@@ -176,23 +157,11 @@ def rate_risk(risk: Risk, intensity: str, reason: str, *, meeting_id=None, user_
 
 
 def add_evidence(risk: Risk, data: dict, *, user_id: int | None) -> RiskEvidence:
-    """Statistics (text, optional link), survey results (text, optional link) or a document."""
-    errors: dict[str, str] = {}
-    kind = choice(data.get("kind"), "kind", errors, EVIDENCE_KINDS,
-                  required=_("Choose the kind of evidence: statistics, survey results or a document."))
-    body = text(data.get("text"), "text", errors, max_length=4000)
-    url = text(data.get("url"), "url", errors, max_length=500)
-    document_id = integer(data.get("document_id"), "document_id", errors)
-    if url and not url.lower().startswith(("http://", "https://")):
-        errors["url"] = _("Enter a web address starting with http:// or https://.")
+    """Statistics (text, optional link), survey results (text, optional link) or a document (the clean data
+    of ``EvidenceSchema``)."""
+    kind, body, url, document_id = data["kind"], data.get("text"), data.get("url"), data.get("document_id")
     if document_id is not None and db.session.get(Document, document_id) is None:
-        errors["document_id"] = _("Choose a document of this municipality.")
-    if kind == "document" and document_id is None and "document_id" not in errors:
-        errors["document_id"] = _("Choose the document.")
-    if kind in ("statistics", "survey") and not body and "text" not in errors:
-        errors["text"] = _("Describe the figures or the results.")
-    if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed({"document_id": _("Choose a document of this municipality.")})
     evidence = RiskEvidence(risk_id=risk.id, kind=kind, text=body, url=url, document_id=document_id,
                             created_by_id=user_id)
     db.session.add(evidence)

@@ -9,13 +9,15 @@ from flask_login import current_user
 
 from ..areas.services import list_areas
 from ..concerns import services as concerns
-from ..concerns.common import form_ids, require_existing
+from ..concerns.common import require_existing
 from ..documents.services import list_documents
 from ..errors import FormErrors
 from ..extensions import db
+from ..schemas import load_form
 from ..tenancy.web import scope
 from . import services
 from .models import Risk
+from .schemas import EvidenceSchema, RatingSchema, RiskPatchSchema, RiskSchema
 
 bp = Blueprint("risks", __name__, url_prefix="/<municipality>/risks", template_folder="templates")
 require_existing(bp, {"risk_id": Risk})
@@ -37,9 +39,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            data = form.to_dict()
-            data["concern_ids"] = form_ids("concern_ids")
-            risk = services.create_risk(data, user_id=current_user.id)
+            risk = services.create_risk(load_form(RiskSchema(), form), user_id=current_user.id)
             db.session.commit()
             flash(_("The risk was added to the register."), "success")
             return redirect(url_for(".detail", risk_id=risk.id))
@@ -61,17 +61,18 @@ def detail(risk_id: int):
         action = form.get("action")
         try:
             if action == "rate":
-                services.rate_risk(risk, form.get("intensity", ""), form.get("reason", ""),
-                                   meeting_id=form.get("meeting_id"), user_id=current_user.id)
+                rating = load_form(RatingSchema(), form)
+                services.rate_risk(risk, rating["intensity"], rating["reason"],
+                                   meeting_id=rating.get("meeting_id"), user_id=current_user.id)
                 message = _("The rating was recorded.")
             elif action == "evidence":
-                services.add_evidence(risk, form.to_dict(), user_id=current_user.id)
+                services.add_evidence(risk, load_form(EvidenceSchema(), form), user_id=current_user.id)
                 message = _("The evidence was added.")
             elif action == "concerns":
-                services.set_concerns(risk, form_ids("concern_ids"))
+                services.set_concerns(risk, load_form(RiskPatchSchema(only=("concern_ids",)), form).get("concern_ids", []))
                 message = _("The concerns behind the risk were saved.")
             else:
-                services.update_risk(risk, form.to_dict())
+                services.update_risk(risk, load_form(RiskPatchSchema(), form))
                 message = _("The risk was saved.")
             db.session.commit()
             flash(message, "success")

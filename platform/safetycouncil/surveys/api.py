@@ -11,7 +11,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields
 
-from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..concerns.common import require_existing
@@ -19,23 +18,11 @@ from ..tenancy.web import scope
 from . import services
 from .indices import MIN_RESPONDENTS
 from .models import SurveyWave
+from .schemas import WaveSchema
 
 blp = Blueprint("api_surveys", __name__, url_prefix="/api/v1",
                 description="Local safety measurement surveys: waves, answers, results with indices")
 require_existing(blp, {"wave_id": SurveyWave})
-
-
-class WaveSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    title = fields.String(required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
-    target_respondents = fields.Integer(load_default=0)
-    area_ids = fields.List(fields.Integer(), load_default=list)
-    status = fields.String(dump_only=True)
-    published_at = UtcDateTime(dump_only=True, allow_none=True)
-    questionnaire_version = fields.Integer(dump_only=True)
 
 
 class ResultsSchema(Schema):

@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
 from ..areas.models import Area
-from ..concerns.common import blank, integer, parse_date, text
 from ..crime_statistics.parsing import LineError, normalise
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..tenancy import read_across_tenants
 from ..tenancy.context import current_municipality_id
 from ..timeutil import local_today, utcnow
+from ..schemas import blank, too_long
 from ..uploads import check_upload
 from . import indices as ix
 from .models import (
@@ -34,10 +34,10 @@ from .models import (
     SurveyWave,
     SurveyWaveArea,
 )
-from .questions import LOCAL_SCALES, SCALES, VERSION_1, scale_values, text_of
+from .schemas import QUESTION_MAX
+from .questions import SCALES, VERSION_1, scale_values, text_of
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed from paper
-MAX_CODES_AT_ONCE = 2000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_LINES = 20000
 
@@ -74,17 +74,17 @@ def ensure_questionnaire() -> SurveyQuestionnaire:
 
 def new_questionnaire_version(texts: dict[str, tuple[str, str]], note: str | None, *,
                               user_id: int | None) -> SurveyQuestionnaire:
-    """A new version with the same questions and the texts given (code -> (Albanian, English)).
-    Earlier versions stay as they were: waves keep the version they used."""
+    """A new version with the same questions and the texts given (code -> (Albanian, English)) and a note
+    (clean, see ``QuestionnaireNoteSchema``). Earlier versions stay as they were: waves keep the version they
+    used."""
     base = ensure_questionnaire()
     errors: dict[str, str] = {}
     for q in base.questions:
         sq, en = texts.get(q.code, (q.text_sq, q.text_en))
         if blank(sq) or blank(en):
             errors[q.code] = _("Write the question in Albanian and in English.")
-        elif len(sq) > 400 or len(en) > 400:
-            errors[q.code] = _("Enter at most %(max)s characters.", max=400)
-    note = text(note, "note", errors, max_length=2000)
+        elif len(sq) > QUESTION_MAX or len(en) > QUESTION_MAX:
+            errors[q.code] = str(too_long(QUESTION_MAX))
     if errors:
         raise ValidationFailed(errors)
     questionnaire = SurveyQuestionnaire(version=base.version + 1, title_sq=base.title_sq, title_en=base.title_en,
@@ -140,24 +140,12 @@ def wave_areas(wave: SurveyWave) -> list[Area]:
 
 
 def _wave_values(data: dict, errors: dict) -> tuple[dict, list[int] | None]:
-    values = {
-        "title": text(data.get("title"), "title", errors, max_length=200, required=_("Name the wave.")),
-        "starts_on": parse_date(data.get("starts_on"), "starts_on", errors,
-                                required=_("Enter the first day of the wave.")),
-        "ends_on": parse_date(data.get("ends_on"), "ends_on", errors, required=_("Enter the last day of the wave.")),
-        "target_respondents": integer(data.get("target_respondents"), "target_respondents", errors) or 0,
-    }
-    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
-        errors["ends_on"] = _("The last day cannot be before the first.")
-    if not 0 <= values["target_respondents"] <= 1_000_000:
-        errors["target_respondents"] = _("Enter a number from 0 to 1000000.")
+    """The clean data of ``WaveSchema``, and its areas, refused when one is not this municipality's."""
+    values = {"title": data["title"], "starts_on": data["starts_on"], "ends_on": data["ends_on"],
+              "target_respondents": data.get("target_respondents") or 0}
     area_ids = data.get("area_ids")
     if area_ids is not None:
-        try:
-            area_ids = list(dict.fromkeys(int(a) for a in area_ids))
-        except (TypeError, ValueError):
-            area_ids = []
-            errors["area_ids"] = _("Choose areas of this municipality.")
+        area_ids = list(dict.fromkeys(area_ids))
         if area_ids:
             found = set(db.session.execute(select(Area.id).where(Area.id.in_(area_ids))).scalars())
             if found != set(area_ids):
@@ -207,8 +195,7 @@ def _set_areas(wave: SurveyWave, area_ids: list[int]) -> None:
 
 
 def set_status(wave: SurveyWave, status: str) -> None:
-    if status not in ("draft", "open", "closed"):
-        raise ValidationFailed({"status": _("Choose one of the options.")})
+    """Open, close or (before any answer) reopen the draft: ``status`` from ``WaveStatusSchema``."""
     if status == "draft" and response_count(wave):
         raise ValidationFailed({"status": _("The wave already has answers: it cannot go back to draft.")})
     wave.status = status
@@ -222,16 +209,10 @@ def publish(wave: SurveyWave, published: bool = True) -> None:
 
 
 def add_local_question(wave: SurveyWave, data: dict) -> SurveyLocalQuestion:
-    errors: dict[str, str] = {}
-    sq = text(data.get("text_sq"), "text_sq", errors, max_length=400, required=_("Write the question in Albanian."))
-    en = text(data.get("text_en"), "text_en", errors, max_length=400, required=_("Write the question in English."))
-    scale = data.get("scale")
-    if scale not in LOCAL_SCALES:
-        errors["scale"] = _("Choose one of the options.")
+    """A question of the municipality's own (the clean data of ``LocalQuestionSchema``)."""
+    sq, en, scale = data["text_sq"], data["text_en"], data["scale"]
     if response_count(wave):
-        errors["text_sq"] = _("The wave already has answers: its questions can no longer change.")
-    if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed({"text_sq": _("The wave already has answers: its questions can no longer change.")})
     position = 1 + (db.session.execute(select(func.max(SurveyLocalQuestion.position))
                                        .where(SurveyLocalQuestion.wave_id == wave.id)).scalar() or 0)
     question = SurveyLocalQuestion(wave_id=wave.id, position=position, scale=scale, text_sq=sq, text_en=en)
@@ -242,7 +223,7 @@ def add_local_question(wave: SurveyWave, data: dict) -> SurveyLocalQuestion:
 
 
 def remove_local_question(wave: SurveyWave, question_id) -> None:
-    question = db.session.get(SurveyLocalQuestion, integer(question_id, "question_id", {}) or 0)
+    question = db.session.get(SurveyLocalQuestion, int(question_id)) if str(question_id).isdigit() else None
     if question is None or question.wave_id != wave.id:
         raise ValidationFailed({"question_id": _("There is no such question in this wave.")})
     if response_count(wave):
@@ -264,14 +245,8 @@ def normalise_code(code: str | None) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 
-def generate_codes(wave: SurveyWave, count) -> list[str]:
-    """``count`` new random single-use codes for the wave."""
-    errors: dict[str, str] = {}
-    n = integer(count, "count", errors, required=_("Say how many codes to make."))
-    if n is not None and not 1 <= n <= MAX_CODES_AT_ONCE:
-        errors["count"] = _("Make from 1 to %(max)d codes at a time.", max=MAX_CODES_AT_ONCE)
-    if errors:
-        raise ValidationFailed(errors)
+def generate_codes(wave: SurveyWave, n: int) -> list[str]:
+    """``n`` new random single-use codes for the wave (at most ``schemas.MAX_CODES_AT_ONCE``)."""
     existing = set(db.session.execute(select(SurveyInvitation.code).where(SurveyInvitation.wave_id == wave.id))
                    .scalars())
     codes: list[str] = []
@@ -734,16 +709,16 @@ def national_average(questionnaire_id: int, exclude_municipality_id: int | None 
 
 # --- to the risk register ------------------------------------------------------------------------
 
-def send_problem_to_risks(wave: SurveyWave, area_id, code: str, risk_id, new_title: str | None, *,
-                          user_id: int | None):
+def send_problem_to_risks(wave: SurveyWave, area_id: int | None, code: str, risk_id: int | None,
+                          new_title: str | None, *, user_id: int | None):
     """One action: a problem the problem index ranks high in an area becomes evidence on a chosen risk,
-    or on a new risk created for it. Returns (risk, evidence)."""
+    or on a new risk created for it (clean values, see ``ToRisksSchema``). Returns (risk, evidence)."""
     from ..risks import services as risks
 
     errors: dict[str, str] = {}
     area = None
-    if not blank(area_id):
-        area = db.session.get(Area, integer(area_id, "area_id", errors) or 0)
+    if area_id is not None:
+        area = db.session.get(Area, area_id)
         if area is None or area.id not in {a.id for a in wave_areas(wave)}:
             errors["area_id"] = _("Choose one of the survey's areas.")
     question = next((q for q in questions_of(wave) if q.code == code and q.index == "problem"), None)
@@ -769,8 +744,8 @@ def send_problem_to_risks(wave: SurveyWave, area_id, code: str, risk_id, new_tit
         problem=text_of(question), score=score or 0, share=share, n=dist.answered,
         index=(f"{problem_index.mean:.0f} (95% CI {problem_index.low:.0f}–{problem_index.high:.0f})"
                if problem_index and problem_index.shown else "—"))
-    if blank(risk_id):
-        title = (new_title or "").strip() or f"{text_of(question)}: {place}"
+    if risk_id is None:
+        title = new_title or f"{text_of(question)}: {place}"
         risk = risks.create_risk({"title": title[:300], "area_id": area.id if area else None,
                                   "description": evidence_text}, user_id=user_id)
     else:

@@ -34,14 +34,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..areas.services import list_areas
-from ..concerns.common import form_ids, require_existing
+from ..concerns.common import require_existing
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
+from ..schemas import load_form
 from ..tenancy import tenant
 from ..tenancy.web import scope
 from . import charts, reports, services
 from .indices import MIN_RESPONDENTS
 from .models import SurveyWave
+from .schemas import (CodesSchema, LocalQuestionSchema, QuestionnaireNoteSchema, ToRisksSchema, WaveSchema,
+                      WaveStatusSchema)
 from .questions import (
     INDEX_NAMES,
     LOCAL_SCALES,
@@ -66,12 +69,6 @@ def _helpers(**extra) -> dict:
             "channel_label": lambda c: str(CHANNEL_LABELS.get(c, c)), "local_scales": LOCAL_SCALES, **extra}
 
 
-def _wave_form_data(form) -> dict:
-    data = form.to_dict()
-    data["area_ids"] = form_ids("area_ids")
-    return data
-
-
 # --- staff ---------------------------------------------------------------------------------------
 
 @bp.route("/<municipality>/surveys/", methods=["GET", "POST"])
@@ -81,7 +78,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            wave = services.create_wave(_wave_form_data(form), user_id=current_user.id)
+            wave = services.create_wave(load_form(WaveSchema(), form), user_id=current_user.id)
             db.session.commit()
             flash(_("The wave was created."), "success")
             return redirect(url_for(".wave", wave_id=wave.id))
@@ -104,7 +101,7 @@ def wave(wave_id: int):
         action = form.get("action")
         try:
             if action == "status":
-                services.set_status(item, form.get("status", ""))
+                services.set_status(item, load_form(WaveStatusSchema(), form)["status"])
                 message = _("The wave's status was changed.")
             elif action == "publish":
                 services.publish(item, True)
@@ -113,16 +110,16 @@ def wave(wave_id: int):
                 services.publish(item, False)
                 message = _("The results are no longer public.")
             elif action == "local_question":
-                services.add_local_question(item, form.to_dict())
+                services.add_local_question(item, load_form(LocalQuestionSchema(), form))
                 message = _("The question was added to the wave.")
             elif action == "remove_local_question":
                 services.remove_local_question(item, form.get("question_id"))
                 message = _("The question was removed.")
             elif action == "codes":
-                new_codes = services.generate_codes(item, form.get("count"))
+                new_codes = services.generate_codes(item, load_form(CodesSchema(), form)["count"])
                 message = _("%(n)d invitation codes were made.", n=len(new_codes))
             else:
-                services.update_wave(item, _wave_form_data(form))
+                services.update_wave(item, load_form(WaveSchema(), form))
                 message = _("The wave was saved.")
             db.session.commit()
             flash(message, "success")
@@ -256,9 +253,9 @@ def send_to_risks(wave_id: int):
     item = services.get_wave(wave_id) or abort(404)
     form = request.form
     try:
-        risk, _evidence = services.send_problem_to_risks(item, form.get("area_id"), form.get("code", ""),
-                                                         form.get("risk_id"), form.get("title"),
-                                                         user_id=current_user.id)
+        data = load_form(ToRisksSchema(), form)
+        risk, _evidence = services.send_problem_to_risks(item, data.get("area_id"), data["code"], data.get("risk_id"),
+                                                         data.get("title"), user_id=current_user.id)
         db.session.commit()
         flash(_("The survey result was added to the risk register as evidence."), "success")
         return redirect(url_for("risks.detail", risk_id=risk.id))
@@ -357,7 +354,8 @@ def questionnaire():
         texts = {q.code: (form.get(f"{q.code}-sq", q.text_sq), form.get(f"{q.code}-en", q.text_en))
                  for q in current.questions}
         try:
-            created = services.new_questionnaire_version(texts, form.get("note"), user_id=current_user.id)
+            note = load_form(QuestionnaireNoteSchema(), form).get("note")
+            created = services.new_questionnaire_version(texts, note, user_id=current_user.id)
             db.session.commit()
             flash(_("Version %(n)d of the questionnaire was saved. Waves already created keep their version.",
                     n=created.version), "success")
