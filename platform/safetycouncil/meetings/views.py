@@ -224,7 +224,20 @@ def _acts_context(meeting) -> dict:
             "head_labels": {k: str(v) for k, v in acts.HEAD_LABELS.items()},
             "recipients": ", ".join(str(acts.HEAD_LABELS[h]) for h in meeting.report_recipients or []
                                     if h in acts.HEAD_LABELS),
-            "report_due": add_working_days(meeting.starts_at.date(), days)}
+            "report_due": add_working_days(meeting.starts_at.date(), days),
+            **_presentation_context(meeting)}
+
+
+def _presentation_context(meeting) -> dict:
+    """Art. 9.4, second half: who presented the findings, where, and the council meetings to choose from."""
+    if meeting.kind != "secretariat_monitoring":
+        return {}
+    where = (services.get_meeting(meeting.findings_presented_meeting_id)
+             if meeting.findings_presented_meeting_id else None)
+    return {"presented_day": acts.presentation_day(meeting) if meeting.findings_presented_by else None,
+            "presented_meeting": where,
+            "presented_by": str(acts.HEAD_LABELS.get(meeting.findings_presented_by, "")),
+            "presentation_candidates": acts.presentation_candidates(meeting)}
 
 
 @bp.route("/<int:meeting_id>/agenda/approve", methods=["POST"])
@@ -269,6 +282,21 @@ def secretariat_report(meeting_id: int):
     except ValidationFailed as exc:
         _fail(exc)
     return _to_detail(meeting_id, "secretariat-report")
+
+
+@bp.route("/<int:meeting_id>/findings-presentation", methods=["POST"])
+@scope("tenant")
+def findings_presentation(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        acts.record_presentation(meeting, request.form.get("presented_by", ""),
+                                 at_meeting_id=request.form.get("meeting_id") or None,
+                                 presented_on=request.form.get("presented_on") or None, user_id=current_user.id)
+        db.session.commit()
+        flash(_("The presentation of the findings is recorded."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "findings-presentation")
 
 
 # --- the agenda and its materials ------------------------------------------------------------------
