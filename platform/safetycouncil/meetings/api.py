@@ -130,7 +130,8 @@ class MeetingSchema(Schema):
     report_findings = fields.String(allow_none=True, metadata={
         "description": "Art. 9.4: the findings the heads are to present"})
     findings_presented_by = fields.String(allow_none=True, metadata={
-        "enum": list(HEADS), "description": "Art. 9.4: the head who presented the report's findings"})
+        "description": "Art. 9.4: the head who presented the report's findings: municipality, police or "
+                       "prosecution; null until recorded"})
     findings_presented_meeting_id = fields.Integer(allow_none=True, metadata={
         "description": "Art. 9.4: the regular council meeting at which the findings were presented"})
     findings_presented_on = fields.Method("_presented_on", allow_none=True, metadata={
