@@ -1,5 +1,6 @@
 """meetings: Art. 9.4, second half ("and they present the findings"): which head presented a Coordination
-Secretariat report's findings, at which regular council meeting or on which day, and who recorded it
+Secretariat report's findings, at which regular council meeting or on which day, and who recorded it; a
+document attached to the report's findings
 
 Revision ID: 0028_findings_presented
 Revises: 0027_grants
@@ -23,10 +24,15 @@ def upgrade():
                                     ["findings_presented_meeting_id"], ["id"], ondelete="SET NULL")
         batch_op.create_foreign_key(batch_op.f("fk_meetings_findings_presented_recorded_by_id_users"), "users",
                                     ["findings_presented_recorded_by_id"], ["id"], ondelete="SET NULL")
+        batch_op.add_column(sa.Column("findings_document_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f("fk_meetings_findings_document_id_documents"), "documents",
+                                    ["findings_document_id"], ["id"], ondelete="SET NULL")
 
 
 def downgrade():
     with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_meetings_findings_document_id_documents"), type_="foreignkey")
+        batch_op.drop_column("findings_document_id")
         batch_op.drop_constraint(batch_op.f("fk_meetings_findings_presented_recorded_by_id_users"),
                                  type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_meetings_findings_presented_meeting_id_meetings"),

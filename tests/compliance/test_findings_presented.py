@@ -138,3 +138,43 @@ def test_the_presentation_on_the_meeting_page(app, client, make_user, login, cou
     assert "2026" in html and council_meeting["title"] in html
     shown = client.get(f"{BASE}/meetings/{report['id']}", headers=api["secretary"]).get_json()
     assert shown["findings_presented_by"] == "police"
+
+
+def test_a_document_with_the_findings_is_attached_to_the_report(app, client, api, council, make_user, login,
+                                                                 api_token):
+    """Art. 9.4: the findings the heads present may come as a document (the report itself, a scanned letter):
+    stored through the documents with its content checked, linked on the report, refused before the report."""
+    import io
+
+    from tests.meetings.conftest import PDF
+
+    meeting = _meeting(client, api["secretary"], "secretariat_monitoring", "2026-07-07T09:00", held=True)
+    url = f"{BASE}/meetings/{meeting['id']}/secretariat-report/document"
+    early = client.post(url, headers=api["secretary"], data={"file": (io.BytesIO(PDF), "gjetjet.pdf")},
+                        content_type="multipart/form-data")
+    assert early.status_code == 422 and "file" in early.get_json()["errors"]  # no report yet
+    report = client.put(f"{BASE}/meetings/{meeting['id']}/secretariat-report", headers=api["secretary"],
+                                 json={"sent_on": "2026-07-08", "findings": FINDINGS, "recipients": EVERYONE})
+    assert report.status_code == 200
+    fake = client.post(url, headers=api["secretary"], data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"),
+                                                                     "gjetjet.pdf")},
+                       content_type="multipart/form-data")
+    assert fake.status_code == 422 and "file" in fake.get_json()["errors"]
+    audio = client.post(url, headers=api["secretary"], data={"file": (io.BytesIO(b"ID3\x03"), "gjetjet.mp3")},
+                        content_type="multipart/form-data")
+    assert audio.status_code == 422
+    r = client.post(url, headers=api["secretary"], data={"file": (io.BytesIO(PDF), "gjetjet.pdf")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 201, r.get_json()
+    document_id = r.get_json()["findings_document_id"]
+    assert document_id
+    content = client.get(f"{BASE}/documents/{document_id}/content", headers=api["secretary"])
+    assert content.status_code == 200 and content.data == PDF
+    # another municipality does not see it
+    other = api_token(make_user("technical_secretary", municipality="peqin"))
+    assert client.get(f"/api/v1/municipalities/peqin/documents/{document_id}/content", headers=other).status_code \
+        == 404
+    login(client, make_user("secretariat_police", municipality="kucove"))
+    html = client.get(f"/kucove/meetings/{meeting['id']}").get_data(as_text=True)
+    assert f"/documents/{document_id}/download" in html and "findings-file" in html
+

@@ -207,3 +207,27 @@ def presentation_candidates(meeting: Meeting) -> list[Meeting]:
         Meeting.municipality_id == meeting.municipality_id, Meeting.kind == "council", Meeting.status == "held",
         Meeting.starts_at >= datetime.combine(meeting.report_sent_on, datetime.min.time()))
         .order_by(Meeting.starts_at)))
+
+
+# --- a document attached to the report's findings ------------------------------------------------------
+
+FINDINGS_DOCUMENT_TYPES = frozenset({"pdf", "docx", "odt", "doc", "xlsx", "ods", "xls", "txt", "png", "jpg", "jpeg"})
+
+
+def attach_findings_document(meeting: Meeting, filename: str, data, *, uploaded_by_id: int | None,
+                             title: str | None = None, field: str = "file"):
+    """Check (document types only), store and link a document with the findings of the report to the heads
+    (Art. 9.4); a new one replaces the link (the earlier file stays in the documents, the audit trail keeps
+    both links)."""
+    from ..documents.services import store_document
+
+    if meeting.kind != "secretariat_monitoring" or meeting.report_sent_on is None:
+        raise ValidationFailed({field: _("Record the report to the heads first: the document goes with its "
+                                         "findings.")})
+    document = store_document(title or _("Findings of the Coordination Secretariat: %(title)s",
+                                         title=meeting.title)[:200],
+                              filename, data, uploaded_by_id=uploaded_by_id, kind="documents",
+                              allowed=set(FINDINGS_DOCUMENT_TYPES))
+    meeting.findings_document_id = document.id
+    db.session.flush()
+    return document

@@ -132,6 +132,8 @@ class MeetingSchema(Schema):
     findings_presented_by = fields.String(allow_none=True, metadata={
         "description": "Art. 9.4: the head who presented the report's findings: municipality, police or "
                        "prosecution; null until recorded"})
+    findings_document_id = fields.Integer(allow_none=True, metadata={
+        "description": "Art. 9.4: a document with the report's findings (GET /documents/<id>/download)"})
     findings_presented_meeting_id = fields.Integer(allow_none=True, metadata={
         "description": "Art. 9.4: the regular council meeting at which the findings were presented"})
     findings_presented_on = fields.Method("_presented_on", allow_none=True, metadata={
@@ -597,3 +599,22 @@ class FindingsPresentation(MethodView):
         return commit_or_fail(lambda: acts.record_presentation(
             meeting, data["presented_by"], at_meeting_id=data.get("meeting_id"),
             presented_on=data.get("presented_on"), user_id=current_user.id))
+
+
+@blp.route("/meetings/<int:meeting_id>/secretariat-report/document")
+@scope("tenant")
+class FindingsDocument(MethodView):
+    @blp.doc(requestBody=_upload_body("file", "PDF, Word, spreadsheet, text or image"))
+    @blp.response(201, MeetingDetailSchema)
+    def post(self, meeting_id):
+        """Art. 9.4: attach a document with the findings of the report to the heads (multipart: `file`)"""
+        meeting = _meeting(meeting_id)
+        upload = request.files.get("file")
+
+        def attach():
+            acts.attach_findings_document(meeting, upload.filename if upload else "",
+                                          upload.stream if upload else b"", uploaded_by_id=current_user.id,
+                                          title=request.form.get("title") or None)
+            return meeting
+
+        return commit_or_fail(attach)

@@ -90,6 +90,9 @@ class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     findings_presented_on: Mapped[date | None]
     findings_presented_recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
+    # A document with the report's findings (a scanned letter, the report itself), stored like the other
+    # attachments (documents, the upload's content checked).
+    findings_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")

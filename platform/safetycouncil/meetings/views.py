@@ -234,7 +234,9 @@ def _presentation_context(meeting) -> dict:
         return {}
     where = (services.get_meeting(meeting.findings_presented_meeting_id)
              if meeting.findings_presented_meeting_id else None)
-    return {"presented_day": acts.presentation_day(meeting) if meeting.findings_presented_by else None,
+    return {"findings_document": (db.session.get(Document, meeting.findings_document_id)
+                                  if meeting.findings_document_id else None),
+            "presented_day": acts.presentation_day(meeting) if meeting.findings_presented_by else None,
             "presented_meeting": where,
             "presented_by": str(acts.HEAD_LABELS.get(meeting.findings_presented_by, "")),
             "presentation_candidates": acts.presentation_candidates(meeting)}
@@ -297,6 +299,22 @@ def findings_presentation(meeting_id: int):
     except ValidationFailed as exc:
         _fail(exc)
     return _to_detail(meeting_id, "findings-presentation")
+
+
+@bp.route("/<int:meeting_id>/secretariat-report/document", methods=["POST"])
+@scope("tenant")
+def findings_document(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    upload = request.files.get("file")
+    try:
+        acts.attach_findings_document(meeting, upload.filename if upload else "", upload.stream if upload else b"",
+                                      uploaded_by_id=current_user.id)
+        db.session.commit()
+        flash(_("The document with the findings was added."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _detail_with_errors(_meeting(meeting_id), exc.errors)
+    return _to_detail(meeting_id, "secretariat-report")
 
 
 # --- the agenda and its materials ------------------------------------------------------------------
