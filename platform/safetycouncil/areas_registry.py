@@ -31,7 +31,7 @@ AREAS: tuple[Area, ...] = (
     Area("public", views=("views:bp",), api=("api:blp",)),
     Area("accounts", views=("views:bp",), models=True),
     Area("admin", views=("views:bp",)),
-    Area("oversight", views=("views:bp",)),
+    Area("oversight", views=("views:bp",), api=("api:blp",)),
     Area("portal", views=("views:bp",)),
     Area("municipalities", models=True),
     Area("council", views=("views:bp",), api=("api:blp",), models=True, demo=True),

@@ -163,8 +163,8 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
 def agendas_and_reports(s, out: dict, staff: dict, skip=()) -> None:
     """Art. 7.5, 9.4, 9.5, 8.1, 9.6, 10.2 for the exemplary council: the chair approved each council meeting's
     agenda two weeks before it, the Coordination Secretariat agreed each open consultation ten days before and
-    reported to the three heads the day after each of its meetings; the heads attended the consultations and
-    the secretariats the council meetings."""
+    reported to the three heads the day after each of its meetings (the Mayor presented the findings that day); the
+    heads attended the consultations and the secretariats the council meetings."""
     members = out["members"]
     for m in out["meetings"]:
         if "agenda_approval" not in skip:
@@ -181,4 +181,6 @@ def agendas_and_reports(s, out: dict, staff: dict, skip=()) -> None:
             m.report_sent_on = (m.starts_at + timedelta(days=1)).date()
             m.report_recipients = ["municipality", "police", "prosecution"]
             m.report_findings = "Aktivitetet e planit ecin sipas kalendarit."
+            if "findings_presented" not in skip:  # Art. 9.4: the Mayor presented them the day they came
+                m.findings_presented_by, m.findings_presented_on = "municipality", m.report_sent_on
     s.flush()

@@ -335,7 +335,8 @@ def load_meeting_acts(year: int) -> dict:
 
     rows = db.session.execute(select(
         Meeting.id, Meeting.agenda_approved_on, User.name.label("approved_by"), Meeting.secretariat_agreed_on,
-        Meeting.report_sent_on, Meeting.report_recipients, Meeting.report_findings)
+        Meeting.report_sent_on, Meeting.report_recipients, Meeting.report_findings, Meeting.findings_presented_by,
+        Meeting.findings_presented_meeting_id, Meeting.findings_presented_on)
         .outerjoin(User, User.id == Meeting.agenda_approved_by_id)
         .where(Meeting.starts_at >= datetime(year, 1, 1), Meeting.starts_at < datetime(year + 1, 1, 1))).all()
     return {row.id: row for row in rows}
@@ -1211,10 +1212,46 @@ class _Council:
             due_day = workdays.add_working_days(m["starts_at"].date(), days, self.facts["days_off"])
             dues.append(self.due("secretariat-reports", f"meeting:{m['id']}", self.by_day(due_day),
                                  ROLE_COORDINATION, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
+            if acts is not None and acts.report_sent_on is not None:
+                presented = self._findings_presented(m, acts)
+                if presented is not None:
+                    dues.append(presented)
         if not dues:
             return ((FAIL if self.year_over else NOT_YET_DUE), [],
                     [{"kind": "no_secretariat_meetings", "year": self.year}])
         return self.from_dues(dues)
+
+    def _findings_presented(self, m, acts) -> Due | None:
+        """Art. 9.4, second half: "and they present the findings": the heads present the report's findings at
+        the first regular council meeting held after the report was sent (due at that meeting's end of day;
+        nothing is due while no such meeting has been held). Presented at that meeting, or on a day before it,
+        is on time; at a later meeting or day, late."""
+        sent = acts.report_sent_on
+        everyone = self.meetings + self.later_meetings
+        held_after = sorted((x for x in everyone if x["kind"] == "council" and x["status"] == "held"
+                             and x["starts_at"].date() > sent and local_naive_to_aware(x["starts_at"]) <= self.now),
+                            key=lambda x: x["starts_at"])
+        if not held_after:
+            return None
+        first = held_after[0]
+        facts = {**_meeting_ref(m), "findings": True, "sent": _iso(sent),
+                 "council_meeting_id": first["id"], "council_meeting_title": first["title"],
+                 "council_meeting_date": _iso(first["starts_at"].date())}
+        day = None
+        if acts.findings_presented_by:
+            if acts.findings_presented_meeting_id is not None:
+                where = next((x for x in everyone if x["id"] == acts.findings_presented_meeting_id), None)
+                day = where["starts_at"].date() if where is not None else None
+                if where is not None:
+                    facts["presented_at_meeting_id"] = where["id"]
+            else:
+                day = acts.findings_presented_on
+        if day is not None:
+            facts.update(presented_by=acts.findings_presented_by, presented_on=_iso(day))
+        else:
+            facts["not_presented"] = True
+        return self.due("secretariat-reports", f"findings:{m['id']}", self.by_day(first["starts_at"].date()),
+                        ROLE_COORDINATION, "meeting", subject_id=m["id"], done_at=day_done(day), facts=facts)
 
     def _required_people(self, m) -> tuple[list[tuple[str, dict | None]], str]:
         """Who must attend meeting ``m``: (what, the member or None when nobody holds it), and the group."""

@@ -258,6 +258,8 @@ def _act_line(item: dict, meeting: str, state: str, due: str) -> str:
                      meeting=meeting, due=due)
         return _("%(meeting)s: the Coordination Secretariat did not agree its agenda and date beforehand.",
                  meeting=meeting)
+    if rule == "secretariat-reports" and item.get("findings"):
+        return _findings_line(item, meeting, state, due)
     if rule == "secretariat-reports":
         if state == "met":
             return _("%(meeting)s: report with the findings sent to the three heads on %(date)s.", meeting=meeting,
@@ -288,6 +290,24 @@ def _act_line(item: dict, meeting: str, state: str, due: str) -> str:
                      "%(absent)s.", meeting=meeting, who=who, due=due, absent=", ".join(absent))
         return _("%(meeting)s: not present: %(absent)s.", meeting=meeting, absent=", ".join(absent))
     return None
+
+
+def _findings_line(item: dict, meeting: str, state: str, due: str) -> str:
+    """Art. 9.4, second half: the heads present the findings of the report at the first regular council
+    meeting held after it was sent."""
+    council = _("the council meeting of %(date)s", date=_d(item.get("council_meeting_date")))
+    if state in ("met", "late"):
+        who = str(HEAD_NAMES.get(item.get("presented_by"), item.get("presented_by") or "—"))
+        if state == "met":
+            return _("%(meeting)s: the findings of the report were presented by %(who)s on %(date)s.",
+                     meeting=meeting, who=who, date=_d(item.get("presented_on")))
+        return _("%(meeting)s: the findings of the report were presented by %(who)s only on %(date)s, after "
+                 "%(council)s.", meeting=meeting, who=who, date=_d(item.get("presented_on")), council=council)
+    if state == "pending":
+        return _("%(meeting)s: the heads are to present the findings of the report at %(council)s.",
+                 meeting=meeting, council=council)
+    return _("%(meeting)s: the findings of the report sent on %(sent)s were not presented at %(council)s.",
+             meeting=meeting, sent=_d(item.get("sent")), council=council)
 
 
 def _rules_a_line(item: dict, state: str, due: str) -> str:

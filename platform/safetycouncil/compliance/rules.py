@@ -123,7 +123,9 @@ RULE_JUDGEMENT = {
                                  "Coordination Secretariat agreed its agenda and date by then."),
     "secretariat-reports": _l("Each Coordination Secretariat meeting held: due the model's working days after it; "
                               "met when its report, with the findings, was sent to the heads of the municipality, "
-                              "the police and the prosecution by then."),
+                              "the police and the prosecution by then. Each report sent: the heads present its "
+                              "findings at the first regular council meeting held after it was sent (due at the end "
+                              "of that meeting's day; nothing due while none has been held)."),
     "required-attendance": _l("Each meeting held, once its records are due: the heads of the municipality, the "
                               "police and the prosecution present at each open consultation; the Coordination "
                               "Secretariat and the Technical Secretariat present at each regular council meeting. The "

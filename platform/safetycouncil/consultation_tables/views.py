@@ -59,8 +59,13 @@ def index():
         except ValidationFailed as exc:
             db.session.rollback()
             errors, form = exc.errors, request.form
+    today = local_today()
+    overdue: dict[int, int] = {}  # each table's recommendations past their due date and still pending
+    for row in services.follow_up_rows(g.county.id):
+        if row.overdue(today):
+            overdue[row.table.id] = overdue.get(row.table.id, 0) + 1
     return render_template("consultation_tables/index.html", county=g.county, tables=services.list_tables(g.county.id),
-                           errors=errors, form=form, may_write=_may_write()), (422 if errors else 200)
+                           overdue=overdue, errors=errors, form=form, may_write=_may_write()), (422 if errors else 200)
 
 
 _ACTIONS = {

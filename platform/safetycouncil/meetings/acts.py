@@ -13,10 +13,11 @@ Services flush; callers commit. The compliance rules (``compliance.engine``) rea
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..accounts import access
 from ..accounts.roles import Role
@@ -132,3 +133,101 @@ def record_report(meeting: Meeting, sent_on, recipients, findings, *, user_id: i
     meeting.report_recorded_by_id = user_id
     db.session.flush()
     return meeting
+
+
+# --- Art. 9.4, second half: the heads present the findings ------------------------------------------
+
+def record_presentation(meeting: Meeting, presented_by, *, at_meeting_id=None, presented_on=None,
+                        user_id: int | None) -> Meeting:
+    """Which head presented the findings of a Coordination Secretariat report, and where: at a regular council
+    meeting of the municipality held on or after the day the report was sent, or (elsewhere) on a day."""
+    from .services import get_meeting
+
+    if meeting.kind != "secretariat_monitoring":
+        raise ValidationFailed({"presented_by": _("The heads present the findings of a Coordination Secretariat "
+                                                  "monitoring meeting.")})
+    if meeting.report_sent_on is None:
+        raise ValidationFailed({"presented_by": _("Record the report to the heads first: they present its "
+                                                  "findings.")})
+    errors: dict[str, str] = {}
+    if presented_by not in HEADS:
+        errors["presented_by"] = _("Choose the head who presented the findings: the municipality, the police or "
+                                   "the prosecution.")
+    where, day = None, None
+    if at_meeting_id not in (None, ""):
+        try:
+            where = get_meeting(int(at_meeting_id))
+        except (TypeError, ValueError):
+            where = None
+        if where is None or where.municipality_id != meeting.municipality_id or where.kind != "council":
+            errors["meeting_id"] = _("Choose a regular council meeting of this municipality.")
+        elif where.status != "held" or where.starts_at.date() > local_today():
+            errors["meeting_id"] = _("Choose a council meeting that was held.")
+        elif where.starts_at.date() < meeting.report_sent_on:
+            errors["meeting_id"] = _("The findings are presented after the report was sent, not before.")
+        else:
+            day = where.starts_at.date()
+        if presented_on not in (None, ""):
+            errors["presented_on"] = _("Give either the council meeting or the day, not both.")
+    elif presented_on not in (None, ""):
+        try:
+            day = _day(presented_on, "presented_on")
+            if day < meeting.report_sent_on:
+                errors["presented_on"] = _("The findings are presented after the report was sent, not before.")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    else:
+        errors["meeting_id"] = _("Choose the council meeting at which the findings were presented, or give the "
+                                 "day.")
+    if errors:
+        raise ValidationFailed(errors)
+    meeting.findings_presented_by = presented_by
+    meeting.findings_presented_meeting_id = where.id if where is not None else None
+    meeting.findings_presented_on = None if where is not None else day
+    meeting.findings_presented_recorded_by_id = user_id
+    db.session.flush()
+    return meeting
+
+
+def presentation_day(meeting: Meeting) -> date | None:
+    """The day the findings were presented: the council meeting's day, or the day given."""
+    from .services import get_meeting
+
+    if meeting.findings_presented_meeting_id is not None:
+        where = get_meeting(meeting.findings_presented_meeting_id)
+        return where.starts_at.date() if where is not None else None
+    return meeting.findings_presented_on
+
+
+def presentation_candidates(meeting: Meeting) -> list[Meeting]:
+    """The regular council meetings held on or after the day the report was sent (the page's choice)."""
+    if meeting.report_sent_on is None:
+        return []
+    return list(db.session.scalars(select(Meeting).where(
+        Meeting.municipality_id == meeting.municipality_id, Meeting.kind == "council", Meeting.status == "held",
+        Meeting.starts_at >= datetime.combine(meeting.report_sent_on, datetime.min.time()))
+        .order_by(Meeting.starts_at)))
+
+
+# --- a document attached to the report's findings ------------------------------------------------------
+
+FINDINGS_DOCUMENT_TYPES = frozenset({"pdf", "docx", "odt", "doc", "xlsx", "ods", "xls", "txt", "png", "jpg", "jpeg"})
+
+
+def attach_findings_document(meeting: Meeting, filename: str, data, *, uploaded_by_id: int | None,
+                             title: str | None = None, field: str = "file"):
+    """Check (document types only), store and link a document with the findings of the report to the heads
+    (Art. 9.4); a new one replaces the link (the earlier file stays in the documents, the audit trail keeps
+    both links)."""
+    from ..documents.services import store_document
+
+    if meeting.kind != "secretariat_monitoring" or meeting.report_sent_on is None:
+        raise ValidationFailed({field: _("Record the report to the heads first: the document goes with its "
+                                         "findings.")})
+    document = store_document(title or _("Findings of the Coordination Secretariat: %(title)s",
+                                         title=meeting.title)[:200],
+                              filename, data, uploaded_by_id=uploaded_by_id, kind="documents",
+                              allowed=set(FINDINGS_DOCUMENT_TYPES))
+    meeting.findings_document_id = document.id
+    db.session.flush()
+    return document

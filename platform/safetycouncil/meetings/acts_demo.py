@@ -4,9 +4,9 @@ councils stays quick).
 
 Exemplary councils approve every council agenda before the invitation deadline, agree each open consultation
 with the Coordination Secretariat beforehand, report to the three heads within days of each monitoring
-meeting, and the heads attend the consultations, the secretariats the council meetings. A few of them lag in
-one way each (never Elbasan and Gramsh, the demos' model councils): agendas approved late this year, or
-reports to the heads missing this year. Lagging councils record about half of it, some of it late.
+meeting (a head presents the findings the day the report comes: Art. 9.4), and the heads attend the
+consultations, the secretariats the council meetings. A few of them lag in one way each (never Elbasan and
+Gramsh, the demos' model councils): agendas approved late this year, or reports to the heads missing this year. Lagging councils record about half of it, some of it late.
 
 Deterministic: its own seeded ``random.Random`` per municipality (the meetings demo's draws are unchanged).
 """
@@ -30,7 +30,7 @@ HEAD_CATEGORIES = ("a", "c", "d")
 REQUIRED_SEATS = ("secretariat_municipality", "secretariat_police", "secretariat_prosecution",
                   "technical_secretariat")
 COLUMNS = ("agenda_approved_on", "agenda_approved_at", "agenda_approved_by_id", "secretariat_agreed_on",
-           "report_sent_on", "report_recipients", "report_findings")
+           "report_sent_on", "report_recipients", "report_findings", "findings_presented_by", "findings_presented_on")
 FINDINGS = [
     "Aktivitetet e planit ecin sipas kalendarit; patrullimi pranë shkollave u shtua në dy lagje.",
     "Dy aktivitete janë me vonesë: ndriçimi publik në lagjen e stacionit dhe fushata kundër dhunës në familje.",
@@ -51,6 +51,7 @@ class Acts:
 
     def __init__(self, municipality, profile: str, chair_id: int | None, days_off, today: date, local_to_utc):
         self.rng = random.Random(f"kvsp-acts-{municipality.slug}")
+        self.presenting = random.Random(f"kvsp-findings-{municipality.slug}")  # Art. 9.4, second half
         self.exemplary = profile == "exemplary"
         self.lag = None if not self.exemplary or municipality.slug in MODEL_COUNCILS else self.rng.choice(
             [None, None, None, "agenda_late", "reports_missing"])
@@ -93,7 +94,20 @@ class Acts:
                 sent = None
             if sent is not None and sent <= self.today:
                 out.update(report_sent_on=sent, report_recipients=recipients, report_findings=rng.choice(FINDINGS))
+                out.update(self._presented(sent))
         return out
+
+    def _presented(self, sent: date) -> dict:
+        """Art. 9.4, second half: exemplary councils' heads present the findings (the Mayor, at the municipality's
+        weekly meeting) the day the report comes; lagging councils' heads half the time, weeks later."""
+        heads, rng = list(HEADS), self.presenting
+        if self.exemplary:
+            return {"findings_presented_by": rng.choice(heads), "findings_presented_on": sent}
+        if rng.random() < 0.5:
+            day = sent + timedelta(days=rng.randint(3, 40))
+            if day <= self.today:
+                return {"findings_presented_by": rng.choice(heads), "findings_presented_on": day}
+        return {}
 
     def must_attend(self, kind: str, day: date, members) -> list[int]:
         """Art. 8.1, 8.5: the heads at an open consultation; Art. 9.6, 10.2: the secretariats at a council

@@ -121,6 +121,22 @@ class MeetingSchema(Schema):
         "description": "Art. 9.4: the heads the report was sent to: municipality, police, prosecution"})
     report_findings = fields.String(allow_none=True, metadata={
         "description": "Art. 9.4: the findings the heads are to present"})
+    findings_presented_by = fields.String(allow_none=True, metadata={
+        "description": "Art. 9.4: the head who presented the report's findings: municipality, police or "
+                       "prosecution; null until recorded"})
+    findings_document_id = fields.Integer(allow_none=True, metadata={
+        "description": "Art. 9.4: a document with the report's findings (GET /documents/<id>/download)"})
+    findings_presented_meeting_id = fields.Integer(allow_none=True, metadata={
+        "description": "Art. 9.4: the regular council meeting at which the findings were presented"})
+    findings_presented_on = fields.Method("_presented_on", allow_none=True, metadata={
+        "type": "string", "format": "date",
+        "description": "Art. 9.4: the day the findings were presented (the council meeting's day, or the day given)"})
+
+    def _presented_on(self, meeting: Meeting):
+        if meeting.findings_presented_by is None:
+            return None
+        day = acts.presentation_day(meeting)
+        return day.isoformat() if day else None
 
     def _late(self, meeting: Meeting):
         if meeting.invitation_sent_at is None or meeting.invitation_working_days_late is None:
@@ -519,6 +535,16 @@ class SecretariatReportSchema(Schema):
                              metadata={"description": "The findings the heads are to present"})
 
 
+class PresentationSchema(Schema):
+    presented_by = fields.String(required=True, validate=validate.OneOf(HEADS), metadata={
+        "description": "The head who presented the findings: municipality, police or prosecution"})
+    meeting_id = fields.Integer(allow_none=True, load_default=None, strict=True,
+                                validate=validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "The regular council meeting at which they were presented (held, not before the report)"})
+    presented_on = fields.Date(allow_none=True, load_default=None, metadata={
+        "description": "Or the day they were presented elsewhere (not with meeting_id; not in the future)"})
+
+
 @blp.route("/meetings/<int:meeting_id>/agenda-approval")
 @scope("tenant")
 class AgendaApproval(MethodView):
@@ -552,3 +578,35 @@ class SecretariatReport(MethodView):
         meeting = _meeting(meeting_id)
         return commit_or_fail(lambda: acts.record_report(meeting, data["sent_on"], data["recipients"],
                                                          data["findings"], user_id=current_user.id))
+
+
+@blp.route("/meetings/<int:meeting_id>/findings-presentation")
+@scope("tenant")
+class FindingsPresentation(MethodView):
+    @blp.arguments(PresentationSchema)
+    @blp.response(200, MeetingDetailSchema)
+    def put(self, data, meeting_id):
+        """Art. 9.4: record which head presented the report's findings, at which council meeting or on which day"""
+        meeting = _meeting(meeting_id)
+        return commit_or_fail(lambda: acts.record_presentation(
+            meeting, data["presented_by"], at_meeting_id=data.get("meeting_id"),
+            presented_on=data.get("presented_on"), user_id=current_user.id))
+
+
+@blp.route("/meetings/<int:meeting_id>/secretariat-report/document")
+@scope("tenant")
+class FindingsDocument(MethodView):
+    @blp.doc(requestBody=_upload_body("file", "PDF, Word, spreadsheet, text or image"))
+    @blp.response(201, MeetingDetailSchema)
+    def post(self, meeting_id):
+        """Art. 9.4: attach a document with the findings of the report to the heads (multipart: `file`)"""
+        meeting = _meeting(meeting_id)
+        upload = request.files.get("file")
+
+        def attach():
+            acts.attach_findings_document(meeting, upload.filename if upload else "",
+                                          upload.stream if upload else b"", uploaded_by_id=current_user.id,
+                                          title=request.form.get("title") or None)
+            return meeting
+
+        return commit_or_fail(attach)

@@ -82,6 +82,17 @@ class Meeting(TenantOwned, Audited, Timestamped, db.Model):
     report_recipients: Mapped[list | None] = mapped_column(JSON)
     report_findings: Mapped[str | None] = mapped_column(Text)
     report_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Art. 9.4, second half ("and they present the findings"): which head presented the report's findings and
+    # where: at a regular council meeting of the municipality (the meeting) or elsewhere on a day (the day);
+    # who recorded it.
+    findings_presented_by: Mapped[str | None] = mapped_column(String(20))
+    findings_presented_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    findings_presented_on: Mapped[date | None]
+    findings_presented_recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    # A document with the report's findings (a scanned letter, the report itself), stored like the other
+    # attachments (documents, the upload's content checked).
+    findings_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")

@@ -224,7 +224,22 @@ def _acts_context(meeting) -> dict:
             "head_labels": {k: str(v) for k, v in acts.HEAD_LABELS.items()},
             "recipients": ", ".join(str(acts.HEAD_LABELS[h]) for h in meeting.report_recipients or []
                                     if h in acts.HEAD_LABELS),
-            "report_due": add_working_days(meeting.starts_at.date(), days)}
+            "report_due": add_working_days(meeting.starts_at.date(), days),
+            **_presentation_context(meeting)}
+
+
+def _presentation_context(meeting) -> dict:
+    """Art. 9.4, second half: who presented the findings, where, and the council meetings to choose from."""
+    if meeting.kind != "secretariat_monitoring":
+        return {}
+    where = (services.get_meeting(meeting.findings_presented_meeting_id)
+             if meeting.findings_presented_meeting_id else None)
+    return {"findings_document": (db.session.get(Document, meeting.findings_document_id)
+                                  if meeting.findings_document_id else None),
+            "presented_day": acts.presentation_day(meeting) if meeting.findings_presented_by else None,
+            "presented_meeting": where,
+            "presented_by": str(acts.HEAD_LABELS.get(meeting.findings_presented_by, "")),
+            "presentation_candidates": acts.presentation_candidates(meeting)}
 
 
 @bp.route("/<int:meeting_id>/agenda/approve", methods=["POST"])
@@ -268,6 +283,37 @@ def secretariat_report(meeting_id: int):
         flash(_("The report to the heads is recorded."), "success")
     except ValidationFailed as exc:
         _fail(exc)
+    return _to_detail(meeting_id, "secretariat-report")
+
+
+@bp.route("/<int:meeting_id>/findings-presentation", methods=["POST"])
+@scope("tenant")
+def findings_presentation(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        acts.record_presentation(meeting, request.form.get("presented_by", ""),
+                                 at_meeting_id=request.form.get("meeting_id") or None,
+                                 presented_on=request.form.get("presented_on") or None, user_id=current_user.id)
+        db.session.commit()
+        flash(_("The presentation of the findings is recorded."), "success")
+    except ValidationFailed as exc:
+        _fail(exc)
+    return _to_detail(meeting_id, "findings-presentation")
+
+
+@bp.route("/<int:meeting_id>/secretariat-report/document", methods=["POST"])
+@scope("tenant")
+def findings_document(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    upload = request.files.get("file")
+    try:
+        acts.attach_findings_document(meeting, upload.filename if upload else "", upload.stream if upload else b"",
+                                      uploaded_by_id=current_user.id)
+        db.session.commit()
+        flash(_("The document with the findings was added."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _detail_with_errors(_meeting(meeting_id), exc.errors)
     return _to_detail(meeting_id, "secretariat-report")
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from .. import timeutil, workdays
 from ..compliance import periods
-from ..compliance.rules import rule_label
+from ..compliance.rules import rule_label as compliance_rule_label
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..meetings.models import ExtraDayOff
@@ -36,8 +36,9 @@ DONE, OVERDUE, DUE_SOON, UPCOMING, WAIVED = "done", "overdue", "due_soon", "upco
 STATES = (OVERDUE, DUE_SOON, UPCOMING, DONE, WAIVED)
 OPEN_STATES = (OVERDUE, DUE_SOON, UPCOMING)
 
-# Rules that are obligations to act (plan-complete and the year's establishment are judged, not dated).
-RULES_WITHOUT_OBLIGATIONS = frozenset({"established", "plan-complete"})
+# Rules that are obligations to act (plan-complete is judged, not dated). Art. 13: the establishment's due is the
+# regulation's publication on the official website after each decision, a task like the others.
+RULES_WITHOUT_OBLIGATIONS = frozenset({"plan-complete"})
 
 
 def now_in_albania() -> datetime:
@@ -210,9 +211,54 @@ def obligations_for(municipality_ids, *, now: datetime | None = None, start: dat
                     ob.overdue_days = workdays.working_days_between(day, now.date(), off)
                     ob.escalated = ob.overdue_days > conf.escalation_days
                 out[mid].append(ob)
+    for due in _recommendation_dues(ids):
+        mid, day = due.municipality_id, due.due.date()
+        if start is not None and day < start or end is not None and day > end:
+            continue
+        waiver = waivers.get((mid, due.rule, due.key))
+        state = state_of(due, now, conf, off, waiver is not None)
+        if state not in (OVERDUE, DUE_SOON, WAIVED) or states and state not in states:
+            continue
+        ob = Obligation(due, state, municipalities.get(mid),
+                        waiver={"reason": waiver.reason, "by": waiver.waived_by_id,
+                                "at": waiver.waived_at, "id": waiver.id} if waiver else None)
+        if state == OVERDUE:
+            ob.overdue_days = workdays.working_days_between(day, now.date(), off)
+            ob.escalated = ob.overdue_days > conf.escalation_days
+        out[mid].append(ob)
     for mid in out:
         out[mid].sort(key=lambda o: (o.due.due, o.rule, o.due.key))
     return out
+
+
+# The Prefecture's consultation tables: a recommendation addressed to a municipality, still open or in progress,
+# is in that municipality's work queue once it is due soon (the first reminder's lead time) or overdue.
+TABLE_RECOMMENDATIONS = "table-recommendations"
+
+
+def rule_label(rule: str) -> str:
+    if rule == TABLE_RECOMMENDATIONS:
+        return _("Consultation table recommendation")
+    return compliance_rule_label(rule)
+
+
+def _recommendation_dues(municipality_ids) -> list[periods.Due]:
+    from ..consultation_tables.models import PENDING_STATUSES, ConsultationRecommendation, ConsultationTable
+
+    with read_across_tenants(list(municipality_ids)):
+        rows = db.session.execute(select(
+            ConsultationRecommendation.id, ConsultationRecommendation.municipality_id,
+            ConsultationRecommendation.text, ConsultationRecommendation.status, ConsultationRecommendation.due_on,
+            ConsultationTable.held_on, ConsultationTable.title)
+            .join(ConsultationTable, ConsultationTable.id == ConsultationRecommendation.table_id)
+            .where(ConsultationRecommendation.municipality_id.in_(list(municipality_ids)),
+                   ConsultationRecommendation.status.in_(PENDING_STATUSES),
+                   ConsultationRecommendation.due_on.is_not(None))).all()
+    return [periods.Due(row.municipality_id, TABLE_RECOMMENDATIONS, f"recommendation:{row.id}", row.title,
+                        periods.end_of_day(row.due_on), "technical_secretary", "recommendation", subject_id=row.id,
+                        facts={"text": row.text, "status": row.status, "table_date": row.held_on.isoformat(),
+                               "table": row.title})
+            for row in rows]
 
 
 def obligations_of(municipality_id: int, **kwargs) -> list[Obligation]:
@@ -327,6 +373,19 @@ def sentence(ob: Obligation) -> str:
     if rule == "public-meetings-agreed":  # Art. 9.5
         return _("Agree the agenda and the date of the open consultation of %(date)s in the Coordination "
                  "Secretariat by %(due)s", date=meeting_day, due=due)
+    if rule == "secretariat-reports" and f.get("findings"):  # Art. 9.4, second half
+        return _("Have the heads present the findings of the Coordination Secretariat's report (meeting of "
+                 "%(date)s) at the council meeting of %(council)s", date=meeting_day,
+                 council=_day(f["council_meeting_date"]) if f.get("council_meeting_date") else "")
+    if rule == TABLE_RECOMMENDATIONS:
+        text = str(f.get("text") or "")
+        return _("Follow up the recommendation of the consultation table of %(date)s by %(due)s: %(text)s",
+                 date=_day(f["table_date"]) if f.get("table_date") else "", due=due,
+                 text=text if len(text) <= 140 else text[:139] + "…")
+    if rule == "established":  # Art. 13
+        return _("Publish the regulation adopted by Municipal Council decision no. %(number)s of %(date)s on the "
+                 "municipality's official website by %(due)s", number=f.get("number", ""),
+                 date=_day(f["date"]) if f.get("date") else "", due=due)
     if rule == "secretariat-reports":  # Art. 9.4
         return _("Send the report of the Coordination Secretariat's meeting of %(date)s to the three heads by "
                  "%(due)s", date=meeting_day, due=due)
@@ -359,6 +418,12 @@ def link(ob: Obligation, slug: str) -> str:
         return f"{base}/council/members/{d.subject_id}"
     if d.rule in ("chair", "coordination-secretariat", "technical-secretariat"):
         return f"{base}/council/seats"
+    if d.rule == TABLE_RECOMMENDATIONS:
+        return f"{base}/recommendations#recommendation-{d.subject_id}"
+    if d.rule == "established":  # Art. 13: the publication is recorded on the establishment's page
+        return f"{base}/council/establishments"
+    if d.rule == "secretariat-reports" and f.get("findings") and meeting:
+        return f"{base}/meetings/{meeting}#findings-presentation"
     if d.rule in ("agenda-approved", "public-meetings-agreed", "secretariat-reports", "required-attendance") \
             and meeting:
         return f"{base}/meetings/{meeting}"

@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from ..accounts import access
 from ..accounts.roles import Permission, Role
-from ..compliance.rules import rule_label
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..municipalities.models import County, Municipality
@@ -41,7 +40,7 @@ def _is_chair() -> bool:
 
 def _helpers() -> dict:
     return {"sentence": services.sentence, "link": services.link, "state_label": state_label,
-            "rule_label": rule_label, "role_label": services.role_label}
+            "rule_label": services.rule_label, "role_label": services.role_label}
 
 
 def work_queue_context(municipality) -> dict:

@@ -528,8 +528,7 @@ def rollout():
                            publication_day=parameter("crime_statistics_publication_day", year), **_common(year))
 
 
-@_route("/compliance/rollout.csv", "rollout_csv")
-def rollout_csv():
+def _rollout_table():
     year, data = _rollout_data()
     tables = {t["county"].id: t["count"] for t in data.tables}
     header = [_("Municipality"), _("County"), _("Unified-model regulation adopted on"), _("Decision"),
@@ -542,4 +541,17 @@ def rollout_csv():
              r.published_on.isoformat() if r.published_on else "", tables.get(r.municipality.county_id, 0),
              r.count(_rollout.ON_TIME), r.count(_rollout.LATE), r.count(_rollout.MISSING)]
             for r in data.municipalities]
+    return year, header, body
+
+
+@_route("/compliance/rollout.csv", "rollout_csv")
+def rollout_csv():
+    year, header, body = _rollout_table()
     return _csv(header, body, _basename("rollout", year) + ".csv")
+
+
+@_route("/compliance/rollout.xlsx", "rollout_xlsx")
+def rollout_xlsx():
+    """The roll-out as a workbook: the same columns as the CSV."""
+    year, header, body = _rollout_table()
+    return _xlsx(header, body, _basename("rollout", year) + ".xlsx", _("Roll-out"))
