@@ -2,9 +2,25 @@
 messages into the platform's refusal (``ValidationFailed``, a message per field, translated)."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, validate
 
 from .errors import ValidationFailed
+
+#: The one "too long" message, platform-wide (its msgid; a schema field uses ``too_long(limit)``).
+TOO_LONG = "At most %(n)d characters."
+#: The one range of years a date may fall in, platform-wide.
+FIRST_YEAR = 1990
+
+
+def last_year() -> int:
+    """The last year a date may fall in."""
+    return 2100
+
+
+def too_long(n: int) -> validate.Length:
+    """A length validator with the platform's one message, its limit readable as ``.max`` (HTML maxlength)."""
+    return validate.Length(max=n, error=_l(TOO_LONG, n=n))
 
 
 def load_form(schema: Schema, form, fields: tuple[str, ...], *, optional: tuple[str, ...] = ()) -> dict:

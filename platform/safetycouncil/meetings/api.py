@@ -2,9 +2,8 @@
 
 Meeting times (``starts_at``, ``ends_at``) are local times in Albania: they are given as
 ``2025-06-13T10:00`` (or with an offset, converted) and returned with their offset.
-Other timestamps (``invitation_sent_at``, ``sent_at``) are returned in UTC with their offset.
+Other timestamps (``invitation_sent_at``, ``sent_at``) are returned in UTC, as ``...Z``.
 """
-from datetime import UTC
 
 from flask import abort as flask_abort
 from flask import request
@@ -14,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from .. import jobs
+from .. import jobs, schemas
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
@@ -50,13 +49,6 @@ class LocalDateTime(fields.DateTime):
         if value is None:
             return None
         return value.replace(tzinfo=services.LOCAL_TIMEZONE).isoformat()
-
-
-class UtcDateTime(fields.DateTime):
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC).isoformat()
 
 
 def _local(description: str, **kwargs):
@@ -158,7 +150,7 @@ class MeetingPatchSchema(Schema):
 
 class MeetingQuerySchema(Schema):
     kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    year = fields.Integer(validate=validate.Range(min=services.EARLIEST_YEAR, max=services.LATEST_YEAR))
+    year = fields.Integer(validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.last_year()))
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
 
 
