@@ -30,14 +30,19 @@ def too_long(n: int):
     return _l("At most %(n)d characters.", n=n)
 
 
+def length(n: int) -> validate.Length:
+    """A length validator with the one "too long" message; its limit readable as ``.max`` (HTML maxlength)."""
+    return validate.Length(max=n, error=too_long(n))
+
+
 def string(max_length: int, required=None, **kwargs) -> fields.String:
     """A text of at most ``max_length`` characters; ``required`` is the message when it is missing or empty
     (an optional text may be left out or null)."""
-    length = validate.Length(max=max_length, error=too_long(max_length))
+    at_most = length(max_length)
     if required:
-        return fields.String(required=True, validate=[validate.Length(min=1, error=required), length],
+        return fields.String(required=True, validate=[validate.Length(min=1, error=required), at_most],
                              error_messages={"required": required, "null": required}, **kwargs)
-    return fields.String(allow_none=True, validate=length, **kwargs)
+    return fields.String(allow_none=True, validate=at_most, **kwargs)
 
 
 def choice(choices, required=None, *, invalid=None, **kwargs) -> fields.String:

@@ -21,7 +21,7 @@ from ..api.contract import UtcDateTime
 from ..documents.models import Document
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..schemas import load_form
+from ..schemas import length, load_form
 from ..timeutil import local_today
 from .models import CouncilEstablishment
 
@@ -39,7 +39,7 @@ def _address(value) -> None:
     except ValidationError:
         raise ValidationError(_("Enter the address of the page (https://...).")) from None
     if len(value) > 500:
-        raise ValidationError(_("At most 500 characters."))
+        raise ValidationError(_("At most %(n)d characters.", n=500))
 
 
 def _past(message: str):
@@ -69,8 +69,7 @@ class CouncilEstablishmentDecisionSchema(Schema):
         "description": "Art. 13: the day the regulation was published on the municipality's official website"})
     published_url = fields.String(load_default=None, allow_none=True, metadata={
         "format": "uri", "description": "Art. 13: the page on the official website (http or https)"})
-    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(
-        max=5000, error=_l("At most 5,000 characters.")))
+    notes = fields.String(load_default=None, allow_none=True, validate=length(5000))
     decision_document_id = fields.Integer(load_default=None, allow_none=True, metadata={
         "description": "A document uploaded through /documents"})
     regulation_document_id = fields.Integer(load_default=None, allow_none=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..api.contract import UtcDateTime
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..schemas import load_form
+from ..schemas import length, load_form
 from .models import CouncilMember, MunicipalCouncilParty
 
 FIELDS = ("name", "represented_from", "represented_until", "seats", "notes")
@@ -33,8 +33,7 @@ class MunicipalCouncilPartySchema(Schema):
         metadata={"description": "The last day it was represented; empty while it still is"})
     seats = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(
         min=1, max=200, error=_l("Enter a number of seats from 1 to 200.")))
-    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(
-        max=2000, error=_l("At most 2,000 characters.")))
+    notes = fields.String(load_default=None, allow_none=True, validate=length(2000))
     members = fields.Method("_members", dump_only=True, metadata={
         "description": "The ids of the category-(e) members who represent it"})
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})

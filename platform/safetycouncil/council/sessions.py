@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..api.contract import UtcDateTime
-from ..schemas import load_form
+from ..schemas import length, load_form
 from ..extensions import db
 from ..timeutil import local_today
 from .models import MunicipalCouncilSession
@@ -28,8 +28,7 @@ class MunicipalCouncilSessionSchema(Schema):
     report_title = fields.String(required=True, validate=validate.Length(
         min=1, max=300, error=_l("Enter the report presented (at most 300 characters).")),
         error_messages={"required": _l("Enter the report presented (at most 300 characters).")})
-    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(
-        max=2000, error=_l("At most 2,000 characters.")))
+    notes = fields.String(load_default=None, allow_none=True, validate=length(2000))
     created_at = UtcDateTime(dump_only=True)
 
     @validates("held_on")

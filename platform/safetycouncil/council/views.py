@@ -3,7 +3,7 @@
 Thin views over ``services``: read the form, call the service, commit, redirect (POST-redirect-GET);
 on bad input roll back and show the form again with what was typed and the messages (422).
 """
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +11,14 @@ from ..data_protection.services import log_contacts_shown
 from ..documents.services import list_documents
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services, sessions
-from .models import INSTITUTION_KINDS, INVITED_KINDS, SEATS
+from .models import (INSTITUTION_KINDS, INVITED_KINDS, SEATS, CouncilEstablishment, CouncilMember,
+                     MunicipalCouncilParty)
 
 bp = Blueprint("council", __name__, url_prefix="/<municipality>/council", template_folder="templates")
+require_ids(bp, {"member_id": CouncilMember, "establishment_id": CouncilEstablishment,
+                 "party_id": MunicipalCouncilParty})  # another municipality's id: 404
 
 
 def _labels() -> dict:
@@ -105,7 +108,7 @@ def new_member():
 @bp.route("/members/<int:member_id>", methods=["GET", "POST"])
 @scope("tenant")
 def member(member_id: int):
-    record = services.get_member(member_id) or abort(404)
+    record = services.get_member(member_id)
     errors: dict = {}
     form = _member_form(record)
     if request.method == "POST":
@@ -130,7 +133,7 @@ def member(member_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
-            record = services.get_member(member_id) or abort(404)
+            record = services.get_member(member_id)
             if action in ("end_mandate", "delete"):
                 # These small forms keep their own messages; the member's form shows what is saved.
                 errors = {action: " ".join(str(m) for m in exc.errors.values())}
@@ -246,7 +249,7 @@ def establishments():
 @scope("tenant")
 def establishment_decision(establishment_id: int):
     """One decision: correct it, or record the regulation's publication on the official website."""
-    record = establishment_decisions.get_decision(establishment_id) or abort(404)
+    record = establishment_decisions.get_decision(establishment_id)
     errors: dict = {}
     form = {key: ("" if getattr(record, key) is None else getattr(record, key))
             for key in establishment_decisions.FIELDS}
@@ -260,7 +263,7 @@ def establishment_decision(establishment_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
-            record = establishment_decisions.get_decision(establishment_id) or abort(404)
+            record = establishment_decisions.get_decision(establishment_id)
     return _page("council/establishment_decision.html", errors, form=form, record=record, today=services.today(),
                  documents=list_documents())
 
@@ -291,7 +294,7 @@ def parties():
 @bp.route("/parties/<int:party_id>", methods=["GET", "POST"])
 @scope("tenant")
 def party(party_id: int):
-    record = council_parties.get_party(party_id) or abort(404)
+    record = council_parties.get_party(party_id)
     errors: dict = {}
     form = {key: ("" if getattr(record, key) is None else getattr(record, key)) for key in council_parties.FIELDS}
     if request.method == "POST":
@@ -304,7 +307,7 @@ def party(party_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
-            record = council_parties.get_party(party_id) or abort(404)
+            record = council_parties.get_party(party_id)
     return _party_page(errors, form, record)
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from .. import jobs
+from .. import jobs, schemas
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
@@ -166,7 +166,7 @@ class MeetingPatchSchema(Schema):
 
 class MeetingQuerySchema(Schema):
     kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    year = fields.Integer(validate=validate.Range(min=services.EARLIEST_YEAR, max=services.LATEST_YEAR))
+    year = fields.Integer(validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.LAST_YEAR))
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import unified_model, uploads, workdays
+from .. import schemas, unified_model, uploads, workdays
 from ..council.models import CouncilMember
 from ..documents.models import Document
 from ..documents.services import store_document
@@ -47,7 +47,6 @@ REMINDER_WORKING_DAYS = 2
 MAX_MATERIAL_BYTES = uploads.DEFAULT_MAX_BYTES
 MAX_AUDIO_BYTES = 300 * 1024 * 1024  # a full recording of a long meeting (Art. 10.2)
 AUDIO_TYPES = frozenset({"mp3", "m4a", "wav", "ogg"})
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 KIND_LABELS = {
     "council": _l("Council meeting"),
@@ -79,9 +78,9 @@ _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
 
 
 def _check_year(value, field: str):
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    if not schemas.FIRST_YEAR <= value.year <= schemas.LAST_YEAR:
         raise ValidationFailed({field: _("Enter a date between the years %(start)d and %(end)d.",
-                                         start=EARLIEST_YEAR, end=LATEST_YEAR)})
+                                         start=schemas.FIRST_YEAR, end=schemas.LAST_YEAR)})
     return value
 
 

@@ -12,14 +12,17 @@ from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from ..documents.download import send_document
 from ..tenancy import tenant
 from . import acts, calendar, invitations, materials, services
 from .invitations import send_invitations_job
-from .models import ATTENDANCE_STATUSES, MEETING_KINDS, ExtraDayOff, Invitation
+from .models import (ATTENDANCE_STATUSES, MEETING_KINDS, AgendaItem, AgendaMaterial, ExtraDayOff, Invitation,
+                     Meeting)
 
 bp = Blueprint("meetings", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
+require_ids(bp, {"meeting_id": Meeting, "item_id": AgendaItem, "material_id": AgendaMaterial,
+                 "invitation_id": Invitation})  # another municipality's id: 404
 national_bp = Blueprint("meetings_national", __name__, url_prefix="/national", template_folder="templates")
 
 INVITATION_STATUS_LABELS = {
@@ -41,7 +44,7 @@ def meeting_when(meeting) -> str:
 
 
 def _meeting(meeting_id: int):
-    return services.get_meeting(meeting_id) or abort(404)
+    return db.session.get(Meeting, meeting_id)  # require_ids answered 404 for another municipality's id
 
 
 def _fail(exc: ValidationFailed):
@@ -334,7 +337,7 @@ def add_item(meeting_id: int):
 
 
 def _item(item_id: int):
-    return services.get_agenda_item(item_id) or abort(404)
+    return db.session.get(AgendaItem, item_id)
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -408,7 +411,7 @@ def _detail_with_errors(meeting, errors: dict):
 @bp.route("/materials/<int:material_id>/remove", methods=["POST"])
 @scope("tenant")
 def remove_material(material_id: int):
-    material = services.get_material(material_id) or abort(404)
+    material = db.session.get(AgendaMaterial, material_id)
     meeting_id = services.get_agenda_item(material.agenda_item_id).meeting_id
     try:
         services.remove_material(material)
@@ -479,7 +482,7 @@ def record_invitations(meeting_id: int):
 @scope("tenant")
 def revoke_material_link(invitation_id: int):
     """Withdraw an invitee's personal link to the materials (a forwarded or mistaken address)."""
-    row = db.session.get(Invitation, invitation_id) or abort(404)
+    row = db.session.get(Invitation, invitation_id)
     count = materials.revoke_links(row, current_user.id)
     db.session.commit()
     if count:

@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from .. import schemas
 from ..accounts import access
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
@@ -96,7 +97,7 @@ class DecisionDetailSchema(DecisionSchema):
 
 
 class DecisionListQuerySchema(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(load_default=None, validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.LAST_YEAR))
     meeting_id = fields.Integer(load_default=None)
 
 

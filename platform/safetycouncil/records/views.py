@@ -24,10 +24,13 @@ from ..errors import FormErrors, ValidationFailed
 from ..exports import send_export
 from ..extensions import db
 from ..locales import force_locale
-from ..tenancy.web import scope
+from ..meetings.models import Meeting
+from ..tenancy.web import require_ids, scope
 from . import downloads, services
+from .models import Decision
 
 bp = Blueprint("records", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
+require_ids(bp, {"meeting_id": Meeting, "decision_id": Decision})  # another municipality's id: 404
 
 # The meetings area's page of one meeting, whichever name it has; the list otherwise.
 _MEETING_PAGE_ENDPOINTS = ("meetings.detail", "meetings.show", "meetings.meeting", "meetings.view")
@@ -49,13 +52,11 @@ def _records_helpers():
 
 
 def _meeting(meeting_id: int):
-    return services.get_meeting(meeting_id) or abort(
-        404, description=_("There is no such meeting in this municipality."))
+    return db.session.get(Meeting, meeting_id)  # require_ids answered 404 for an id not of this municipality
 
 
 def _decision(decision_id: int):
-    return services.get_decision(decision_id) or abort(
-        404, description=_("There is no such decision in this municipality."))
+    return db.session.get(Decision, decision_id)
 
 
 def _int(raw) -> int | None:
