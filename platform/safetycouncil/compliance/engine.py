@@ -28,6 +28,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import and_, func, select
@@ -227,7 +228,9 @@ def _meeting_ref(m) -> dict:
 # --- loading, set-wise ----------------------------------------------------------------------
 
 def _rows(stmt) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(stmt)]
+    result = db.session.execute(stmt)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.tuples()]
 
 
 def load_facts(municipality_ids, year: int) -> dict:
@@ -343,8 +346,13 @@ def load_meeting_acts(year: int) -> dict:
 
 def _group(rows, key="municipality_id") -> dict:
     out = defaultdict(list)
-    for row in rows:
-        out[row[key] if isinstance(row, dict) else getattr(row, key)].append(row)
+    if rows and isinstance(rows[0], dict):  # one kind of row per list: dicts, or rows read as .all()
+        for row in rows:
+            out[row[key]].append(row)
+    else:
+        get = attrgetter(key)
+        for row in rows:
+            out[get(row)].append(row)
     return out
 
 
@@ -381,6 +389,11 @@ def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, 
         "reports": _group(facts["reports"]),
         "sessions": _group(facts["sessions"]),
     }
+    # each council's terms of each seat, in order: read by several rules, sorted once
+    seat_terms = defaultdict(list)
+    for term in sorted(facts["seats"], key=lambda t: t["started_on"]):
+        seat_terms[(term["municipality_id"], term["seat"])].append(term)
+    by["seat_terms"] = seat_terms
     results = {}
     for mid in ids:
         council = _Council(mid, year, now, model, facts, by)
@@ -692,8 +705,7 @@ class _Council:
         return evidence, dues
 
     def _seat_terms(self, seat: str) -> list[dict]:
-        return sorted((t for t in self.by["seats"].get(self.mid, []) if t["seat"] == seat),
-                      key=lambda t: t["started_on"])
+        return self.by["seat_terms"].get((self.mid, seat), [])
 
     def _seat_check(self, rule: str, seat: str, holder_ok, wrong_kind: str, role: str):
         """One seat over the year so far: vacant days and days held by someone who may not hold it."""
