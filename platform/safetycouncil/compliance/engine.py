@@ -233,19 +233,29 @@ def _rows(stmt) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in result.tuples()]
 
 
+_EVERY_MUNICIPALITY: frozenset[int] = frozenset()  # the ids last read by remember_municipalities()
+
+
+def remember_municipalities() -> None:
+    """Read the ids of every municipality of the database (``_scope_of``); the cached judgement does it
+    before judging several councils, so that ``load_facts`` itself stays at its fixed statements."""
+    from ..municipalities.models import Municipality
+
+    global _EVERY_MUNICIPALITY
+    with read_across_tenants():
+        _EVERY_MUNICIPALITY = frozenset(db.session.execute(select(Municipality.id)).scalars())
+
+
 def _scope_of(ids: list[int]) -> list[int] | None:
     """The scope to read ``ids``' records in: those ids, or — when they are every municipality of the
     database (the national judgement) — the national scope, which reads exactly the same rows.
     On PostgreSQL a scope of ids is checked on every row against the list (``= ANY``, one comparison per
     id): at 2,061 councils the national reads spent most of their time there; the national scope is
-    one flag."""
-    from ..municipalities.models import Municipality
-
-    if len(ids) < 2:
+    one flag. A municipality added since the ids were remembered is not in ``ids``: its rows, if read,
+    are not judged (``evaluate`` judges ``ids`` only), and the caller held every other id (national)."""
+    if len(ids) < 2 or not _EVERY_MUNICIPALITY or not _EVERY_MUNICIPALITY <= set(ids):
         return ids
-    with read_across_tenants():
-        every = set(db.session.execute(select(Municipality.id)).scalars())
-    return None if every <= set(ids) else ids
+    return None
 
 
 def load_facts(municipality_ids, year: int) -> dict:
@@ -476,6 +486,8 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
         return value["until"] > moment
 
     def judged(missing: list[int]) -> dict:
+        if len(missing) > 1:
+            remember_municipalities()
         fresh = evaluate(missing, year, now, model=model)
         return {mid: {"until": r.valid_until.timestamp(),
                       "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
