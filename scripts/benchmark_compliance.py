@@ -3,17 +3,22 @@
 cache, how long the console's read takes from a warm one, and how many councils are judged again
 as time passes (a judgement holds until the council's next change, not for an hour).
 
-    scripts/benchmark_compliance.py --database-url URL [--rls-key KEY] [--year 2026] [--runs 5]
+    scripts/benchmark_compliance.py --database-url URL [--rls-key KEY] [--year 2026] [--runs 5] [--profile N]
 
 Run it against a database made by ``scripts/generate_dataset.py`` (61 municipalities, or 61 + N
 with ``--scale N``), as the application role, with the RLS key the dataset was made with
 (``kvsp-dataset`` for the benchmark's). It prints medians of ``--runs`` runs, at 61 councils and at
-every council in the database.
+every council in the database. ``--profile N`` adds, for every council in the database, one cold
+judgement under cProfile: the time spent loading the facts (SQL and rows) apart from the judging
+(Python), and the N functions that cost most, so that a change to the engine starts from a profile.
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -39,6 +44,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rls-key", default=os.environ.get("RLS_SCOPE_KEY", "kvsp-dataset"))
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile one cold judgement of every council; print the N costliest functions")
     args = parser.parse_args(argv)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -73,6 +80,8 @@ def main(argv=None) -> int:
             judged = engine.evaluate(ids, year, now).results
             later = {h: sum(r.valid_until <= now + timedelta(hours=h) for r in judged.values()) for h in (1, 6)}
             rows.append((label, load, full, cold_ms, warm_ms, later[1], later[6], len(ids)))
+        if args.profile:
+            profile(every, year, args.profile)
     print(f"| councils | load (ms) | judge all (ms) | console read, empty cache (ms) | console read, warm (ms) "
           f"| judged again within 1 h | within 6 h |")
     print("|---|---|---|---|---|---|---|")
@@ -80,6 +89,27 @@ def main(argv=None) -> int:
         print(f"| {label} | {load:.0f} | {full:.0f} | {cold_ms:.0f} | {warm_ms:.1f} | {h1} of {n} "
               f"(was {n}: the hour) | {h6} of {n} |")
     return 0
+
+
+def profile(ids, year: int, top: int) -> None:
+    """One cold judgement of ``ids`` under cProfile: fact loading (SQL) apart from judging (Python)."""
+    from safetycouncil.compliance import engine
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    engine.evaluate(ids, year)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = stats.total_tt * 1000
+    loading = next((ct for (path, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items()
+                    if name == "load_facts" and path.endswith("engine.py")), 0.0) * 1000
+    print(f"\nProfile of one cold judgement of {len(ids)} councils (cProfile slows it down): {total:.0f} ms, "
+          f"of which loading the facts {loading:.0f} ms ({100 * loading / total:.0f} %), "
+          f"judging {total - loading:.0f} ms")
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(top)
+        print(f"\n-- by {order}\n" + out.getvalue().split("\n\n", 2)[-1].strip())
 
 
 if __name__ == "__main__":

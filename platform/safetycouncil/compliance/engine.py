@@ -28,6 +28,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import and_, func, select
@@ -227,7 +228,34 @@ def _meeting_ref(m) -> dict:
 # --- loading, set-wise ----------------------------------------------------------------------
 
 def _rows(stmt) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(stmt)]
+    result = db.session.execute(stmt)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.tuples()]
+
+
+_EVERY_MUNICIPALITY: frozenset[int] = frozenset()  # the ids last read by remember_municipalities()
+
+
+def remember_municipalities() -> None:
+    """Read the ids of every municipality of the database (``_scope_of``); the cached judgement does it
+    before judging several councils, so that ``load_facts`` itself stays at its fixed statements."""
+    from ..municipalities.models import Municipality
+
+    global _EVERY_MUNICIPALITY
+    with read_across_tenants():
+        _EVERY_MUNICIPALITY = frozenset(db.session.execute(select(Municipality.id)).scalars())
+
+
+def _scope_of(ids: list[int]) -> list[int] | None:
+    """The scope to read ``ids``' records in: those ids, or — when they are every municipality of the
+    database (the national judgement) — the national scope, which reads exactly the same rows.
+    On PostgreSQL a scope of ids is checked on every row against the list (``= ANY``, one comparison per
+    id): at 2,061 councils the national reads spent most of their time there; the national scope is
+    one flag. A municipality added since the ids were remembered is not in ``ids``: its rows, if read,
+    are not judged (``evaluate`` judges ``ids`` only), and the caller held every other id (national)."""
+    if len(ids) < 2 or not _EVERY_MUNICIPALITY or not _EVERY_MUNICIPALITY <= set(ids):
+        return ids
+    return None
 
 
 def load_facts(municipality_ids, year: int) -> dict:
@@ -237,7 +265,7 @@ def load_facts(municipality_ids, year: int) -> dict:
     ids = sorted(int(i) for i in municipality_ids)
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
     facts: dict = {"days_off": frozenset(db.session.execute(select(ExtraDayOff.day)).scalars())}
-    with read_across_tenants(ids):
+    with read_across_tenants(_scope_of(ids)):
         year_meetings = select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
         facts["establishments"] = _rows(select(
             CouncilEstablishment.id, CouncilEstablishment.municipality_id, CouncilEstablishment.decision_number,
@@ -344,8 +372,13 @@ def load_meeting_acts(year: int) -> dict:
 
 def _group(rows, key="municipality_id") -> dict:
     out = defaultdict(list)
-    for row in rows:
-        out[row[key] if isinstance(row, dict) else getattr(row, key)].append(row)
+    if rows and isinstance(rows[0], dict):  # one kind of row per list: dicts, or rows read as .all()
+        for row in rows:
+            out[row[key]].append(row)
+    else:
+        get = attrgetter(key)
+        for row in rows:
+            out[get(row)].append(row)
     return out
 
 
@@ -382,6 +415,11 @@ def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, 
         "reports": _group(facts["reports"]),
         "sessions": _group(facts["sessions"]),
     }
+    # each council's terms of each seat, in order: read by several rules, sorted once
+    seat_terms = defaultdict(list)
+    for term in sorted(facts["seats"], key=lambda t: t["started_on"]):
+        seat_terms[(term["municipality_id"], term["seat"])].append(term)
+    by["seat_terms"] = seat_terms
     results = {}
     for mid in ids:
         council = _Council(mid, year, now, model, facts, by)
@@ -449,6 +487,8 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
         return value["until"] > moment
 
     def judged(missing: list[int]) -> dict:
+        if len(missing) > 1:
+            remember_municipalities()
         fresh = evaluate(missing, year, now, model=model)
         return {mid: {"until": r.valid_until.timestamp(),
                       "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
@@ -693,8 +733,7 @@ class _Council:
         return evidence, dues
 
     def _seat_terms(self, seat: str) -> list[dict]:
-        return sorted((t for t in self.by["seats"].get(self.mid, []) if t["seat"] == seat),
-                      key=lambda t: t["started_on"])
+        return self.by["seat_terms"].get((self.mid, seat), [])
 
     def _seat_check(self, rule: str, seat: str, holder_ok, wrong_kind: str, role: str):
         """One seat over the year so far: vacant days and days held by someone who may not hold it."""
