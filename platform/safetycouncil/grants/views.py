@@ -7,6 +7,7 @@
   /<municipality>/grants/awards/<award_id>         an award: tranches, disbursements, reports reviewed
   /<municipality>/grants/attachments/<id>          a file of an application or a report
   /national/grants                                 the Ministry: amounts by county and by plan area
+  /prefecture/<county>/grants                      the Prefecture: its county's calls, awards, amounts
   /public/<municipality>/grants/                   open calls and the register of awards
   /public/<municipality>/grants/calls/<call_id>    a call, and its application form (no account)
   /public/<municipality>/grants/application/<raw>  the applicant's private page (follow, complete, report)
@@ -414,3 +415,14 @@ def public_open_data(fmt: str):
     for item in items:
         writer.writerow([_cell(item.get(c)) for c in columns] + [OPEN_DATA_LICENCE])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+# --- the Prefecture ----------------------------------------------------------------------------
+
+@bp.route("/prefecture/<county>/grants")
+@scope("county")
+def prefecture():
+    """The county's calls, awards and amounts, by municipality (totals, no applicant's data)."""
+    from .prefecture import county_totals
+
+    return render_template("grants/prefecture.html", **county_totals(g.county), **_helpers())
