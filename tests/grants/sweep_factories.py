@@ -1,6 +1,8 @@
-"""Ids for the isolation sweep: a call, an application, an award, a file (one award graph per municipality)."""
+"""Ids for the isolation sweep: a call, an application, an award, a file, a document of the call (one award graph
+per municipality)."""
+from safetycouncil.grants import call_documents
 from safetycouncil.grants.models import GrantCall
-from tests.grants.support import award_graph
+from tests.grants.support import PDF, award_graph
 
 _CACHE: dict = {}
 
@@ -10,11 +12,13 @@ def _graph(session, tag) -> dict:
     current = session.get(GrantCall, cached["call_id"]) if cached else None
     if current is None or current.title != f"Thirrje {tag}":
         graph = award_graph(session, tag)
+        document = call_documents.add_document(graph["call"], "Termat e referencës", "termat.pdf", PDF, user_id=None)
         _CACHE.clear()
         _CACHE[tag] = cached = {"call_id": graph["call"].id, "application_id": graph["application"].id,
-                                "award_id": graph["award"].id, "attachment_id": graph["attachment"].id}
+                                "award_id": graph["award"].id, "attachment_id": graph["attachment"].id,
+                                "call_document_id": document.id}
     return cached
 
 
 ID_FACTORIES = {name: (lambda session, tag, name=name: _graph(session, tag)[name])
-                for name in ("call_id", "application_id", "award_id", "attachment_id")}
+                for name in ("call_id", "application_id", "award_id", "attachment_id", "call_document_id")}

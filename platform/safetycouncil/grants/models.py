@@ -285,3 +285,23 @@ class GrantReport(TenantOwned, Audited, Timestamped, db.Model):
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class GrantCallDocument(TenantOwned, Audited, db.Model):
+    """A document of a call (terms of reference, a form): public once the call is open. Replacing a document
+    adds a new version (``replaces_id``) and marks the old one ``replaced_at``: nothing is lost."""
+
+    __tablename__ = "grant_call_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("grant_calls.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(400))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("grant_call_documents.id", ondelete="RESTRICT"),
+                                                    index=True)
+    replaced_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,9 @@
   /<municipality>/grants/attachments/<id>          a file of an application or a report
   /national/grants                                 the Ministry: amounts by county and by plan area
   /prefecture/<county>/grants                      the Prefecture: its county's calls, awards, amounts
+  /<municipality>/grants/calls/<id>/documents     attach or replace a document of a call (POST)
+  /<municipality>/grants/call-documents/<id>       a document of a call, any version
+  /public/<municipality>/grants/calls/<call_id>/documents/<id>  a current document of an open call
   /public/<municipality>/grants/                   open calls and the register of awards
   /public/<municipality>/grants/calls/<call_id>    a call, and its application form (no account)
   /public/<municipality>/grants/application/<raw>  the applicant's private page (follow, complete, report)
@@ -426,3 +429,68 @@ def prefecture():
     from .prefecture import county_totals
 
     return render_template("grants/prefecture.html", **county_totals(g.county), **_helpers())
+
+
+# --- documents of a call -----------------------------------------------------------------------
+
+from .models import GrantCallDocument  # noqa: E402 - appended with the documents of a call
+
+require_existing(bp, {"call_document_id": GrantCallDocument})
+
+
+@bp.app_template_global()
+def grant_call_documents(call_row) -> dict:
+    """The call's current documents and earlier versions (for the staff and public call pages)."""
+    from . import call_documents
+
+    return {"current": call_documents.current_documents(call_row), "earlier": call_documents.earlier_versions(call_row),
+            "public": call_documents.is_public(call_row)}
+
+
+@bp.route("/<municipality>/grants/calls/<int:call_id>/documents", methods=["POST"])
+@scope("tenant")
+def add_call_document(call_id: int):
+    from . import call_documents
+
+    call_row = services.get_call(call_id) or abort(404)
+    replaces_id = request.form.get("replaces_id", "")
+    replaces = None
+    if replaces_id:
+        replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
+        if replaces is None or replaces.call_id != call_row.id:
+            abort(404)
+    upload = request.files.get("file")
+    try:
+        call_documents.add_document(call_row, request.form.get("title"), upload.filename if upload else None,
+                                    upload.stream if upload and upload.filename else None,
+                                    user_id=current_user.id, replaces=replaces)
+        db.session.commit()
+        flash(_("The document is attached to the call.") if replaces is None
+              else _("The document is replaced; the earlier version is kept."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for messages in exc.errors.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                flash(message, "error")
+    return redirect(url_for(".call", call_id=call_id) + "#documents-heading")
+
+
+@bp.route("/<municipality>/grants/call-documents/<int:call_document_id>")
+@scope("tenant")
+def call_document(call_document_id: int):
+    from . import call_documents
+
+    return _send_attachment(call_documents.get_document(call_document_id) or abort(404))
+
+
+@bp.route("/public/<municipality>/grants/calls/<int:call_id>/documents/<int:call_document_id>")
+@scope("public")
+def public_call_document(call_id: int, call_document_id: int):
+    from . import call_documents
+
+    with tenant(g.municipality.id):
+        row = _public_call(call_id)
+        document = call_documents.public_document(row, call_document_id) or abort(404)
+        response = _send_attachment(document)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
