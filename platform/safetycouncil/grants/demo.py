@@ -56,6 +56,7 @@ def load_demo(municipalities) -> None:
             _past_call(m)
             _open_call(m)
             db.session.flush()
+            _call_documents(m)
 
 
 def _activity_id():
@@ -195,3 +196,14 @@ def _open_call(m) -> None:
         "cofinancing": 30_000,
         "budget_lines": [{"description": "Jelekë dhe materiale", "amount": 120_000, "cofinanced": 30_000},
                          {"description": "Trajnimi i vullnetarëve", "amount": 80_000, "cofinanced": 0}]})
+
+
+def _call_documents(m) -> None:
+    """The terms of reference and the application form of each demo call (a small PDF each)."""
+    from .call_documents import add_document
+
+    for call in db.session.execute(select(GrantCall).order_by(GrantCall.id)).scalars():
+        for title, name in (("Termat e referencës", "termat-e-references.pdf"),
+                            ("Formulari i aplikimit", "formulari-i-aplikimit.pdf")):
+            body = (f"%PDF-1.4\n% {title} — {call.title}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").encode()
+            add_document(call, title, name, body, user_id=None)
