@@ -72,3 +72,29 @@ def test_a_county_lot_gives_each_municipality_of_the_county_its_own_call_and_a_s
         assert rows["Loti i Fierit"]["calls"] == 1 and rows["Loti i Fierit"]["awards"] == 0
         with pytest.raises(ValidationFailed):
             programmes.open_programme(programme, user_id=None)
+
+
+def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_only(
+        app, in_tenant, municipality_id, make_user, login):
+    _programme(app, municipality_id)
+    with in_tenant("elbasan") as session:
+        (call,) = session.execute(select(GrantCall)).scalars()
+        _award(session, call, "Shoqata Sekrete Elbasan", 300_000)
+    with app.app_context():
+        programmes.create_programme({"title": "Program ende draft", "description": "", "year": 2027,
+                                     "opens_on": date(2027, 1, 1), "closes_on": date(2027, 6, 30)}, user_id=None)
+        db.session.commit()
+    ministry = app.test_client()
+    login(ministry, make_user("ministry"))
+    page = ministry.get("/national/grants/programmes").get_data(as_text=True)
+    assert "Loti i qarkut Elbasan" in page and "Loti i Fierit" in page and "Program ende draft" in page
+    assert "300" in page and "200" in page  # awarded and left of the county lot
+    assert "Shoqata Sekrete Elbasan" not in page and "drita@example.org" not in page  # totals only
+
+    public = app.test_client().get("/public/grants/programmes").get_data(as_text=True)
+    assert "Programi kombëtar i granteve 2026" in public and "Loti i qarkut Elbasan" in public
+    assert "Program ende draft" not in public and "Shoqata Sekrete Elbasan" not in public
+
+    member = app.test_client()
+    login(member, make_user("member", municipality="elbasan"))
+    assert member.get("/national/grants/programmes").status_code in (403, 404)

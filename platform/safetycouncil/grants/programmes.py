@@ -137,6 +137,16 @@ def check_lot_cap(call: GrantCall, amount: int) -> None:
             lot=lot.title, left=money(max(lot.budget - awarded, 0)), budget=money(lot.budget))})
 
 
+def _place(lot: GrantLot) -> str:
+    return (db.session.get(Municipality, lot.municipality_id).name if lot.municipality_id
+            else db.session.get(County, lot.county_id).name)
+
+
+def programme_lots(programme: GrantProgramme) -> list[dict]:
+    """The lots with their place, for the public page (no council's data is read)."""
+    return [{"lot": lot, "place": _place(lot)} for lot in programme.lots]
+
+
 def programme_totals(programme: GrantProgramme) -> list[dict]:
     """Per lot: its place, budget, the calls opened by councils, applications, awards and the amount awarded."""
     rows = []
@@ -154,9 +164,7 @@ def programme_totals(programme: GrantProgramme) -> list[dict]:
             awards, amount = db.session.execute(
                 select(func.count(), func.coalesce(func.sum(GrantAward.amount), 0))
                 .where(GrantAward.call_id.in_(call_ids))).one() if call_ids else (0, 0)
-        place = (db.session.get(Municipality, lot.municipality_id).name if lot.municipality_id
-                 else db.session.get(County, lot.county_id).name)
-        rows.append({"lot": lot, "place": place, "calls": len(call_ids),
+        rows.append({"lot": lot, "place": _place(lot), "calls": len(call_ids),
                      "open": sum(s != "draft" for s in statuses), "applications": applications,
                      "awards": awards, "amount": amount, "left": lot.budget - amount})
     return rows

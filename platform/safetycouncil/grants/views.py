@@ -494,3 +494,24 @@ def public_call_document(call_id: int, call_document_id: int):
         response = _send_attachment(document)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+# --- the Ministry's programmes with lots -------------------------------------------------------
+
+@bp.route("/national/grants/programmes")
+@scope("national")
+def national_programmes():
+    from . import programmes
+
+    rows = [(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
+    return render_template("grants/programmes_national.html", programmes=rows, money=services.money,
+                           labels=services.status_labels())
+
+
+@bp.route("/public/grants/programmes")
+@scope("public")
+def public_programmes():
+    from . import programmes
+
+    rows = [(p, programmes.programme_lots(p)) for p in programmes.list_programmes(public=True)]
+    return render_template("grants/programmes_public.html", programmes=rows, money=services.money)
