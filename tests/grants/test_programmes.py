@@ -98,3 +98,31 @@ def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_on
     member = app.test_client()
     login(member, make_user("member", municipality="elbasan"))
     assert member.get("/national/grants/programmes").status_code in (403, 404)
+
+
+def test_the_ministry_creates_a_programme_adds_lots_and_opens_it_through_the_page(app, make_user, login,
+                                                                                  in_tenant, municipality_id):
+    client = app.test_client()
+    login(client, make_user("ministry"))
+    page = client.post("/national/grants/programmes", data={"action": "create", "title": "Programi 2027",
+                                                             "year": "2027", "opens_on": "", "closes_on": ""})
+    assert page.status_code == 422 or "closes_on" in page.get_data(as_text=True)
+    client.post("/national/grants/programmes", data={"action": "create", "title": "Programi 2027", "year": "2027",
+                                                      "opens_on": "2027-01-10", "closes_on": "2027-03-31",
+                                                      "description": "Grante"})
+    with app.app_context():
+        (programme,) = programmes.list_programmes()
+        programme_id = programme.id
+    bad = client.post("/national/grants/programmes", data={"action": "add_lot", "programme_id": programme_id,
+                                                            "title": "Loti", "place": "", "budget": "100"})
+    assert "Zgjidhni një bashki ose një qark për lotin." in bad.get_data(as_text=True)
+    client.post("/national/grants/programmes", data={"action": "add_lot", "programme_id": programme_id,
+                                                      "title": "Loti i Fierit", "place": f"m:{municipality_id('fier')}",
+                                                      "budget": "600000", "max_per_grant": "200000"})
+    client.post("/national/grants/programmes", data={"action": "open", "programme_id": programme_id})
+    with in_tenant("fier") as session:
+        assert [c.title for c in session.execute(select(GrantCall)).scalars()] == ["Programi 2027 — Loti i Fierit"]
+    member = app.test_client()
+    login(member, make_user("member", municipality="fier"))
+    assert member.post("/national/grants/programmes", data={"action": "open", "programme_id": programme_id}
+                       ).status_code in (403, 404)

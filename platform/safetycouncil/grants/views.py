@@ -498,14 +498,71 @@ def public_call_document(call_id: int, call_document_id: int):
 
 # --- the Ministry's programmes with lots -------------------------------------------------------
 
-@bp.route("/national/grants/programmes")
+@bp.route("/national/grants/programmes", methods=["GET", "POST"])
 @scope("national")
 def national_programmes():
+    """The Ministry's programmes: create one, add its lots (a municipality or a county), open it."""
+    from flask_babel import format_decimal
+    from sqlalchemy import select
+
+    from ..concerns.common import integer, parse_date
+    from ..municipalities.models import County, Municipality
     from . import programmes
 
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        action = form.get("action")
+        try:
+            found: dict = {}
+            if action == "create":
+                data = {"title": form.get("title"), "description": form.get("description"),
+                        "year": integer(form.get("year"), "year", found, required=_("Enter the year.")),
+                        "opens_on": parse_date(form.get("opens_on"), "opens_on", found,
+                                               required=_("Enter the opening date.")),
+                        "closes_on": parse_date(form.get("closes_on"), "closes_on", found,
+                                                required=_("Enter the closing date."))}
+                if found:
+                    raise ValidationFailed(found)
+                programmes.create_programme(data, user_id=current_user.id)
+                message = _("The programme is saved as a draft: add its lots, then open it.")
+            else:
+                programme = programmes.get_programme(int(form.get("programme_id") or 0)) if (
+                    form.get("programme_id") or "").isdigit() else None
+                if programme is None:
+                    abort(404)
+                if action == "add_lot":
+                    kind, _sep, place = (form.get("place") or "").partition(":")
+                    place_id = int(place) if place.isdigit() else None
+                    data = {"title": form.get("title"),
+                            "municipality_id": place_id if kind == "m" else None,
+                            "county_id": place_id if kind == "c" else None,
+                            "budget": integer(schemas._amount(form.get("budget")), "budget", found),
+                            "max_per_grant": integer(schemas._amount(form.get("max_per_grant")), "max_per_grant",
+                                                     found)}
+                    if found:
+                        raise ValidationFailed(found)
+                    programmes.add_lot(programme, data)
+                    message = _("The lot is added.")
+                elif action == "open":
+                    calls = programmes.open_programme(programme, user_id=current_user.id)
+                    message = _("The programme is open: %(count)s councils have its draft call.",
+                                count=format_decimal(len(calls)))
+                else:
+                    abort(400)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".national_programmes"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
     rows = [(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
+    municipalities = db.session.execute(select(Municipality).where(Municipality.active.is_(True))
+                                        .order_by(Municipality.name)).scalars().all()
+    counties = db.session.execute(select(County).order_by(County.name)).scalars().all()
     return render_template("grants/programmes_national.html", programmes=rows, money=services.money,
-                           labels=services.status_labels())
+                           labels=services.status_labels(), errors=errors, form=form,
+                           municipalities=municipalities, counties=counties)
 
 
 @bp.route("/public/grants/programmes")
