@@ -94,7 +94,10 @@ def test_updated_since_in_the_past_lists_everything_on_every_list(app, client, m
             # top of the newest 1,000: compare what both reads hold
             both = {e["id"] for e in first} & {e["id"] for e in second}
             assert len(both) >= len(first) - 2, url
-            first, second = ([e for e in rows if e["id"] in both] for rows in (first, second))
+            # and a record's name in a sentence is read from the entries on the same page (no query per
+            # record), so the entry that leaves the page's end may take a name with it
+            first, second = ([{k: v for k, v in e.items() if k != "sentence"} for e in rows if e["id"] in both]
+                             for rows in (first, second))
         assert second == first, url
         checked += 1
     assert checked >= 8

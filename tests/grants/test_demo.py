@@ -27,3 +27,10 @@ def test_elbasan_demo_has_a_decided_call_awards_reports_and_an_open_call(app, cl
     past = [c for c in calls if c["status"] == "decided"][0]
     page = client.get(f"/elbasan/grants/calls/{past['id']}").get_data(as_text=True)
     assert "Arta Leka" in page and "Vendimi në regjistër" in page
+    assert "Termat e referencës" in page and "Formulari i aplikimit" in page
+    public = client.get(f"/public/elbasan/grants/calls/{past['id']}").get_data(as_text=True)
+    assert "Termat e referencës" in public
+    # the Ministry's 2026 programme: a lot for the county of Elbasan, whose call Elbasan's council completes
+    programmes = client.get("/public/grants/programmes").get_data(as_text=True)
+    assert "Programi kombëtar i granteve për sigurinë në komunitet 2026" in programmes
+    assert "Qarku i Elbasanit" in programmes

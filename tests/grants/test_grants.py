@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from safetycouncil.extensions import db
+from safetycouncil.grants import services
 from safetycouncil.grants.models import GrantApplication, GrantCall, GrantCommitteeMember
 from safetycouncil.timeutil import local_today
-from tests.grants.support import PDF, application, award_graph, open_call
+from tests.grants.support import PDF, application, award_graph, call_data, open_call
 from tests.plans.support import decision, plan_graph
 
 
@@ -258,3 +259,35 @@ def test_the_ministry_sees_amounts_by_county_and_plan_area(app, make_user, login
     login(client, ministry)
     page = client.get("/national/grants").get_data(as_text=True)
     assert "Elbasan" in page and "Fier" in page
+
+
+def test_the_prefecture_sees_its_countys_calls_and_amounts_and_nothing_of_another_county(
+        app, make_user, login, in_tenant):
+    # Elbasan and Cërrik are in the county of Elbasan, Fier in the county of Fier.
+    with in_tenant("elbasan") as session:
+        award_graph(session, "elbasan")
+        services.create_call(call_data(title="Thirrje ende draft"), user_id=None)
+    with in_tenant("cerrik") as session:
+        open_call(session, title="Thirrje Cërrik e hapur", budget=700_000)
+    with in_tenant("fier") as session:
+        award_graph(session, "fier")
+    client = app.test_client()
+    login(client, make_user("prefecture", county="elbasan"))
+    page = client.get("/prefecture/elbasan/grants").get_data(as_text=True)
+    assert "Thirrje elbasan" in page and "Thirrje Cërrik e hapur" in page
+    assert "Thirrje ende draft" not in page  # a draft is the council's own, not yet published
+    assert "Thirrje fier" not in page and "Fier" not in page
+    # totals, never the applicant's organisation or contact
+    assert "Shoqata elbasan" not in page and "drita@example.org" not in page
+    assert "300" in page and "700" in page
+    assert client.get("/prefecture/fier/grants").status_code == 404
+
+    other = app.test_client()
+    login(other, make_user("prefecture", county="fier"))
+    page = other.get("/prefecture/fier/grants").get_data(as_text=True)
+    assert "Thirrje fier" in page and "Thirrje elbasan" not in page and "Cërrik" not in page
+    assert other.get("/prefecture/elbasan/grants").status_code == 404
+
+    member = app.test_client()
+    login(member, make_user("member", municipality="elbasan"))
+    assert member.get("/prefecture/elbasan/grants").status_code == 404

@@ -31,7 +31,8 @@ def candidate_values(rule, world) -> dict[str, list]:
              "page": ["contact", "privacy", "accessibility"],
              "call_id": world.call_ids,
              "raw": ["no-such-token"],  # pages reached by a one-time link
-             "document_id": [1, 2]}  # only behind such a link (materials)
+             "document_id": [1, 2],  # only behind such a link (materials)
+             "call_document_id": [1, 2, 3]}  # documents of grant calls: public only once the call is open
     missing = [a for a in rule.arguments if a not in known]
     assert not missing, (f"{rule.rule} takes {missing}: add the ids of published and unpublished objects to "
                          f"candidate_values so the leak test covers it")

@@ -45,6 +45,9 @@ GLOBAL_TABLES = {
     # webhooks: the Ministry's subscriptions to every council's events (no municipality's data; their
     # deliveries are tenant-owned). A council's subscriptions, events and deliveries are tenant-owned.
     "webhook_national_subscriptions",
+    # grants: the Ministry's call programmes and their lots (a lot names a municipality or a county); the
+    # councils' calls that run them, and the links to the lots, are tenant-owned
+    "grant_programmes", "grant_lots",
 }
 
 

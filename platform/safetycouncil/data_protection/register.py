@@ -211,6 +211,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "grant_calls": RECORDS, "grant_call_activities": RECORDS, "grant_criteria": RECORDS,
     "grant_budget_lines": RECORDS, "grant_eligibility_checks": RECORDS, "grant_awards": RECORDS,
     "grant_tranches": RECORDS, "grant_reports": RECORDS,
+    "grant_call_documents": RECORDS, "grant_programmes": RECORDS, "grant_lots": RECORDS, "grant_lot_calls": RECORDS,
 }
 
 

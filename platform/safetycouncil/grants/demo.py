@@ -56,6 +56,8 @@ def load_demo(municipalities) -> None:
             _past_call(m)
             _open_call(m)
             db.session.flush()
+            _call_documents(m)
+    _programme(municipalities)
 
 
 def _activity_id():
@@ -200,3 +202,41 @@ def _open_call(m) -> None:
     for name, email in SCORERS[:2]:
         services.add_member(call, name=name, email=email, council_member_id=None)
     services.declare_no_conflict(services.committee(call)[0])
+
+
+def _call_documents(m) -> None:
+    """The terms of reference and the application form of each demo call (a small PDF each)."""
+    from .call_documents import add_document
+
+    for call in db.session.execute(select(GrantCall).order_by(GrantCall.id)).scalars():
+        for title, name in (("Termat e referencës", "termat-e-references.pdf"),
+                            ("Formulari i aplikimit", "formulari-i-aplikimit.pdf")):
+            body = (f"%PDF-1.4\n% {title} — {call.title}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").encode()
+            add_document(call, title, name, body, user_id=None)
+
+
+def _programme(municipalities) -> None:
+    """The Ministry's 2026 programme with a lot for the county of Elbasan (a budget shared by its
+    municipalities' calls) and a lot for Korçë; opened, so each council running a lot has its draft call."""
+    from ..municipalities.models import County
+    from .models import GrantProgramme
+    from .programmes import add_lot, create_programme, open_programme
+
+    slugs = {m.slug for m in municipalities}
+    if "elbasan" not in slugs or db.session.execute(select(GrantProgramme.id)).first() is not None:
+        return
+    korce = next((m for m in municipalities if m.slug == "korce"), None)
+    county = db.session.execute(select(County).where(County.slug == "elbasan")).scalar_one_or_none()
+    if county is None:
+        return
+    programme = create_programme(
+        {"title": "Programi kombëtar i granteve për sigurinë në komunitet 2026",
+         "description": "Grante për organizatat e shoqërisë civile që zbatojnë aktivitete të planeve vendore "
+                        "të sigurisë, të drejtuara nga bashkitë.",
+         "year": 2026, "opens_on": date(2026, 3, 1), "closes_on": date(2026, 12, 31)}, user_id=None)
+    add_lot(programme, {"title": "Qarku i Elbasanit", "county_id": county.id, "budget": 3_000_000,
+                        "max_per_grant": 500_000})
+    if korce is not None:
+        add_lot(programme, {"title": "Bashkia Korçë", "municipality_id": korce.id, "budget": 1_500_000,
+                            "max_per_grant": 400_000})
+    open_programme(programme, user_id=None)

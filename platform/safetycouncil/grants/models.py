@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -285,3 +285,72 @@ class GrantReport(TenantOwned, Audited, Timestamped, db.Model):
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class GrantCallDocument(TenantOwned, Audited, db.Model):
+    """A document of a call (terms of reference, a form): public once the call is open. Replacing a document
+    adds a new version (``replaces_id``) and marks the old one ``replaced_at``: nothing is lost."""
+
+    __tablename__ = "grant_call_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("grant_calls.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(400))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("grant_call_documents.id", ondelete="RESTRICT"),
+                                                    index=True)
+    replaced_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GrantProgramme(Audited, db.Model):
+    """The Ministry's call programme (national data, not one municipality's): its lots are run by councils.
+    When the Ministry opens it, every lot becomes a draft call of each council that runs it (``GrantLotCall``)."""
+
+    __tablename__ = "grant_programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    year: Mapped[int]
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="draft")   # draft, open
+    opened_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lots: Mapped[list[GrantLot]] = relationship(order_by="GrantLot.id", lazy="selectin", viewonly=True)
+
+
+class GrantLot(Audited, db.Model):
+    """A lot of a programme, for one municipality or for a county (then its budget is a cap shared by the
+    calls of the county's municipalities, checked when awarding)."""
+
+    __tablename__ = "grant_lots"
+    __table_args__ = (CheckConstraint("(municipality_id IS NULL) <> (county_id IS NULL)",
+                                         name="one_municipality_or_county"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("grant_programmes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="RESTRICT"),
+                                                        index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id", ondelete="RESTRICT"), index=True)
+    budget: Mapped[int]                      # lek
+    max_per_grant: Mapped[int]               # lek
+
+
+class GrantLotCall(TenantOwned, Audited, db.Model):
+    """The council's call that runs a lot (one per municipality of a county lot)."""
+
+    __tablename__ = "grant_lot_calls"
+    __table_args__ = (UniqueConstraint("call_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("grant_lots.id", ondelete="RESTRICT"), index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("grant_calls.id", ondelete="CASCADE"), index=True)

@@ -652,6 +652,9 @@ def create_award(application: GrantApplication, data: dict) -> GrantAward:
                                sum=money(sum(t["amount"] for t in tranches)), amount=money(data["amount"]))
     if errors:
         raise ValidationFailed(errors)
+    from .programmes import check_lot_cap  # a Ministry lot's budget, shared by its calls
+
+    check_lot_cap(call, data["amount"])
     award = GrantAward(application_id=application.id, call_id=call.id, contract_number=data["contract_number"],
                        signed_on=data["signed_on"], amount=data["amount"], status="running")
     db.session.add(award)

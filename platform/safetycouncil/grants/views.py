@@ -7,6 +7,10 @@
   /<municipality>/grants/awards/<award_id>         an award: tranches, disbursements, reports reviewed
   /<municipality>/grants/attachments/<id>          a file of an application or a report
   /national/grants                                 the Ministry: amounts by county and by plan area
+  /prefecture/<county>/grants                      the Prefecture: its county's calls, awards, amounts
+  /<municipality>/grants/calls/<id>/documents     attach or replace a document of a call (POST)
+  /<municipality>/grants/call-documents/<id>       a document of a call, any version
+  /public/<municipality>/grants/calls/<call_id>/documents/<id>  a current document of an open call
   /public/<municipality>/grants/                   open calls and the register of awards
   /public/<municipality>/grants/calls/<call_id>    a call, and its application form (no account)
   /public/<municipality>/grants/application/<raw>  the applicant's private page (follow, complete, report)
@@ -458,3 +462,157 @@ def public_open_data(fmt: str):
     for item in items:
         writer.writerow([_cell(item.get(c)) for c in columns] + [OPEN_DATA_LICENCE])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+# --- the Prefecture ----------------------------------------------------------------------------
+
+@bp.route("/prefecture/<county>/grants")
+@scope("county")
+def prefecture():
+    """The county's calls, awards and amounts, by municipality (totals, no applicant's data)."""
+    from .prefecture import county_totals
+
+    return render_template("grants/prefecture.html", **county_totals(g.county), **_helpers())
+
+
+# --- documents of a call -----------------------------------------------------------------------
+
+from .models import GrantCallDocument  # noqa: E402 - appended with the documents of a call
+
+require_existing(bp, {"call_document_id": GrantCallDocument})
+
+
+@bp.app_template_global()
+def grant_call_documents(call_row) -> dict:
+    """The call's current documents and earlier versions (for the staff and public call pages)."""
+    from . import call_documents
+
+    return {"current": call_documents.current_documents(call_row), "earlier": call_documents.earlier_versions(call_row),
+            "public": call_documents.is_public(call_row)}
+
+
+@bp.route("/<municipality>/grants/calls/<int:call_id>/documents", methods=["POST"])
+@scope("tenant")
+def add_call_document(call_id: int):
+    from . import call_documents
+
+    call_row = services.get_call(call_id) or abort(404)
+    replaces_id = request.form.get("replaces_id", "")
+    replaces = None
+    if replaces_id:
+        replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
+        if replaces is None or replaces.call_id != call_row.id:
+            abort(404)
+    upload = request.files.get("file")
+    try:
+        call_documents.add_document(call_row, request.form.get("title"), upload.filename if upload else None,
+                                    upload.stream if upload and upload.filename else None,
+                                    user_id=current_user.id, replaces=replaces)
+        db.session.commit()
+        flash(_("The document is attached to the call.") if replaces is None
+              else _("The document is replaced; the earlier version is kept."), "success")
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for messages in exc.errors.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                flash(message, "error")
+    return redirect(url_for(".call", call_id=call_id) + "#documents-heading")
+
+
+@bp.route("/<municipality>/grants/call-documents/<int:call_document_id>")
+@scope("tenant")
+def call_document(call_document_id: int):
+    from . import call_documents
+
+    return _send_attachment(call_documents.get_document(call_document_id) or abort(404))
+
+
+@bp.route("/public/<municipality>/grants/calls/<int:call_id>/documents/<int:call_document_id>")
+@scope("public")
+def public_call_document(call_id: int, call_document_id: int):
+    from . import call_documents
+
+    with tenant(g.municipality.id):
+        row = _public_call(call_id)
+        document = call_documents.public_document(row, call_document_id) or abort(404)
+        response = _send_attachment(document)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# --- the Ministry's programmes with lots -------------------------------------------------------
+
+@bp.route("/national/grants/programmes", methods=["GET", "POST"])
+@scope("national")
+def national_programmes():
+    """The Ministry's programmes: create one, add its lots (a municipality or a county), open it."""
+    from flask_babel import format_decimal
+    from sqlalchemy import select
+
+    from ..concerns.common import integer, parse_date
+    from ..municipalities.models import County, Municipality
+    from . import programmes
+
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        action = form.get("action")
+        try:
+            found: dict = {}
+            if action == "create":
+                data = {"title": form.get("title"), "description": form.get("description"),
+                        "year": integer(form.get("year"), "year", found, required=_("Enter the year.")),
+                        "opens_on": parse_date(form.get("opens_on"), "opens_on", found,
+                                               required=_("Enter the opening date.")),
+                        "closes_on": parse_date(form.get("closes_on"), "closes_on", found,
+                                                required=_("Enter the closing date."))}
+                if found:
+                    raise ValidationFailed(found)
+                programmes.create_programme(data, user_id=current_user.id)
+                message = _("The programme is saved as a draft: add its lots, then open it.")
+            else:
+                programme = programmes.get_programme(int(form.get("programme_id") or 0)) if (
+                    form.get("programme_id") or "").isdigit() else None
+                if programme is None:
+                    abort(404)
+                if action == "add_lot":
+                    kind, _sep, place = (form.get("place") or "").partition(":")
+                    place_id = int(place) if place.isdigit() else None
+                    data = {"title": form.get("title"),
+                            "municipality_id": place_id if kind == "m" else None,
+                            "county_id": place_id if kind == "c" else None,
+                            "budget": integer(schemas._amount(form.get("budget")), "budget", found),
+                            "max_per_grant": integer(schemas._amount(form.get("max_per_grant")), "max_per_grant",
+                                                     found)}
+                    if found:
+                        raise ValidationFailed(found)
+                    programmes.add_lot(programme, data)
+                    message = _("The lot is added.")
+                elif action == "open":
+                    calls = programmes.open_programme(programme, user_id=current_user.id)
+                    message = _("The programme is open: %(count)s councils have its draft call.",
+                                count=format_decimal(len(calls)))
+                else:
+                    abort(400)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".national_programmes"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    rows = [(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
+    municipalities = db.session.execute(select(Municipality).where(Municipality.active.is_(True))
+                                        .order_by(Municipality.name)).scalars().all()
+    counties = db.session.execute(select(County).order_by(County.name)).scalars().all()
+    return render_template("grants/programmes_national.html", programmes=rows, money=services.money,
+                           labels=services.status_labels(), errors=errors, form=form,
+                           municipalities=municipalities, counties=counties)
+
+
+@bp.route("/public/grants/programmes")
+@scope("public")
+def public_programmes():
+    from . import programmes
+
+    rows = [(p, programmes.programme_lots(p)) for p in programmes.list_programmes(public=True)]
+    return render_template("grants/programmes_public.html", programmes=rows, money=services.money)

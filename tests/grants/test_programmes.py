@@ -1,0 +1,128 @@
+"""The Ministry's call programmes with lots (issue 15): a lot for a municipality or for a county; opening the
+programme gives each council that runs a lot its own call (isolated like any call); a county lot's budget is
+shared by its municipalities' calls, checked when awarding; the Ministry sees totals per lot."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from safetycouncil.errors import ValidationFailed
+from safetycouncil.extensions import db
+from safetycouncil.grants import programmes, services
+from safetycouncil.grants.models import GrantCall
+from safetycouncil.municipalities.models import County
+from safetycouncil.timeutil import local_today
+from tests.grants.support import application
+
+
+def _programme(app, municipality_id):
+    today = local_today()
+    with app.app_context():
+        programme = programmes.create_programme(
+            {"title": "Programi kombëtar i granteve 2026", "description": "Siguria në komunitet", "year": 2026,
+             "opens_on": today - timedelta(days=1), "closes_on": today + timedelta(days=30)}, user_id=None)
+        elbasan_county = db.session.execute(select(County).where(County.slug == "elbasan")).scalar_one()
+        programmes.add_lot(programme, {"title": "Loti i qarkut Elbasan", "county_id": elbasan_county.id,
+                                       "budget": 500_000, "max_per_grant": 400_000})
+        programmes.add_lot(programme, {"title": "Loti i Fierit", "municipality_id": municipality_id("fier"),
+                                       "budget": 800_000, "max_per_grant": 400_000})
+        with pytest.raises(ValidationFailed):
+            programmes.add_lot(programme, {"title": "Pa vend", "budget": 1, "max_per_grant": 1})
+        programmes.open_programme(programme, user_id=None)
+        db.session.commit()
+        return programme.id
+
+
+def _award(session, call, organisation, amount):
+    call.status = "open"
+    session.flush()
+    row, _token = application(session, call, organisation=organisation)
+    row.status, call.status = "proposed", "decided"
+    session.flush()
+    return services.create_award(row, {"contract_number": f"K-{organisation}", "signed_on": date(2026, 3, 1),
+                                       "amount": amount,
+                                       "tranches": [{"amount": amount, "due_on": date(2026, 4, 1)}]})
+
+
+def test_a_county_lot_gives_each_municipality_of_the_county_its_own_call_and_a_shared_cap(
+        app, in_tenant, municipality_id):
+    programme_id = _programme(app, municipality_id)
+    with in_tenant("elbasan") as session:
+        calls = list(session.execute(select(GrantCall)).scalars())
+        assert [c.title for c in calls] == ["Programi kombëtar i granteve 2026 — Loti i qarkut Elbasan"]
+        assert calls[0].status == "draft" and calls[0].budget == 500_000  # the council completes and opens it
+        _award(session, calls[0], "Shoqata Elbasan", 300_000)
+    with in_tenant("cerrik") as session:
+        (call,) = session.execute(select(GrantCall)).scalars()
+        assert "Loti i qarkut Elbasan" in call.title
+        with pytest.raises(ValidationFailed) as refused:
+            _award(session, call, "Shoqata Cërrik", 300_000)  # 200 000 left of the lot's 500 000
+        assert "amount" in refused.value.errors
+        session.rollback()
+    with in_tenant("fier") as session:
+        titles = [c.title for c in session.execute(select(GrantCall)).scalars()]
+        assert titles == ["Programi kombëtar i granteve 2026 — Loti i Fierit"]  # nothing of Elbasan's county
+
+    with app.app_context():
+        programme = programmes.get_programme(programme_id)
+        rows = {r["lot"].title: r for r in programmes.programme_totals(programme)}
+        county = rows["Loti i qarkut Elbasan"]
+        assert county["calls"] > 1 and county["awards"] == 1 and county["amount"] == 300_000
+        assert county["left"] == 200_000
+        assert rows["Loti i Fierit"]["calls"] == 1 and rows["Loti i Fierit"]["awards"] == 0
+        with pytest.raises(ValidationFailed):
+            programmes.open_programme(programme, user_id=None)
+
+
+def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_only(
+        app, in_tenant, municipality_id, make_user, login):
+    _programme(app, municipality_id)
+    with in_tenant("elbasan") as session:
+        (call,) = session.execute(select(GrantCall)).scalars()
+        _award(session, call, "Shoqata Sekrete Elbasan", 300_000)
+    with app.app_context():
+        programmes.create_programme({"title": "Program ende draft", "description": "", "year": 2027,
+                                     "opens_on": date(2027, 1, 1), "closes_on": date(2027, 6, 30)}, user_id=None)
+        db.session.commit()
+    ministry = app.test_client()
+    login(ministry, make_user("ministry"))
+    page = ministry.get("/national/grants/programmes").get_data(as_text=True)
+    assert "Loti i qarkut Elbasan" in page and "Loti i Fierit" in page and "Program ende draft" in page
+    assert "300" in page and "200" in page  # awarded and left of the county lot
+    assert "Shoqata Sekrete Elbasan" not in page and "drita@example.org" not in page  # totals only
+
+    public = app.test_client().get("/public/grants/programmes").get_data(as_text=True)
+    assert "Programi kombëtar i granteve 2026" in public and "Loti i qarkut Elbasan" in public
+    assert "Program ende draft" not in public and "Shoqata Sekrete Elbasan" not in public
+
+    member = app.test_client()
+    login(member, make_user("member", municipality="elbasan"))
+    assert member.get("/national/grants/programmes").status_code in (403, 404)
+
+
+def test_the_ministry_creates_a_programme_adds_lots_and_opens_it_through_the_page(app, make_user, login,
+                                                                                  in_tenant, municipality_id):
+    client = app.test_client()
+    login(client, make_user("ministry"))
+    page = client.post("/national/grants/programmes", data={"action": "create", "title": "Programi 2027",
+                                                             "year": "2027", "opens_on": "", "closes_on": ""})
+    assert page.status_code == 422 or "closes_on" in page.get_data(as_text=True)
+    client.post("/national/grants/programmes", data={"action": "create", "title": "Programi 2027", "year": "2027",
+                                                      "opens_on": "2027-01-10", "closes_on": "2027-03-31",
+                                                      "description": "Grante"})
+    with app.app_context():
+        (programme,) = programmes.list_programmes()
+        programme_id = programme.id
+    bad = client.post("/national/grants/programmes", data={"action": "add_lot", "programme_id": programme_id,
+                                                            "title": "Loti", "place": "", "budget": "100"})
+    assert "Zgjidhni një bashki ose një qark për lotin." in bad.get_data(as_text=True)
+    client.post("/national/grants/programmes", data={"action": "add_lot", "programme_id": programme_id,
+                                                      "title": "Loti i Fierit", "place": f"m:{municipality_id('fier')}",
+                                                      "budget": "600000", "max_per_grant": "200000"})
+    client.post("/national/grants/programmes", data={"action": "open", "programme_id": programme_id})
+    with in_tenant("fier") as session:
+        assert [c.title for c in session.execute(select(GrantCall)).scalars()] == ["Programi 2027 — Loti i Fierit"]
+    member = app.test_client()
+    login(member, make_user("member", municipality="fier"))
+    assert member.post("/national/grants/programmes", data={"action": "open", "programme_id": programme_id}
+                       ).status_code in (403, 404)
