@@ -35,6 +35,8 @@ NOT_CONDITIONAL = {
     "grants.public_call": "the call with its application form",
     "grants.public_application": "an applicant's private link (a secret in the address), and a form",
     "grants.public_scoring": "a scorer's private link (a secret in the address), and a form",
+    "grants.public_call_document": "a call's document, sent as a file once the call is open",
+    "grants.public_programmes": "the Ministry's programmes with their lots' calls across municipalities (no one stamp)",
 }
 
 
