@@ -54,7 +54,7 @@ AREAS: tuple[Area, ...] = (
     Area("search", views=("views:bp",)),
     Area("embed", views=("views:bp",)),
     Area("webhooks", views=("views:bp",), api=("api:blp",), models=True, demo=True),
-    Area("grants", views=("views:bp",), api=("api:blp", "api:public_blp"), models=True, demo=True),
+    Area("grants", views=("views:bp",), api=("api:blp", "api:public_blp", "api:programmes_blp"), models=True, demo=True),
 )
 
 

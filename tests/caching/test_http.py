@@ -37,6 +37,7 @@ NOT_CONDITIONAL = {
     "grants.public_scoring": "a scorer's private link (a secret in the address), and a form",
     "grants.public_call_document": "a call's document, sent as a file once the call is open",
     "grants.public_programmes": "the Ministry's programmes with their lots' calls across municipalities (no one stamp)",
+    "api_grant_programmes.PublicProgrammes": "the Ministry's programmes (national rows without a data stamp of their own)",
 }
 
 

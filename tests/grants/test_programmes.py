@@ -126,3 +126,36 @@ def test_the_ministry_creates_a_programme_adds_lots_and_opens_it_through_the_pag
     login(member, make_user("member", municipality="fier"))
     assert member.post("/national/grants/programmes", data={"action": "open", "programme_id": programme_id}
                        ).status_code in (403, 404)
+
+
+def test_the_programmes_through_the_api_ministry_totals_and_public_lots(app, in_tenant, municipality_id, make_user,
+                                                                      api_token):
+    _programme(app, municipality_id)
+    with in_tenant("elbasan") as session:
+        (call,) = session.execute(select(GrantCall)).scalars()
+        _award(session, call, "Shoqata Sekrete Elbasan", 300_000)
+    with app.app_context():
+        programmes.create_programme({"title": "Program ende draft", "description": "", "year": 2027,
+                                     "opens_on": date(2027, 1, 1), "closes_on": date(2027, 6, 30)}, user_id=None)
+        db.session.commit()
+    client = app.test_client()
+    national = client.get("/api/v1/grants/programmes", headers=api_token(make_user("ministry")))
+    assert national.status_code == 200, national.get_json()
+    by_title = {p["title"]: p for p in national.get_json()}
+    assert set(by_title) == {"Programi kombëtar i granteve 2026", "Program ende draft"}
+    lots = {lot["title"]: lot for lot in by_title["Programi kombëtar i granteve 2026"]["lots"]}
+    county = lots["Loti i qarkut Elbasan"]
+    assert (county["county"], county["municipality"], county["budget"]) == ("elbasan", None, 500_000)
+    assert (county["awards"], county["amount"], county["left"]) == (1, 300_000, 200_000) and county["calls"] > 1
+    assert lots["Loti i Fierit"]["municipality"] == "fier" and lots["Loti i Fierit"]["awards"] == 0
+    assert by_title["Programi kombëtar i granteve 2026"]["opened_at"].endswith("Z")
+    assert "Shoqata Sekrete Elbasan" not in national.get_data(as_text=True)  # totals only
+
+    public = client.get("/api/v1/public/grants/programmes")
+    assert public.status_code == 200
+    (only,) = public.get_json()
+    assert only["title"] == "Programi kombëtar i granteve 2026"  # the draft is not public
+    assert all("amount" not in lot and "applications" not in lot for lot in only["lots"])
+
+    secretary = api_token(make_user("technical_secretary", municipality="elbasan"))
+    assert client.get("/api/v1/grants/programmes", headers=secretary).status_code in (403, 404)

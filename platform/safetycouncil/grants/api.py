@@ -20,6 +20,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..concerns.common import require_existing
@@ -412,3 +413,89 @@ class PublicAwards(MethodView):
         """The register of awards: organisation, amount, purpose, plan activity, results"""
         with tenant(g.municipality.id):
             return services.public_register()
+
+
+# --- the Ministry's programmes with lots --------------------------------------------------------------------
+#   GET /api/v1/grants/programmes          the Ministry: every programme, each lot with its councils' totals
+#   GET /api/v1/public/grants/programmes   anyone: the open programmes and their lots (no council's data)
+
+programmes_blp = Blueprint("api_grant_programmes", __name__, url_prefix="/api/v1",
+                           description="The Ministry's grant programmes with lots per municipality or county")
+
+
+class GrantLotOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    place = fields.String(metadata={"description": "The municipality's or the county's name"})
+    municipality = fields.String(allow_none=True, metadata={"description": "A municipality's lot: its slug"})
+    county = fields.String(allow_none=True, metadata={"description": "A county's lot: its slug (a budget shared "
+                                                                     "by the calls of its municipalities)"})
+    budget = fields.Integer(metadata={"description": "lek"})
+    max_per_grant = fields.Integer(metadata={"description": "lek"})
+
+
+class GrantLotTotalsOut(GrantLotOut):
+    calls = fields.Integer(metadata={"description": "The councils' calls of this lot"})
+    open = fields.Integer(metadata={"description": "Of them, opened by their council"})
+    applications = fields.Integer(metadata={"description": "Applications sent (not drafts)"})
+    awards = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Awarded, lek"})
+    left = fields.Integer(metadata={"description": "The lot's budget not yet awarded, lek"})
+
+
+class GrantProgrammeOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    year = fields.Integer()
+    opens_on = fields.Date()
+    closes_on = fields.Date()
+    status = fields.String(metadata={"enum": ["draft", "open"]})
+    opened_at = UtcDateTime(allow_none=True)
+    lots = fields.List(fields.Nested(GrantLotOut))
+
+
+class GrantProgrammeTotalsOut(GrantProgrammeOut):
+    lots = fields.List(fields.Nested(GrantLotTotalsOut))
+
+
+def _programme(programme, lots: list[dict]) -> dict:
+    from ..municipalities.models import County, Municipality
+
+    def lot_out(row: dict) -> dict:
+        lot = row["lot"]
+        municipality = db.session.get(Municipality, lot.municipality_id) if lot.municipality_id else None
+        county = db.session.get(County, lot.county_id) if lot.county_id else None
+        return {"id": lot.id, "title": lot.title, "place": row["place"], "budget": lot.budget,
+                "max_per_grant": lot.max_per_grant, "municipality": municipality.slug if municipality else None,
+                "county": county.slug if county else None,
+                **{k: row[k] for k in ("calls", "open", "applications", "awards", "amount", "left") if k in row}}
+
+    return {"id": programme.id, "title": programme.title, "description": programme.description,
+            "year": programme.year, "opens_on": programme.opens_on, "closes_on": programme.closes_on,
+            "status": programme.status, "opened_at": programme.opened_at, "lots": [lot_out(r) for r in lots]}
+
+
+@programmes_blp.route("/grants/programmes")
+@scope("national")
+class NationalProgrammes(MethodView):
+    @programmes_blp.response(200, GrantProgrammeTotalsOut(many=True))
+    @listing(programmes_blp, sync=None)
+    def get(self):
+        """The Ministry's programmes, each lot with its councils' calls, applications, awards and amounts"""
+        from . import programmes
+
+        return [_programme(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
+
+
+@programmes_blp.route("/public/grants/programmes")
+@scope("public")
+class PublicProgrammes(MethodView):
+    @programmes_blp.doc(security=[])  # anyone, without a token
+    @programmes_blp.response(200, GrantProgrammeOut(many=True))
+    @listing(programmes_blp, sync=None)
+    def get(self):
+        """The open programmes of the Ministry and their lots"""
+        from . import programmes
+
+        return [_programme(p, programmes.programme_lots(p)) for p in programmes.list_programmes(public=True)]
