@@ -58,18 +58,18 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('municipality_id', sa.Integer(), nullable=True),
+    sa.Column('target_municipality_id', sa.Integer(), nullable=True),
     sa.Column('county_id', sa.Integer(), nullable=True),
     sa.Column('budget', sa.Integer(), nullable=False),
     sa.Column('max_per_grant', sa.Integer(), nullable=False),
-    sa.CheckConstraint('(municipality_id IS NULL) <> (county_id IS NULL)', name=op.f('ck_grant_lots_one_municipality_or_county')),
+    sa.CheckConstraint('(target_municipality_id IS NULL) <> (county_id IS NULL)', name=op.f('ck_grant_lots_one_municipality_or_county')),
     sa.ForeignKeyConstraint(['county_id'], ['counties.id'], name=op.f('fk_grant_lots_county_id_counties'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_grant_lots_municipality_id_municipalities'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['target_municipality_id'], ['municipalities.id'], name=op.f('fk_grant_lots_target_municipality_id_municipalities'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['programme_id'], ['grant_programmes.id'], name=op.f('fk_grant_lots_programme_id_grant_programmes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_grant_lots'))
     )
     op.create_index(op.f('ix_grant_lots_county_id'), 'grant_lots', ['county_id'], unique=False)
-    op.create_index(op.f('ix_grant_lots_municipality_id'), 'grant_lots', ['municipality_id'], unique=False)
+    op.create_index(op.f('ix_grant_lots_target_municipality_id'), 'grant_lots', ['target_municipality_id'], unique=False)
     op.create_index(op.f('ix_grant_lots_programme_id'), 'grant_lots', ['programme_id'], unique=False)
     op.create_table('grant_lot_calls',
     sa.Column('id', sa.Integer(), nullable=False),

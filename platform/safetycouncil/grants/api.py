@@ -464,7 +464,7 @@ def _programme(programme, lots: list[dict]) -> dict:
 
     def lot_out(row: dict) -> dict:
         lot = row["lot"]
-        municipality = db.session.get(Municipality, lot.municipality_id) if lot.municipality_id else None
+        municipality = db.session.get(Municipality, lot.target_municipality_id) if lot.target_municipality_id else None
         county = db.session.get(County, lot.county_id) if lot.county_id else None
         return {"id": lot.id, "title": lot.title, "place": row["place"], "budget": lot.budget,
                 "max_per_grant": lot.max_per_grant, "municipality": municipality.slug if municipality else None,

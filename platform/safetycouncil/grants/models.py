@@ -332,13 +332,14 @@ class GrantLot(Audited, db.Model):
     calls of the county's municipalities, checked when awarding)."""
 
     __tablename__ = "grant_lots"
-    __table_args__ = (CheckConstraint("(municipality_id IS NULL) <> (county_id IS NULL)",
+    __table_args__ = (CheckConstraint("(target_municipality_id IS NULL) <> (county_id IS NULL)",
                                          name="one_municipality_or_county"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("grant_programmes.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="RESTRICT"),
+    # named target_ (not municipality_id): a national row that names a municipality is not owned by it
+    target_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="RESTRICT"),
                                                         index=True)
     county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id", ondelete="RESTRICT"), index=True)
     budget: Mapped[int]                      # lek

@@ -68,7 +68,7 @@ def add_lot(programme: GrantProgramme, data: dict) -> GrantLot:
     if errors:
         raise ValidationFailed(errors)
     lot = GrantLot(programme_id=programme.id, title=data["title"].strip(),
-                   municipality_id=data.get("municipality_id") or None, county_id=data.get("county_id") or None,
+                   target_municipality_id=data.get("municipality_id") or None, county_id=data.get("county_id") or None,
                    budget=data["budget"], max_per_grant=data["max_per_grant"])
     db.session.add(lot)
     db.session.flush()
@@ -77,8 +77,8 @@ def add_lot(programme: GrantProgramme, data: dict) -> GrantLot:
 
 
 def lot_municipalities(lot: GrantLot) -> list[Municipality]:
-    if lot.municipality_id:
-        return [db.session.get(Municipality, lot.municipality_id)]
+    if lot.target_municipality_id:
+        return [db.session.get(Municipality, lot.target_municipality_id)]
     return list(db.session.execute(
         select(Municipality).where(Municipality.county_id == lot.county_id, Municipality.active.is_(True))
         .order_by(Municipality.name)).scalars())
@@ -138,7 +138,7 @@ def check_lot_cap(call: GrantCall, amount: int) -> None:
 
 
 def _place(lot: GrantLot) -> str:
-    return (db.session.get(Municipality, lot.municipality_id).name if lot.municipality_id
+    return (db.session.get(Municipality, lot.target_municipality_id).name if lot.target_municipality_id
             else db.session.get(County, lot.county_id).name)
 
 
