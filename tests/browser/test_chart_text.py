@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ..surveys.support import public_and_unpublished_waves
-from .test_accessibility import _sign_in, _world
+from .test_accessibility import _sign_in, _sign_out, _world
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_chart_text_is_at_least_12_px_at_390(phone_page, app, in_tenant, make_us
     more, seen = _measure(page, [f"/elbasan/surveys/{wave}/results"])
     small += more
     charts |= seen
-    page.context.clear_cookies()
+    _sign_out(page)
     _sign_in(page, make_user("ministry"))
     more, seen = _measure(page, ["/national/", "/national/compliance/trends"])
     small += more
