@@ -27,11 +27,12 @@ from ..concerns.common import require_existing
 from ..tenancy import tenant
 from ..tenancy.web import scope
 from ..extensions import db
-from . import notifications, schemas, services
+from . import call_documents, notifications, schemas, services
 from .models import (
     GrantApplication,
     GrantAward,
     GrantCall,
+    GrantCallDocument,
     GrantCommitteeMember,
     GrantConflict,
     GrantReport,
@@ -377,6 +378,75 @@ class ReportReview(MethodView):
                                                              user_id=current_user.id))
 
 
+# --- documents of a call ----------------------------------------------------------------------
+
+class GrantCallDocumentOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer(attribute="size")
+    replaces_id = fields.Integer(allow_none=True, metadata={"description": "The earlier version this one replaces"})
+    replaced_at = UtcDateTime(allow_none=True, metadata={"description": "When a newer version replaced it (UTC)"})
+    created_at = UtcDateTime()
+
+
+CALL_DOCUMENT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"title": {"type": "string", "maxLength": 200,
+                             "description": "Required unless it replaces a document (then it keeps its title)"},
+                   "replaces_id": {"type": "integer", "description": "The current version it replaces"},
+                   "file": {"type": "string", "format": "binary"}},
+}}}}
+
+
+@blp.route("/calls/<int:call_id>/documents")
+@scope("tenant", ids={"call_id": GrantCall})
+class CallDocuments(MethodView):
+    @blp.response(200, GrantCallDocumentOut(many=True))
+    @listing(blp, sync=None)  # a handful of versions; a replacement changes the old one's replaced_at
+    def get(self, call_id):
+        """The call's documents: every version, the current ones without `replaced_at`"""
+        from . import call_documents
+
+        row = _call(call_id)
+        return sorted(call_documents.current_documents(row) + call_documents.earlier_versions(row),
+                      key=lambda d: d.id)
+
+    @blp.doc(requestBody=CALL_DOCUMENT_BODY)
+    @blp.response(201, GrantCallDocumentOut)
+    def post(self, call_id):
+        """Attach a document (multipart: `file`, `title`, optional `replaces_id`); checked by content; public once
+        the call is open"""
+        from flask import request
+
+        from . import call_documents
+
+        row = _call(call_id)
+        replaces = None
+        replaces_id = request.form.get("replaces_id", "").strip()
+        if replaces_id:
+            replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
+            if replaces is None or replaces.call_id != row.id:
+                abort(404, message=_("There is no such record in this municipality."))
+        upload = request.files.get("file")
+        return commit_or_fail(lambda: call_documents.add_document(
+            row, request.form.get("title"), upload.filename if upload else None,
+            upload.stream if upload and upload.filename else None, user_id=current_user.id, replaces=replaces))
+
+
+@blp.route("/call-documents/<int:call_document_id>/content")
+@scope("tenant", ids={"call_document_id": GrantCallDocument})
+class CallDocumentContent(MethodView):
+    @blp.response(200, description="The file, as an attachment")
+    def get(self, call_document_id):
+        """Download a document of a call (any version)"""
+        from . import call_documents
+        from .views import send_stored
+
+        return send_stored(call_documents.get_document(call_document_id))
+
+
 # --- public ------------------------------------------------------------------------------------
 
 def _public_call(row: GrantCall) -> dict:
@@ -388,7 +458,12 @@ def _public_call(row: GrantCall) -> dict:
             "eligibility_criteria": [c.text for c in row.eligibility_criteria],
             "scoring_criteria": row.scoring_criteria, "updated_at": row.updated_at,
             "apply_url": url_for("grants.public_call", municipality=g.municipality.slug, call_id=row.id,
-                                 _external=True) if accepting else None}
+                                 _external=True) if accepting else None,
+            "documents": [{"title": d.title, "filename": d.filename, "content_type": d.content_type,
+                           "size_bytes": d.size,
+                           "url": url_for("grants.public_call_document", municipality=g.municipality.slug,
+                                          call_id=row.id, call_document_id=d.id, _external=True)}
+                          for d in call_documents.current_documents(row)]}
 
 
 @public_blp.route("/calls")

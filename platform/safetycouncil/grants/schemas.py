@@ -88,6 +88,14 @@ class GrantCallSchema(Schema):
             raise ValidationError(errors)
 
 
+class GrantPublicDocumentSchema(Schema):
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    url = fields.String()
+
+
 class GrantPublicCallSchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -103,6 +111,8 @@ class GrantPublicCallSchema(Schema):
     eligibility_criteria = fields.List(fields.String())
     scoring_criteria = fields.List(fields.Nested(GrantCriterionSchema))
     apply_url = fields.String(allow_none=True)
+    documents = fields.List(fields.Nested(GrantPublicDocumentSchema), metadata={
+        "description": "The call's current documents (terms of reference, forms), each with its download address"})
     updated_at = UtcDateTime(allow_none=True)
 
 

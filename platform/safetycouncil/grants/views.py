@@ -142,6 +142,10 @@ def call(call_id: int):
             db.session.rollback()
             errors, status = exc.errors, exc.status
             call_row = services.get_call(call_id)
+    return _render_call(call_row, errors, form, status)
+
+
+def _render_call(call_row, errors: dict, form, status: int, **extra):
     from ..council.models import CouncilMember
 
     members = list(db.session.execute(db.select(CouncilMember).order_by(CouncilMember.full_name)).scalars())
@@ -150,7 +154,7 @@ def call(call_id: int):
                            committee=services.committee(call_row), ranking=services.ranking(call_row),
                            awards=services.list_awards(call_row), decisions=services.decision_choices(),
                            council_members=members, activities=services.activity_choices(),
-                           **_helpers()), status
+                           **_helpers(), **extra), status
 
 
 @bp.route("/<municipality>/grants/applications/<int:application_id>", methods=["GET", "POST"])
@@ -232,7 +236,8 @@ def award(award_id: int):
                            progress=services.progress(row), **_helpers()), (422 if errors else 200)
 
 
-def _send_attachment(attachment: GrantAttachment) -> Response:
+def send_stored(attachment) -> Response:
+    """A stored file (an attachment, a document of a call) as a download, never cached by others."""
     from ..storage import storage
 
     response = Response(storage().chunks(attachment.storage_key), mimetype=attachment.content_type,
@@ -246,7 +251,7 @@ def _send_attachment(attachment: GrantAttachment) -> Response:
 @bp.route("/<municipality>/grants/attachments/<int:attachment_id>")
 @scope("tenant")
 def attachment(attachment_id: int):
-    return _send_attachment(services.get_attachment(attachment_id) or abort(404))
+    return send_stored(services.get_attachment(attachment_id) or abort(404))
 
 
 # --- the Ministry ------------------------------------------------------------------------------
@@ -509,13 +514,13 @@ def add_call_document(call_id: int):
                                     upload.stream if upload and upload.filename else None,
                                     user_id=current_user.id, replaces=replaces)
         db.session.commit()
-        flash(_("The document is attached to the call.") if replaces is None
-              else _("The document is replaced; the earlier version is kept."), "success")
-    except ValidationFailed as exc:
+    except ValidationFailed as exc:  # the page again, with the typed title and the messages beside the fields
         db.session.rollback()
-        for messages in exc.errors.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                flash(message, "error")
+        errors = {k: " ".join(v) if isinstance(v, list) else v for k, v in exc.errors.items()}
+        return _render_call(services.get_call(call_id), {}, {}, 422, document_errors=errors,
+                            document_form={"title": request.form.get("title", ""), "replaces_id": replaces_id})
+    flash(_("The document is attached to the call.") if replaces is None
+          else _("The document is replaced; the earlier version is kept."), "success")
     return redirect(url_for(".call", call_id=call_id) + "#documents-heading")
 
 
@@ -524,7 +529,7 @@ def add_call_document(call_id: int):
 def call_document(call_document_id: int):
     from . import call_documents
 
-    return _send_attachment(call_documents.get_document(call_document_id) or abort(404))
+    return send_stored(call_documents.get_document(call_document_id) or abort(404))
 
 
 @bp.route("/public/<municipality>/grants/calls/<int:call_id>/documents/<int:call_document_id>")
@@ -535,7 +540,7 @@ def public_call_document(call_id: int, call_document_id: int):
     with tenant(g.municipality.id):
         row = _public_call(call_id)
         document = call_documents.public_document(row, call_document_id) or abort(404)
-        response = _send_attachment(document)
+        response = send_stored(document)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
