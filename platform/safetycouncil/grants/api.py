@@ -562,6 +562,59 @@ class NationalProgrammes(MethodView):
 
         return [_programme(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
 
+    @programmes_blp.arguments(schemas.GrantProgrammeInSchema)
+    @programmes_blp.response(201, GrantProgrammeTotalsOut)
+    def post(self, data):
+        """Create a programme as a draft (add its lots, then open it)"""
+        from . import programmes
+
+        programme = commit_or_fail(lambda: programmes.create_programme(data, user_id=current_user.id))
+        return _programme(programme, programmes.programme_totals(programme))
+
+
+def _national_programme(programme_id: int):
+    from . import programmes
+
+    return programmes.get_programme(programme_id) or abort(404, message=_("There is no such programme."))
+
+
+@programmes_blp.route("/grants/programmes/<int:programme_id>/lots")
+@scope("national")
+class ProgrammeLots(MethodView):
+    @programmes_blp.arguments(schemas.GrantLotInSchema)
+    @programmes_blp.response(201, GrantProgrammeTotalsOut)
+    def post(self, data, programme_id):
+        """Add a lot, for one municipality or one county (while the programme is a draft)"""
+        from ..api.errors import validation_failed
+        from ..municipalities.models import County, Municipality
+        from . import programmes
+
+        programme = _national_programme(programme_id)
+        place = {}
+        if data.get("municipality"):
+            row = db.session.execute(select(Municipality).where(Municipality.slug == data["municipality"])).scalar()
+            place["municipality_id"] = row.id if row else None
+        if data.get("county"):
+            row = db.session.execute(select(County).where(County.slug == data["county"])).scalar()
+            place["county_id"] = row.id if row else None
+        if len(place) != 1 or None in place.values():
+            validation_failed({"place": _("Choose one municipality or one county for the lot.")})
+        commit_or_fail(lambda: programmes.add_lot(programme, data | place))
+        return _programme(programme, programmes.programme_totals(programme))
+
+
+@programmes_blp.route("/grants/programmes/<int:programme_id>/open")
+@scope("national")
+class ProgrammeOpen(MethodView):
+    @programmes_blp.response(200, GrantProgrammeTotalsOut)
+    def post(self, programme_id):
+        """Open the programme: every lot becomes a draft call of each council that runs it"""
+        from . import programmes
+
+        programme = _national_programme(programme_id)
+        commit_or_fail(lambda: programmes.open_programme(programme, user_id=current_user.id))
+        return _programme(programme, programmes.programme_totals(programme))
+
 
 @programmes_blp.route("/public/grants/programmes")
 @scope("public")

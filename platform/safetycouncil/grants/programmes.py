@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..tenancy import read_across_tenants, tenant
@@ -51,7 +51,7 @@ def create_programme(data: dict, *, user_id: int | None) -> GrantProgramme:
 def add_lot(programme: GrantProgramme, data: dict) -> GrantLot:
     """A lot for one municipality (``municipality_id``) or for a county (``county_id``), not both."""
     if programme.status != "draft":
-        raise ValidationFailed({"status": _("Lots are added while the programme is a draft.")})
+        raise Conflict({"status": _("Lots are added while the programme is a draft.")})
     errors = {}
     if not (data.get("title") or "").strip():
         errors["title"] = _("Enter the title.")
@@ -87,7 +87,7 @@ def lot_municipalities(lot: GrantLot) -> list[Municipality]:
 def open_programme(programme: GrantProgramme, *, user_id: int | None) -> list[GrantCall]:
     """Publish the programme: every lot becomes a draft call of each council that runs it."""
     if programme.status != "draft":
-        raise ValidationFailed({"status": _("This programme is already open.")})
+        raise Conflict({"status": _("This programme is already open.")})
     if not programme.lots:
         raise ValidationFailed({"lots": _("Add at least one lot before opening the programme.")})
     calls = []

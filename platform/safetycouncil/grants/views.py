@@ -554,26 +554,17 @@ def national_programmes():
     from flask_babel import format_decimal
     from sqlalchemy import select
 
-    from ..concerns.common import integer, parse_date
     from ..municipalities.models import County, Municipality
+    from ..schemas import load_form
     from . import programmes
 
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 200
     if request.method == "POST":
         form = request.form
         action = form.get("action")
         try:
-            found: dict = {}
             if action == "create":
-                data = {"title": form.get("title"), "description": form.get("description"),
-                        "year": integer(form.get("year"), "year", found, required=_("Enter the year.")),
-                        "opens_on": parse_date(form.get("opens_on"), "opens_on", found,
-                                               required=_("Enter the opening date.")),
-                        "closes_on": parse_date(form.get("closes_on"), "closes_on", found,
-                                                required=_("Enter the closing date."))}
-                if found:
-                    raise ValidationFailed(found)
-                programmes.create_programme(data, user_id=current_user.id)
+                programmes.create_programme(load_form(schemas.GrantProgrammeInSchema(), form), user_id=current_user.id)
                 message = _("The programme is saved as a draft: add its lots, then open it.")
             else:
                 programme = programmes.get_programme(int(form.get("programme_id") or 0)) if (
@@ -583,15 +574,18 @@ def national_programmes():
                 if action == "add_lot":
                     kind, _sep, place = (form.get("place") or "").partition(":")
                     place_id = int(place) if place.isdigit() else None
-                    data = {"title": form.get("title"),
-                            "municipality_id": place_id if kind == "m" else None,
-                            "county_id": place_id if kind == "c" else None,
-                            "budget": integer(schemas._amount(form.get("budget")), "budget", found),
-                            "max_per_grant": integer(schemas._amount(form.get("max_per_grant")), "max_per_grant",
-                                                     found)}
+                    found = {} if kind in ("m", "c") and place_id else {
+                        "place": _("Choose one municipality or one county for the lot.")}
+                    try:
+                        data = load_form(schemas.GrantLotInSchema(), {
+                            "title": form.get("title", ""), "budget": schemas._amount(form.get("budget")),
+                            "max_per_grant": schemas._amount(form.get("max_per_grant"))})
+                    except ValidationFailed as exc:
+                        raise ValidationFailed(exc.errors | found) from None
                     if found:
                         raise ValidationFailed(found)
-                    programmes.add_lot(programme, data)
+                    programmes.add_lot(programme, data | {"municipality_id": place_id if kind == "m" else None,
+                                                          "county_id": place_id if kind == "c" else None})
                     message = _("The lot is added.")
                 elif action == "open":
                     calls = programmes.open_programme(programme, user_id=current_user.id)
@@ -602,16 +596,16 @@ def national_programmes():
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".national_programmes"))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors, status = exc.errors, exc.status
     rows = [(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
     municipalities = db.session.execute(select(Municipality).where(Municipality.active.is_(True))
                                         .order_by(Municipality.name)).scalars().all()
     counties = db.session.execute(select(County).order_by(County.name)).scalars().all()
     return render_template("grants/programmes_national.html", programmes=rows, money=services.money,
                            labels=services.status_labels(), errors=errors, form=form,
-                           municipalities=municipalities, counties=counties)
+                           municipalities=municipalities, counties=counties), status
 
 
 @bp.route("/public/grants/programmes")
