@@ -535,16 +535,11 @@ class GrantProgrammeTotalsOut(GrantProgrammeOut):
 
 
 def _programme(programme, lots: list[dict]) -> dict:
-    from ..municipalities.models import County, Municipality
-
     def lot_out(row: dict) -> dict:
         lot = row["lot"]
-        municipality = db.session.get(Municipality, lot.target_municipality_id) if lot.target_municipality_id else None
-        county = db.session.get(County, lot.county_id) if lot.county_id else None
-        return {"id": lot.id, "title": lot.title, "place": row["place"], "budget": lot.budget,
-                "max_per_grant": lot.max_per_grant, "municipality": municipality.slug if municipality else None,
-                "county": county.slug if county else None,
-                **{k: row[k] for k in ("calls", "open", "applications", "awards", "amount", "left") if k in row}}
+        return {"id": lot.id, "title": lot.title, "budget": lot.budget, "max_per_grant": lot.max_per_grant,
+                **{k: row[k] for k in ("place", "municipality", "county", "calls", "open", "applications", "awards",
+                                       "amount", "left") if k in row}}
 
     return {"id": programme.id, "title": programme.title, "description": programme.description,
             "year": programme.year, "opens_on": programme.opens_on, "closes_on": programme.closes_on,
