@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..api.contract import UtcDateTime
-from ..schemas import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, choice, day, integer, string
+from ..schemas import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, choice, day, integer, length, string
 from ..timeutil import LOCAL_TIMEZONE, local_today
 from .acts import HEADS
 from .models import ATTENDANCE_STATUSES, MEETING_KINDS, MEETING_STATUSES
@@ -203,7 +203,7 @@ class SecretariatReportSchema(Schema):
                              metadata={"description": "The heads it was sent to: municipality, police, prosecution"})
     findings = fields.String(required=True, validate=[
         validate.Length(min=3, error=_l("Write the findings the heads are to present.")),
-        validate.Length(max=MAX_FINDINGS, error=_l("At most %(n)d characters.", n=MAX_FINDINGS))],
+        length(MAX_FINDINGS)],
         error_messages={"required": _l("Write the findings the heads are to present.")},
         metadata={"description": "The findings the heads are to present"})
 
