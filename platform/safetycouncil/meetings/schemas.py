@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..api.contract import UtcDateTime
-from ..schemas import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, choice, day, integer, length, string
+from ..schemas import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, choice, day, integer, length, string, year
 from ..timeutil import LOCAL_TIMEZONE, local_today
 from .acts import HEADS
 from .models import ATTENDANCE_STATUSES, MEETING_KINDS, MEETING_STATUSES
@@ -95,7 +95,7 @@ class MeetingPatchSchema(MeetingCreateSchema):
 
 class MeetingQuerySchema(Schema):
     kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    year = fields.Integer(validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR))
+    year = year()
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
 
 

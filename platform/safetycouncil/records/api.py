@@ -93,7 +93,7 @@ class DecisionDetailSchema(DecisionSchema):
 
 
 class DecisionListQuerySchema(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.LAST_YEAR))
+    year = schemas.year(load_default=None)
     meeting_id = fields.Integer(load_default=None)
 
 
