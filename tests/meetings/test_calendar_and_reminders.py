@@ -93,8 +93,8 @@ def test_a_new_date_gets_a_new_reminder(app, in_tenant, make_user, outbox, munic
     with app.app_context():
         invitations.send_deadline_reminders_job("2025-10-09")
     with in_tenant("elbasan") as session:
-        services.update_meeting(session.get(Meeting, meeting_id), starts_at="2025-10-24T10:00",
-                                ends_at="2025-10-24T12:00")
+        services.update_meeting(session.get(Meeting, meeting_id), starts_at=datetime(2025, 10, 24, 10),
+                                ends_at=datetime(2025, 10, 24, 12))
         assert session.get(Meeting, meeting_id).reminder_sent_at is None
         assert session.get(Meeting, meeting_id).invitation_deadline == date(2025, 10, 17)
     with app.app_context():

@@ -57,7 +57,7 @@ def test_an_extra_day_off_declared_by_the_ministry_moves_the_deadline_one_workin
         db.session.commit()
         assert services.deadline_for(date(2025, 10, 17)) == date(2025, 10, 9)
     with in_tenant("elbasan"):
-        meeting = services.create_meeting("council", "Mbledhja", "2025-10-17T10:00", "2025-10-17T12:00")
+        meeting = services.create_meeting("council", "Mbledhja", datetime(2025, 10, 17, 10), datetime(2025, 10, 17, 12))
         assert meeting.invitation_deadline == date(2025, 10, 9)
 
 
@@ -113,9 +113,9 @@ def test_only_the_ministry_and_administrators_keep_the_days_off(app, make_user, 
 
 def test_a_new_start_moves_the_deadline_and_the_lateness(app, in_tenant):
     with in_tenant("elbasan"):
-        meeting = services.create_meeting("council", "Mbledhja", "2025-10-17T10:00", "2025-10-17T12:00")
+        meeting = services.create_meeting("council", "Mbledhja", datetime(2025, 10, 17, 10), datetime(2025, 10, 17, 12))
         services.set_invitation_sent(meeting, services.local_to_utc(datetime(2025, 10, 13, 12)))
         assert meeting.invitation_working_days_late == 1
-        services.update_meeting(meeting, starts_at="2025-10-24T10:00", ends_at="2025-10-24T12:00")
+        services.update_meeting(meeting, starts_at=datetime(2025, 10, 24, 10), ends_at=datetime(2025, 10, 24, 12))
         assert meeting.invitation_deadline == date(2025, 10, 17)
         assert meeting.invitation_working_days_late == 0

@@ -31,18 +31,6 @@ HEADS = ("municipality", "police", "prosecution")
 HEAD_LABELS = {"municipality": _l("the Mayor (head of the municipality)"),
                "police": _l("the head of the police"),
                "prosecution": _l("the head of the prosecution office")}
-MAX_FINDINGS = 20000
-
-
-def _day(raw, field: str, default: date | None = None) -> date:
-    from .services import parse_date
-
-    if raw in (None, "") and default is not None:
-        return default
-    day = parse_date(raw, field)
-    if day > local_today():
-        raise ValidationFailed({field: _("The date cannot be in the future.")})
-    return day
 
 
 def is_chair(user, municipality_id: int) -> bool:
@@ -62,8 +50,7 @@ def approve_agenda(meeting: Meeting, user, approved_on=None) -> Meeting:
         raise ValidationFailed({"agenda": _("This meeting was cancelled; it can no longer be changed.")})
     if not meeting.agenda_items:
         raise ValidationFailed({"agenda": _("The agenda has no items yet: add them before approving it.")})
-    day = _day(approved_on, "approved_on", default=local_today())
-    meeting.agenda_approved_on, meeting.agenda_approved_at = day, utcnow()
+    meeting.agenda_approved_on, meeting.agenda_approved_at = approved_on or local_today(), utcnow()
     meeting.agenda_approved_by_id = user.id
     db.session.flush()
     return meeting
@@ -94,7 +81,7 @@ def record_agreement(meeting: Meeting, agreed_on, *, user_id: int | None) -> Mee
                                                "public meetings (open consultations).")})
     if meeting.status == "cancelled":
         raise ValidationFailed({"agreed_on": _("This meeting was cancelled; it can no longer be changed.")})
-    meeting.secretariat_agreed_on = _day(agreed_on, "agreed_on")
+    meeting.secretariat_agreed_on = agreed_on
     meeting.secretariat_agreed_by_id = user_id
     db.session.flush()
     return meeting
@@ -102,34 +89,19 @@ def record_agreement(meeting: Meeting, agreed_on, *, user_id: int | None) -> Mee
 
 # --- Art. 9.4: the Coordination Secretariat reports to the heads ------------------------------------
 
-def record_report(meeting: Meeting, sent_on, recipients, findings, *, user_id: int | None) -> Meeting:
-    """The report of a Coordination Secretariat meeting to the heads of the three institutions."""
-    errors: dict[str, str] = {}
+def record_report(meeting: Meeting, sent_on: date, recipients: list[str], findings: str, *,
+                  user_id: int | None) -> Meeting:
+    """The report of a Coordination Secretariat meeting to the heads of the three institutions
+    (``SecretariatReportSchema``'s clean data)."""
     if meeting.kind != "secretariat_monitoring":
         raise ValidationFailed({"report": _("The report to the heads follows a Coordination Secretariat "
                                             "monitoring meeting.")})
     if meeting.status != "held":
         raise ValidationFailed({"report": _("Record the meeting as held first: the report follows it.")})
-    try:
-        day = _day(sent_on, "sent_on")
-        if day < meeting.starts_at.date():
-            errors["sent_on"] = _("The report is sent after the meeting, not before it.")
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-        day = None
-    chosen = [h for h in HEADS if h in set(recipients or [])]
-    unknown = [r for r in (recipients or []) if r not in HEADS]
-    if unknown or not chosen:
-        errors["recipients"] = _("Choose the heads the report was sent to: the municipality, the police, the "
-                                 "prosecution.")
-    text = (findings or "").strip() if isinstance(findings, str) or findings is None else str(findings).strip()
-    if len(text) < 3:
-        errors["findings"] = _("Write the findings the heads are to present.")
-    elif len(text) > MAX_FINDINGS:
-        errors["findings"] = _("At most %(n)d characters.", n=MAX_FINDINGS)
-    if errors:
-        raise ValidationFailed(errors)
-    meeting.report_sent_on, meeting.report_recipients, meeting.report_findings = day, chosen, text
+    if sent_on < meeting.starts_at.date():
+        raise ValidationFailed({"sent_on": _("The report is sent after the meeting, not before it.")})
+    meeting.report_sent_on, meeting.report_findings = sent_on, findings
+    meeting.report_recipients = [h for h in HEADS if h in recipients]
     meeting.report_recorded_by_id = user_id
     db.session.flush()
     return meeting
@@ -137,10 +109,11 @@ def record_report(meeting: Meeting, sent_on, recipients, findings, *, user_id: i
 
 # --- Art. 9.4, second half: the heads present the findings ------------------------------------------
 
-def record_presentation(meeting: Meeting, presented_by, *, at_meeting_id=None, presented_on=None,
-                        user_id: int | None) -> Meeting:
+def record_presentation(meeting: Meeting, presented_by: str, *, at_meeting_id: int | None = None,
+                        presented_on: date | None = None, user_id: int | None) -> Meeting:
     """Which head presented the findings of a Coordination Secretariat report, and where: at a regular council
-    meeting of the municipality held on or after the day the report was sent, or (elsewhere) on a day."""
+    meeting of the municipality held on or after the day the report was sent, or (elsewhere) on a day
+    (``PresentationSchema``'s clean data)."""
     from .services import get_meeting
 
     if meeting.kind != "secretariat_monitoring":
@@ -149,38 +122,16 @@ def record_presentation(meeting: Meeting, presented_by, *, at_meeting_id=None, p
     if meeting.report_sent_on is None:
         raise ValidationFailed({"presented_by": _("Record the report to the heads first: they present its "
                                                   "findings.")})
-    errors: dict[str, str] = {}
-    if presented_by not in HEADS:
-        errors["presented_by"] = _("Choose the head who presented the findings: the municipality, the police or "
-                                   "the prosecution.")
-    where, day = None, None
-    if at_meeting_id not in (None, ""):
-        try:
-            where = get_meeting(int(at_meeting_id))
-        except (TypeError, ValueError):
-            where = None
+    where, day, field = None, presented_on, "presented_on"
+    if at_meeting_id is not None:
+        where, field = get_meeting(at_meeting_id), "meeting_id"
         if where is None or where.municipality_id != meeting.municipality_id or where.kind != "council":
-            errors["meeting_id"] = _("Choose a regular council meeting of this municipality.")
-        elif where.status != "held" or where.starts_at.date() > local_today():
-            errors["meeting_id"] = _("Choose a council meeting that was held.")
-        elif where.starts_at.date() < meeting.report_sent_on:
-            errors["meeting_id"] = _("The findings are presented after the report was sent, not before.")
-        else:
-            day = where.starts_at.date()
-        if presented_on not in (None, ""):
-            errors["presented_on"] = _("Give either the council meeting or the day, not both.")
-    elif presented_on not in (None, ""):
-        try:
-            day = _day(presented_on, "presented_on")
-            if day < meeting.report_sent_on:
-                errors["presented_on"] = _("The findings are presented after the report was sent, not before.")
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    else:
-        errors["meeting_id"] = _("Choose the council meeting at which the findings were presented, or give the "
-                                 "day.")
-    if errors:
-        raise ValidationFailed(errors)
+            raise ValidationFailed({field: _("Choose a regular council meeting of this municipality.")})
+        if where.status != "held" or where.starts_at.date() > local_today():
+            raise ValidationFailed({field: _("Choose a council meeting that was held.")})
+        day = where.starts_at.date()
+    if day < meeting.report_sent_on:
+        raise ValidationFailed({field: _("The findings are presented after the report was sent, not before.")})
     meeting.findings_presented_by = presented_by
     meeting.findings_presented_meeting_id = where.id if where is not None else None
     meeting.findings_presented_on = None if where is not None else day

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from .. import jobs, schemas
+from .. import jobs
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
@@ -23,6 +23,10 @@ from . import acts, invitations, services
 from .acts import HEADS
 from .invitations import INVITATION_STATUSES, send_invitations_job
 from .models import ATTENDANCE_STATUSES, MEETING_KINDS, MEETING_STATUSES, Meeting
+from .schemas import (AgendaApprovalSchema, AgendaItemPatchSchema, AgendaItemSchema, AgreementSchema,
+                      AttendanceSchema, CancelSchema, InviteesSchema, MaterialSchema, MeetingCreateSchema,
+                      MeetingPatchSchema, MeetingQuerySchema, PresentationSchema, RecordSentSchema,
+                      SecretariatReportSchema)
 
 blp = Blueprint("api_meetings", __name__, url_prefix="/api/v1/municipalities/<municipality>",
                 description="Meetings of every kind: agenda and materials, invitations (Art. 7.4) and attendance")
@@ -49,40 +53,6 @@ class LocalDateTime(fields.DateTime):
         if value is None:
             return None
         return value.replace(tzinfo=services.LOCAL_TIMEZONE).isoformat()
-
-
-def _local(description: str, **kwargs):
-    return fields.String(metadata={"format": "date-time", "description": description,
-                                   "example": "2025-06-13T10:00"}, **kwargs)
-
-
-class MaterialSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer()
-    document_id = fields.Integer()
-    title = fields.Function(lambda m: m.document.title)
-    filename = fields.Function(lambda m: m.document.filename)
-    content_type = fields.Function(lambda m: m.document.content_type)
-    size_bytes = fields.Function(lambda m: m.document.size_bytes)
-
-
-class AgendaItemSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    meeting_id = fields.Integer(dump_only=True)
-    position = fields.Integer(dump_only=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
-    presenter = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
-    materials = fields.List(fields.Nested(MaterialSchema), dump_only=True)
-
-
-class AgendaItemPatchSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=300))
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
-    presenter = fields.String(allow_none=True, validate=validate.Length(max=200))
-    position = fields.Integer(validate=validate.Range(min=1),
-                              metadata={"description": "Move the item to this place in the agenda (1 is first)"})
 
 
 class MeetingSchema(Schema):
@@ -148,49 +118,6 @@ class MeetingDetailSchema(MeetingSchema):
     agenda_items = fields.List(fields.Nested(AgendaItemSchema))
 
 
-class MeetingCreateSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    starts_at = _local("Local time in Albania", required=True)
-    ends_at = _local("Local time in Albania; after starts_at", required=True)
-    location = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
-
-
-class MeetingPatchSchema(Schema):
-    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    starts_at = _local("Local time in Albania")
-    ends_at = _local("Local time in Albania; after starts_at")
-    location = fields.String(allow_none=True, validate=validate.Length(max=200))
-
-
-class MeetingQuerySchema(Schema):
-    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    year = fields.Integer(validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.LAST_YEAR))
-    status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
-
-
-class CancelSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
-
-
-class AttendanceMemberSchema(Schema):
-    member_id = fields.Integer(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_STATUSES))
-
-
-class AttendanceGuestSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    institution = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
-
-
-class AttendanceSchema(Schema):
-    """The whole attendance list of a meeting."""
-
-    members = fields.List(fields.Nested(AttendanceMemberSchema), load_default=list)
-    guests = fields.List(fields.Nested(AttendanceGuestSchema), load_default=list)
-
-
 class AttendanceRowSchema(Schema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer()
@@ -210,15 +137,6 @@ class InvitationSchema(Schema):
     status = fields.String(metadata={"enum": list(INVITATION_STATUSES)})
     sent_at = UtcDateTime(allow_none=True)
     error = fields.String(allow_none=True)
-
-
-class RecordSentSchema(Schema):
-    sent_on = fields.String(required=True, metadata={"format": "date", "example": "2025-06-05",
-                                                     "description": "The day the invitations were sent"})
-
-
-class InviteesSchema(Schema):
-    member_ids = fields.List(fields.Integer(), required=True)
 
 
 class MemberRefSchema(Schema):
@@ -289,8 +207,7 @@ class MeetingList(MethodView):
     @blp.response(201, MeetingDetailSchema)
     def post(self, data):
         """Plan a meeting; its invitation deadline is computed"""
-        return commit_or_fail(lambda: services.create_meeting(data["kind"], data["title"], data["starts_at"], data["ends_at"],
-                                                     data.get("location"), created_by_id=current_user.id))
+        return commit_or_fail(lambda: services.create_meeting(**data, created_by_id=current_user.id))
 
 
 @blp.route("/meetings/<int:meeting_id>")
@@ -301,14 +218,12 @@ class MeetingDetail(MethodView):
         """One meeting, with its agenda and materials"""
         return _meeting(meeting_id)
 
-    @blp.arguments(MeetingPatchSchema)
+    @blp.arguments(MeetingPatchSchema(partial=True))
     @blp.response(200, MeetingDetailSchema)
     def patch(self, data, meeting_id):
         """Change a meeting (a new start moves the invitation deadline)"""
         meeting = _meeting(meeting_id)
-        return commit_or_fail(lambda: services.update_meeting(
-            meeting, kind=data.get("kind"), title=data.get("title"), starts_at=data.get("starts_at"),
-            ends_at=data.get("ends_at"), location=data.get("location", ...)))
+        return commit_or_fail(lambda: services.update_meeting(meeting, **data))
 
     @blp.response(204)
     def delete(self, meeting_id):
@@ -355,8 +270,7 @@ class AgendaItemList(MethodView):
     def post(self, data, meeting_id):
         """Add an item at the end of the agenda"""
         meeting = _meeting(meeting_id)
-        return commit_or_fail(lambda: services.add_agenda_item(meeting, data["title"], data.get("description"),
-                                                      data.get("presenter")))
+        return commit_or_fail(lambda: services.add_agenda_item(meeting, **data))
 
 
 @blp.route("/agenda-items/<int:item_id>")
@@ -367,7 +281,7 @@ class AgendaItemDetail(MethodView):
         """One agenda item with its materials"""
         return _item(item_id)
 
-    @blp.arguments(AgendaItemPatchSchema)
+    @blp.arguments(AgendaItemPatchSchema(partial=True))
     @blp.response(200, AgendaItemSchema)
     def patch(self, data, item_id):
         """Change an agenda item, or move it (`position`)"""
@@ -375,8 +289,7 @@ class AgendaItemDetail(MethodView):
 
         def change():
             if {"title", "description", "presenter"} & set(data):
-                services.update_agenda_item(item, title=data.get("title"), description=data.get("description", ...),
-                                            presenter=data.get("presenter", ...))
+                services.update_agenda_item(item, data)
             if "position" in data:
                 services.move_agenda_item(item, data["position"])
             return item
@@ -515,35 +428,6 @@ class MeetingAudio(MethodView):
 
 
 # --- Art. 7.5, 9.5, 9.4: the agenda's approval, the Coordination Secretariat's agreement and report -----
-
-class AgendaApprovalSchema(Schema):
-    approved_on = fields.Date(allow_none=True, load_default=None, metadata={
-        "description": "The day the chair approved the agenda (default: today); not in the future"})
-
-
-class AgreementSchema(Schema):
-    agreed_on = fields.Date(required=True, metadata={
-        "description": "The day the Coordination Secretariat agreed the agenda and the date; not in the future"})
-
-
-class SecretariatReportSchema(Schema):
-    sent_on = fields.Date(required=True, metadata={"description": "The day the report was sent to the heads"})
-    recipients = fields.List(fields.String(validate=validate.OneOf(HEADS)), required=True,
-                             validate=validate.Length(min=1, max=3),
-                             metadata={"description": "The heads it was sent to: municipality, police, prosecution"})
-    findings = fields.String(required=True, validate=validate.Length(min=1, max=acts.MAX_FINDINGS),
-                             metadata={"description": "The findings the heads are to present"})
-
-
-class PresentationSchema(Schema):
-    presented_by = fields.String(required=True, validate=validate.OneOf(HEADS), metadata={
-        "description": "The head who presented the findings: municipality, police or prosecution"})
-    meeting_id = fields.Integer(allow_none=True, load_default=None, strict=True,
-                                validate=validate.Range(min=1, max=2**31 - 1), metadata={
-        "description": "The regular council meeting at which they were presented (held, not before the report)"})
-    presented_on = fields.Date(allow_none=True, load_default=None, metadata={
-        "description": "Or the day they were presented elsewhere (not with meeting_id; not in the future)"})
-
 
 @blp.route("/meetings/<int:meeting_id>/agenda-approval")
 @scope("tenant")

@@ -275,11 +275,10 @@ def _fail_if_still_sending(meeting_id: int) -> None:
             "minutes sends them.")
 
 
-def record_invitations_sent(meeting: Meeting, sent_on, today: date | None = None) -> Meeting:
+def record_invitations_sent(meeting: Meeting, sent_on: date, today: date | None = None) -> Meeting:
     """Record, without e-mailing, that the invitations were sent on ``sent_on`` (records entered
     after the fact). The same lateness rule applies."""
     today = today or services.local_today()
-    sent_on = services.parse_date(sent_on, "sent_on")
     if meeting.status == "cancelled":
         raise ValidationFailed({"sent_on": _("This meeting was cancelled: no invitation can be recorded.")})
     if meeting.invitation_sent_at is not None:

@@ -9,7 +9,6 @@ Times: ``Meeting.starts_at``/``ends_at`` are local times in Europe/Tirane (naive
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from ..municipalities.models import Municipality
 from ..records.models import Decision, MinutesVersion, PressRelease
 from ..tenancy import tenant
 from . import acts
+from . import schemas as meeting_schemas
 from ..timeutil import LOCAL_TIMEZONE, local_now, local_to_utc, local_today, utc_to_local  # noqa: F401 (read as services.*)
 from .models import (
     ATTENDANCE_STATUSES,
@@ -72,68 +72,6 @@ ATTENDANCE_LABELS = {
 def sent_day(meeting: Meeting) -> date | None:
     """The day (in Albania) the invitations were sent, or None."""
     return utc_to_local(meeting.invitation_sent_at).date() if meeting.invitation_sent_at else None
-
-
-_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
-
-
-def _check_year(value, field: str):
-    if not schemas.FIRST_YEAR <= value.year <= schemas.LAST_YEAR:
-        raise ValidationFailed({field: _("Enter a date between the years %(start)d and %(end)d.",
-                                         start=schemas.FIRST_YEAR, end=schemas.LAST_YEAR)})
-    return value
-
-
-def parse_date(raw, field: str = "date") -> date:
-    """A date from a form or JSON: 2025-06-13 (also 13.06.2025 or 13/06/2025)."""
-    if isinstance(raw, datetime):
-        return _check_year(raw.date(), field)
-    if isinstance(raw, date):
-        return _check_year(raw, field)
-    text = (raw or "").strip()
-    if not text:
-        raise ValidationFailed({field: _("Enter a date.")})
-    try:
-        return _check_year(date.fromisoformat(text), field)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return _check_year(datetime.strptime(text, fmt).date(), field)
-        except ValueError:
-            continue
-    raise ValidationFailed({field: _("Enter a valid date, for example 2025-06-13.")})
-
-
-def parse_datetime(raw, field: str = "starts_at") -> datetime:
-    """A local date and time from a form or JSON: 2025-06-13T10:00 (seconds, a space instead of
-    the T, or 13.06.2025 10:00 also work). A time with an offset is converted to Albanian time."""
-    if isinstance(raw, datetime):
-        value = raw
-    else:
-        text = re.sub(r"\s+", " ", (raw or "").strip())
-        if not text:
-            raise ValidationFailed({field: _("Enter a date and a time.")})
-        value = None
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            for fmt in _DATE_FORMATS:
-                for suffix in (" %H:%M", " %H:%M:%S"):
-                    try:
-                        value = datetime.strptime(text, fmt + suffix)
-                        break
-                    except ValueError:
-                        continue
-                if value is not None:
-                    break
-        if value is None:
-            raise ValidationFailed({field: _("Enter a valid date and time, for example 2025-06-13 10:00.")})
-        if len(text) <= 10 and ":" not in text:
-            raise ValidationFailed({field: _("Enter the time as well as the date.")})
-    if value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TIMEZONE).replace(tzinfo=None)
-    return _check_year(value.replace(microsecond=0), field)
 
 
 # --- the invitation deadline (Art. 7.4) -------------------------------------------------------
@@ -215,24 +153,12 @@ def list_days_off() -> list[ExtraDayOff]:
     return list(db.session.execute(select(ExtraDayOff).order_by(ExtraDayOff.day.desc())).scalars())
 
 
-def add_day_off(day, reason: str) -> ExtraDayOff:
-    errors: dict[str, str] = {}
-    try:
-        day = parse_date(day, "day")
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = _("Say why the day is a day off (for example the government decision).")
-    elif len(reason) > 200:
-        errors["reason"] = _("The reason can have at most 200 characters.")
-    if not errors:
-        if db.session.execute(select(ExtraDayOff.id).where(ExtraDayOff.day == day)).first():
-            errors["day"] = _("This day is already a declared day off.")
-        elif not workdays.is_working_day(day):
-            errors["day"] = _("This day is already a weekend day or a public holiday.")
-    if errors:
-        raise ValidationFailed(errors)
+def add_day_off(day: date, reason: str) -> ExtraDayOff:
+    """A day off the government declared (``DayOffSchema``'s clean data)."""
+    if db.session.execute(select(ExtraDayOff.id).where(ExtraDayOff.day == day)).first():
+        raise ValidationFailed({"day": _("This day is already a declared day off.")})
+    if not workdays.is_working_day(day):
+        raise ValidationFailed({"day": _("This day is already a weekend day or a public holiday.")})
     row = ExtraDayOff(day=day, reason=reason)
     db.session.add(row)
     db.session.flush()
@@ -278,9 +204,11 @@ def parse_month(raw) -> date:
         return local_today().replace(day=1)
     try:
         year, month = (int(part) for part in text.split("-", 1))
-        return _check_year(date(year, month, 1), "month")
+        if schemas.FIRST_YEAR <= year <= schemas.LAST_YEAR:
+            return date(year, month, 1)
     except ValueError:
-        raise ValidationFailed({"month": _("Enter a month as year and month, for example 2026-12.")}) from None
+        pass
+    raise ValidationFailed({"month": _("Enter a month as year and month, for example 2026-12.")})
 
 
 def month_grid(first: date) -> dict:
@@ -313,40 +241,18 @@ def meeting_years() -> list[int]:
     return sorted({int(y) for y in years if y is not None}, reverse=True)
 
 
-def _text(value, field: str, errors: dict, *, required: bool, max_len: int, message: str | None = None):
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not value:
-        errors[field] = message or _("This field is required.")
-    elif len(value) > max_len:
-        errors[field] = _("At most %(n)d characters.", n=max_len)
-    return value or None
+def _check_order(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationFailed({"ends_at": str(meeting_schemas.ENDS_BEFORE)})
 
 
-def _validate_meeting(kind, title, starts_at, ends_at, location) -> dict:
-    errors: dict[str, str] = {}
-    if kind not in MEETING_KINDS:
-        errors["kind"] = _("Choose the kind of meeting.")
-    title = _text(title, "title", errors, required=True, max_len=200, message=_("Enter the meeting's title."))
-    location = _text(location, "location", errors, required=False, max_len=200)
-    values = {}
-    for field, raw in (("starts_at", starts_at), ("ends_at", ends_at)):
-        try:
-            values[field] = parse_datetime(raw, field)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if "starts_at" in values and "ends_at" in values and values["ends_at"] <= values["starts_at"]:
-        errors["ends_at"] = _("The meeting must end after it starts: the end is before the start.")
-    if errors:
-        raise ValidationFailed(errors)
-    return {"kind": kind, "title": title, "location": location, **values}
-
-
-def create_meeting(kind: str, title: str, starts_at, ends_at, location: str | None = None, *,
+def create_meeting(kind: str, title: str, starts_at: datetime, ends_at: datetime, location: str | None = None, *,
                    created_by_id: int | None = None, now: datetime | None = None) -> Meeting:
-    """Plan a meeting. One whose start is already past is recorded as entered after the fact, with
-    who entered it: its invitations cannot be proven by the platform (the compliance rules read
-    ``entered_after_the_fact`` and ``recorded_by_id``)."""
-    values = _validate_meeting(kind, title, starts_at, ends_at, location)
+    """Plan a meeting (``MeetingCreateSchema``'s clean data). One whose start is already past is recorded as
+    entered after the fact, with who entered it: its invitations cannot be proven by the platform (the
+    compliance rules read ``entered_after_the_fact`` and ``recorded_by_id``)."""
+    _check_order(starts_at, ends_at)
+    values = {"kind": kind, "title": title, "starts_at": starts_at, "ends_at": ends_at, "location": location}
     after_the_fact = values["starts_at"] < (now or local_now())
     meeting = Meeting(**values, status="planned", created_by_id=created_by_id,
                       entered_after_the_fact=after_the_fact, recorded_by_id=created_by_id if after_the_fact else None)
@@ -373,14 +279,12 @@ def recorded_by_name(meeting: Meeting) -> str | None:
     return (user.name or user.email) if user is not None else None
 
 
-def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, ends_at=None,
-                   location=...) -> Meeting:
-    if meeting.status == "cancelled":
-        raise ValidationFailed({"meeting": _("This meeting was cancelled; it can no longer be changed.")})
-    values = _validate_meeting(
-        meeting.kind if kind is None else kind, meeting.title if title is None else title,
-        meeting.starts_at if starts_at is None else starts_at, meeting.ends_at if ends_at is None else ends_at,
-        meeting.location if location is ... else location)
+def update_meeting(meeting: Meeting, **changes) -> Meeting:
+    """Change a meeting with ``MeetingPatchSchema``'s clean data (the fields it gives)."""
+    _check_open(meeting)
+    values = {key: changes.get(key, getattr(meeting, key)) for key in ("kind", "title", "starts_at", "ends_at",
+                                                                        "location")}
+    _check_order(values["starts_at"], values["ends_at"])
     if values["kind"] != meeting.kind and db.session.execute(
             select(Invitation.id).where(Invitation.meeting_id == meeting.id, Invitation.status == "sent")).first():
         raise ValidationFailed({"kind": _("Invitations have been sent: the kind of meeting can no longer change.")})
@@ -399,11 +303,6 @@ def update_meeting(meeting: Meeting, *, kind=None, title=None, starts_at=None, e
 def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
     if meeting.status != "planned":
         raise ValidationFailed({"reason": _("Only a planned meeting can be cancelled.")})
-    errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, required=True, max_len=300,
-                   message=_("Say why the meeting is cancelled."))
-    if errors:
-        raise ValidationFailed(errors)
     meeting.status, meeting.cancelled_reason = "cancelled", reason
     db.session.flush()
     _emit_meeting("meeting.changed", meeting)
@@ -473,19 +372,6 @@ def get_agenda_item(item_id: int) -> AgendaItem | None:
     return db.session.get(AgendaItem, item_id)
 
 
-def _validate_item(title, description, presenter) -> dict:
-    errors: dict[str, str] = {}
-    values = {
-        "title": _text(title, "title", errors, required=True, max_len=300,
-                       message=_("Enter the agenda item's title.")),
-        "description": _text(description, "description", errors, required=False, max_len=5000),
-        "presenter": _text(presenter, "presenter", errors, required=False, max_len=200),
-    }
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
 def _check_open(meeting: Meeting) -> None:
     if meeting.status == "cancelled":
         raise ValidationFailed({"meeting": _("This meeting was cancelled; it can no longer be changed.")})
@@ -494,7 +380,7 @@ def _check_open(meeting: Meeting) -> None:
 def add_agenda_item(meeting: Meeting, title: str, description: str | None = None,
                     presenter: str | None = None) -> AgendaItem:
     _check_open(meeting)
-    values = _validate_item(title, description, presenter)
+    values = {"title": title, "description": description, "presenter": presenter}
     last = db.session.execute(select(func.max(AgendaItem.position)).where(
         AgendaItem.meeting_id == meeting.id)).scalar() or 0
     item = AgendaItem(meeting_id=meeting.id, position=last + 1, **values)
@@ -505,13 +391,12 @@ def add_agenda_item(meeting: Meeting, title: str, description: str | None = None
     return item
 
 
-def update_agenda_item(item: AgendaItem, *, title=None, description=..., presenter=...) -> AgendaItem:
+def update_agenda_item(item: AgendaItem, data: dict) -> AgendaItem:
+    """Change an item with ``AgendaItemPatchSchema``'s clean data (the fields it gives)."""
     _check_open(item.meeting)
-    values = _validate_item(item.title if title is None else title,
-                            item.description if description is ... else description,
-                            item.presenter if presenter is ... else presenter)
-    for key, value in values.items():
-        setattr(item, key, value)
+    for key in ("title", "description", "presenter"):
+        if key in data:
+            setattr(item, key, data[key])
     if db.session.is_modified(item):
         acts.agenda_changed(item.meeting)  # Art. 7.5: no longer the agenda the chair approved
     db.session.flush()
@@ -533,10 +418,6 @@ def move_agenda_item(item: AgendaItem, position: int) -> AgendaItem:
     """Move an item to ``position`` (1 is first); the others keep their order."""
     _check_open(item.meeting)
     items = [i for i in _items_of(item.meeting_id) if i.id != item.id]
-    try:
-        position = int(position)
-    except (TypeError, ValueError):
-        raise ValidationFailed({"position": _("Enter the position as a whole number.")}) from None
     position = max(1, min(position, len(items) + 1))
     items.insert(position - 1, item)
     _renumber(items)
@@ -630,17 +511,10 @@ def _member(member_id, field: str = "member_id") -> CouncilMember:
     return member
 
 
-def _status(status, field: str = "status") -> str:
-    if status not in ATTENDANCE_STATUSES:
-        raise ValidationFailed({field: _("Choose present, absent or excused.")})
-    return status
-
-
 def record_attendance(meeting: Meeting, member_id: int, status: str) -> Attendance:
     """Add one member's attendance; a member already on the list is refused."""
     _check_attendance_open(meeting)
     member = _member(member_id)
-    _status(status)
     existing = db.session.execute(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)).scalar_one_or_none()
     if existing is not None:
@@ -669,7 +543,7 @@ def set_member_attendance(meeting: Meeting, entries: list[tuple[int, str | None]
     parsed = []
     for raw_id, status in entries:
         member = _member(raw_id)
-        parsed.append((member, _status(status) if status else None))
+        parsed.append((member, status or None))
     _check_no_duplicates([m.id for m, _s in parsed])
     existing = {a.member_id: a for a in db.session.execute(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.member_id.is_not(None))).scalars()}
@@ -701,21 +575,9 @@ def mark_all_present(meeting: Meeting, member_ids: list[int]) -> int:
     return marked
 
 
-def _validate_guest(name, institution) -> dict:
-    errors: dict[str, str] = {}
-    values = {
-        "guest_name": _text(name, "guest_name", errors, required=True, max_len=200,
-                            message=_("Enter the guest's name.")),
-        "guest_institution": _text(institution, "guest_institution", errors, required=False, max_len=200),
-    }
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
 def add_guest(meeting: Meeting, name: str, institution: str | None = None) -> Attendance:
     _check_attendance_open(meeting)
-    row = Attendance(meeting_id=meeting.id, status="present", **_validate_guest(name, institution))
+    row = Attendance(meeting_id=meeting.id, status="present", guest_name=name, guest_institution=institution)
     db.session.add(row)
     db.session.flush()
     return row
@@ -737,9 +599,9 @@ def replace_attendance(meeting: Meeting, members: list[dict], guests: list[dict]
     _check_attendance_open(meeting)
     entries = []
     for entry in members:
-        entries.append((_member(entry.get("member_id")), _status(entry.get("status"))))
+        entries.append((_member(entry["member_id"]), entry["status"]))
     _check_no_duplicates([m.id for m, _s in entries])
-    guest_values = [_validate_guest(g.get("name"), g.get("institution")) for g in guests]
+    guest_values = [{"guest_name": g["name"], "guest_institution": g.get("institution")} for g in guests]
     for row in db.session.execute(select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars():
         db.session.delete(row)
     db.session.flush()

@@ -12,11 +12,15 @@ from ..data_protection.services import log_contacts_shown
 from ..documents.models import Document
 from ..errors import NotAllowed, ValidationFailed
 from ..extensions import db
+from ..schemas import load_form
 from ..tenancy.web import require_ids, scope
 from ..documents.download import send_document
 from ..tenancy import tenant
 from . import acts, calendar, invitations, materials, services
 from .invitations import send_invitations_job
+from .schemas import (AgendaApprovalSchema, AgendaItemSchema, AgreementSchema, CancelSchema, DayOffSchema,
+                      GuestSchema, MeetingCreateSchema, MemberAttendanceSchema, PresentationSchema, RecordSentSchema,
+                      SecretariatReportSchema)
 from .models import (ATTENDANCE_STATUSES, MEETING_KINDS, AgendaItem, AgendaMaterial, ExtraDayOff, Invitation,
                      Meeting)
 
@@ -85,9 +89,7 @@ def new():
     if request.method == "POST":
         form = request.form
         try:
-            meeting = services.create_meeting(form.get("kind", ""), form.get("title", ""), form.get("starts_at", ""),
-                                              form.get("ends_at", ""), form.get("location", ""),
-                                              created_by_id=current_user.id)
+            meeting = services.create_meeting(**load_form(MeetingCreateSchema(), form), created_by_id=current_user.id)
             db.session.commit()
             flash(_("The meeting was planned. The invitation must be sent by %(date)s.",
                     date=_format_date(meeting.invitation_deadline)), "success")
@@ -163,9 +165,7 @@ def edit(meeting_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            services.update_meeting(meeting, kind=form.get("kind", ""), title=form.get("title", ""),
-                                    starts_at=form.get("starts_at", ""), ends_at=form.get("ends_at", ""),
-                                    location=form.get("location", ""))
+            services.update_meeting(meeting, **load_form(MeetingCreateSchema(), form))
             db.session.commit()
             flash(_("The meeting was saved."), "success")
             return redirect(url_for(".detail", meeting_id=meeting.id))
@@ -182,7 +182,7 @@ def edit(meeting_id: int):
 def cancel(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        services.cancel_meeting(meeting, request.form.get("reason", ""))
+        services.cancel_meeting(meeting, load_form(CancelSchema(), request.form)["reason"])
         db.session.commit()
         flash(_("The meeting was cancelled."), "success")
     except ValidationFailed as exc:
@@ -251,7 +251,7 @@ def approve_agenda(meeting_id: int):
     """Art. 7.5: the chair approves the agenda; anyone else is refused (403), with no button shown to them."""
     meeting = _meeting(meeting_id)
     try:
-        acts.approve_agenda(meeting, current_user, request.form.get("approved_on") or None)
+        acts.approve_agenda(meeting, current_user, load_form(AgendaApprovalSchema(), request.form).get("approved_on"))
         db.session.commit()
         flash(_("The agenda is approved."), "success")
     except NotAllowed as exc:
@@ -267,7 +267,7 @@ def approve_agenda(meeting_id: int):
 def secretariat_agreement(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        acts.record_agreement(meeting, request.form.get("agreed_on", ""), user_id=current_user.id)
+        acts.record_agreement(meeting, load_form(AgreementSchema(), request.form)["agreed_on"], user_id=current_user.id)
         db.session.commit()
         flash(_("The Coordination Secretariat's agreement is recorded."), "success")
     except ValidationFailed as exc:
@@ -280,8 +280,8 @@ def secretariat_agreement(meeting_id: int):
 def secretariat_report(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        acts.record_report(meeting, request.form.get("sent_on", ""), request.form.getlist("recipients"),
-                           request.form.get("findings", ""), user_id=current_user.id)
+        data = load_form(SecretariatReportSchema(), request.form)
+        acts.record_report(meeting, data["sent_on"], data["recipients"], data["findings"], user_id=current_user.id)
         db.session.commit()
         flash(_("The report to the heads is recorded."), "success")
     except ValidationFailed as exc:
@@ -294,9 +294,9 @@ def secretariat_report(meeting_id: int):
 def findings_presentation(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        acts.record_presentation(meeting, request.form.get("presented_by", ""),
-                                 at_meeting_id=request.form.get("meeting_id") or None,
-                                 presented_on=request.form.get("presented_on") or None, user_id=current_user.id)
+        data = load_form(PresentationSchema(), request.form)
+        acts.record_presentation(meeting, data["presented_by"], at_meeting_id=data.get("meeting_id"),
+                                 presented_on=data.get("presented_on"), user_id=current_user.id)
         db.session.commit()
         flash(_("The presentation of the findings is recorded."), "success")
     except ValidationFailed as exc:
@@ -327,8 +327,7 @@ def findings_document(meeting_id: int):
 def add_item(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        services.add_agenda_item(meeting, request.form.get("title", ""), request.form.get("description", ""),
-                                 request.form.get("presenter", ""))
+        services.add_agenda_item(meeting, **load_form(AgendaItemSchema(), request.form))
         db.session.commit()
         flash(_("The agenda item was added."), "success")
     except ValidationFailed as exc:
@@ -355,8 +354,7 @@ def edit_item(item_id: int):
                 db.session.commit()
                 flash(_("The agenda item was removed."), "success")
                 return _to_detail(meeting_id, "agenda")
-            services.update_agenda_item(item, title=form.get("title", ""), description=form.get("description", ""),
-                                        presenter=form.get("presenter", ""))
+            services.update_agenda_item(item, load_form(AgendaItemSchema(), form))
             db.session.commit()
             flash(_("The agenda item was saved."), "success")
             return _to_detail(meeting_id, "agenda")
@@ -466,7 +464,7 @@ def send_invitations(meeting_id: int):
 def record_invitations(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        invitations.record_invitations_sent(meeting, request.form.get("sent_on", ""))
+        invitations.record_invitations_sent(meeting, load_form(RecordSentSchema(), request.form)["sent_on"])
         db.session.commit()
         if meeting.invitation_working_days_late:
             flash(_("Recorded. The invitations were late by %(n)d working days.",
@@ -547,8 +545,8 @@ def attendance(meeting_id: int):
         try:
             if action == "guest":
                 guest_form = request.form
-                services.add_guest(meeting, request.form.get("guest_name", ""),
-                                   request.form.get("guest_institution", ""))
+                guest = load_form(GuestSchema(), guest_form)
+                services.add_guest(meeting, guest["guest_name"], guest.get("guest_institution"))
                 message = _("The guest was added.")
             elif action == "remove":
                 services.remove_attendance(meeting, request.form.get("attendance_id"))
@@ -559,11 +557,8 @@ def attendance(meeting_id: int):
                                    "%(num)d people marked present; those already recorded keep their status.",
                                    count)
             else:
-                member_ids = request.form.getlist("member_id")
-                statuses = request.form.getlist("status")
-                if len(member_ids) != len(statuses):
-                    raise ValidationFailed({"attendance": _("The form was incomplete: reload it and try again.")})
-                services.set_member_attendance(meeting, list(zip(member_ids, statuses, strict=True)))
+                data = load_form(MemberAttendanceSchema(), request.form)
+                services.set_member_attendance(meeting, list(zip(data["member_id"], data["status"], strict=True)))
                 message = _("The attendance was saved.")
             db.session.commit()
             flash(message, "success")
@@ -619,7 +614,7 @@ def days_off():
     if request.method == "POST":
         form = request.form
         try:
-            row = services.add_day_off(form.get("day", ""), form.get("reason", ""))
+            row = services.add_day_off(**load_form(DayOffSchema(), form))
             db.session.commit()
             day = row.day
             changed = services.recompute_future_deadlines()

@@ -26,6 +26,8 @@ from ..api.errors import commit_or_fail, validation_failed
 from ..api.paging import listing
 from ..tenancy.web import scope
 from . import services
+from .schemas import (DecisionCreateSchema, DecisionPatchSchema, DecisionSignSchema, MinutesInputSchema,
+                      PressReleaseInputSchema, PressReleasePublishSchema)
 
 blp = Blueprint("api_records", __name__, url_prefix="/api/v1/municipalities/<municipality>",
                 description="What a meeting leaves behind: minutes, the decisions register, press releases")
@@ -52,12 +54,6 @@ class MinutesSchema(Schema):
 
 class MinutesQuerySchema(Schema):
     version = fields.Integer(load_default=None, validate=validate.Range(min=1))
-
-
-class MinutesInputSchema(Schema):
-    text = fields.String(load_default="")
-    based_on_version = fields.Integer(load_default=None, allow_none=True, metadata={
-        "description": "the version the text was edited from; refused if someone saved a newer one"})
 
 
 class DecisionVersionSchema(MinutesVersionSchema):
@@ -97,32 +93,8 @@ class DecisionDetailSchema(DecisionSchema):
 
 
 class DecisionListQuerySchema(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(min=schemas.FIRST_YEAR, max=schemas.LAST_YEAR))
+    year = schemas.year(load_default=None)
     meeting_id = fields.Integer(load_default=None)
-
-
-class DecisionCreateSchema(Schema):
-    meeting_id = fields.Integer(load_default=None, allow_none=True)
-    number = fields.String(load_default=None, allow_none=True, metadata={
-        "description": "empty: the next number of the meeting year's series"})
-    title = fields.String(load_default="")
-    text = fields.String(load_default="")
-    adopted_by_consensus = fields.Boolean(load_default=True)
-    reviews_plan = fields.Boolean(load_default=False, metadata={
-        "description": "the meeting reviewed the local plan by this decision (Art. 8.5)"})
-
-
-class DecisionPatchSchema(Schema):
-    number = fields.String()
-    title = fields.String()
-    text = fields.String(metadata={"description": "a changed text becomes a new version"})
-    adopted_by_consensus = fields.Boolean()
-    reviews_plan = fields.Boolean()
-
-
-class DecisionSignSchema(Schema):
-    signed_by_chair_on = fields.Date(load_default=None, allow_none=True, metadata={
-        "description": "the chair: defaults to today; the technical secretary: the date the chair signed on paper"})
 
 
 class DecisionNextNumberSchema(Schema):
@@ -152,19 +124,6 @@ class PressReleaseSchema(Schema):
     missing = fields.List(fields.String(), metadata={"description": "required contents still empty"})
     clock = fields.Nested(PressClockSchema)
     public_url = fields.String(allow_none=True)
-
-
-class PressReleaseInputSchema(Schema):
-    title = fields.String()
-    time_and_place = fields.String()
-    participation = fields.String()
-    agenda_summary = fields.String()
-    discussion_essence = fields.String()
-
-
-class PressReleasePublishSchema(PressReleaseInputSchema):
-    published_at = UtcDateTime(load_default=None, allow_none=True, metadata={
-        "description": "when it was really published (meetings entered after the fact); default now"})
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -231,7 +190,7 @@ class Minutes(MethodView):
         """Save a new version of the minutes (earlier versions are kept unchanged)"""
         meeting = _meeting(meeting_id)
         commit_or_fail(lambda: services.save_minutes(meeting, data["text"], user_id=current_user.id,
-                                            based_on_version=data["based_on_version"]))
+                                            based_on_version=data.get("based_on_version")))
         return _minutes(meeting)
 
 
@@ -260,13 +219,10 @@ class DecisionList(MethodView):
     @blp.response(201, DecisionDetailSchema)
     def post(self, data):
         """Record a decision of a council meeting (its text is version 1)"""
-        meeting = services.get_meeting(data["meeting_id"]) if data["meeting_id"] else None
+        meeting = services.get_meeting(data.pop("meeting_id")) if data.get("meeting_id") else None
         if meeting is None:
             validation_failed({"meeting_id": _("Choose a meeting of this municipality.")})
-        return commit_or_fail(lambda: services.create_decision(
-            meeting, number=data["number"], title=data["title"], text=data["text"],
-            adopted_by_consensus=data["adopted_by_consensus"], reviews_plan=data["reviews_plan"],
-            user_id=current_user.id))
+        return commit_or_fail(lambda: services.create_decision(meeting, **data, user_id=current_user.id))
 
 
 @blp.route("/decisions/<int:decision_id>")
@@ -277,15 +233,12 @@ class DecisionDetail(MethodView):
         """One decision, with every version of its text and the copies distributed"""
         return _decision(decision_id)
 
-    @blp.arguments(DecisionPatchSchema)
+    @blp.arguments(DecisionPatchSchema(partial=True))
     @blp.response(200, DecisionDetailSchema)
     def patch(self, data, decision_id):
         """Change an unsigned decision; a new text is a new version. Refused once signed."""
         decision = _decision(decision_id)
-        return commit_or_fail(lambda: services.update_decision(
-            decision, number=data.get("number"), title=data.get("title"), text=data.get("text"),
-            adopted_by_consensus=data.get("adopted_by_consensus"), reviews_plan=data.get("reviews_plan"),
-            user_id=current_user.id))
+        return commit_or_fail(lambda: services.update_decision(decision, **data, user_id=current_user.id))
 
 
 @blp.route("/decisions/<int:decision_id>/sign")
@@ -298,7 +251,7 @@ class DecisionSign(MethodView):
         secretary from the signed paper original (date required)"""
         decision = _decision(decision_id)
         roles = access.municipality_roles(current_user, g.municipality.id)
-        return commit_or_fail(lambda: services.sign_decision(decision, roles=roles, signed_on=data["signed_by_chair_on"]))
+        return commit_or_fail(lambda: services.sign_decision(decision, roles=roles, signed_on=data.get("signed_by_chair_on")))
 
 
 @blp.route("/decisions/<int:decision_id>/distribute")

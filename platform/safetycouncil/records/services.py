@@ -30,6 +30,7 @@ from ..timeutil import local_to_utc as to_utc
 from ..timeutil import local_today, utcnow
 from ..timeutil import utc_to_local as to_local
 from .models import Decision, DecisionDistribution, DecisionVersion, MinutesVersion, PressRelease
+from .schemas import MAX_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ ATTENDANCE_LABELS = {
     "excused": _l("Excused"),
 }
 SIGNATURE_METHODS = ("chair", "paper")
-MAX_TITLE = 300
-MAX_NUMBER = 40
 ESSENCE_PREFILL_CHARS = 600
 
 
@@ -186,9 +185,6 @@ def save_minutes(meeting: Meeting, text: str, *, user_id: int | None,
     one meanwhile, the save is refused so that neither text is silently lost.
     """
     _refuse_if_cancelled(meeting, "text")
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ValidationFailed({"text": _("Write the minutes before saving.")})
     current = current_minutes(meeting)
     latest = current.version if current else 0
     if based_on_version is not None and based_on_version != latest:
@@ -258,40 +254,17 @@ def _number_taken(number: str, decision: Decision | None = None) -> bool:
     return bool(db.session.execute(query).scalar())
 
 
-def _check_number(number: str, decision: Decision | None = None) -> str:
-    number = (number or "").strip()
-    if not number:
-        raise ValidationFailed({"number": _("Enter the decision's number, for example 2025/3.")})
-    if len(number) > MAX_NUMBER:
-        raise ValidationFailed({"number": _("The number can have at most %(n)d characters.", n=MAX_NUMBER)})
+def _check_number(number: str, decision: Decision | None = None) -> None:
     if _number_taken(number, decision):
         raise ValidationFailed({"number": _(
             "This municipality already has a decision numbered %(number)s.", number=number)})
-    return number
 
 
-def _check_title(title: str) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed({"title": _("Enter the decision's title.")})
-    if len(title) > MAX_TITLE:
-        raise ValidationFailed({"title": _("The title can have at most %(n)d characters.", n=MAX_TITLE)})
-    return title
-
-
-def _check_text(text: str) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ValidationFailed({"text": _("Enter the text of the decision.")})
-    return text
-
-
-def create_decision(meeting: Meeting, *, number: str | None, title: str, text: str,
+def create_decision(meeting: Meeting, *, number: str | None = None, title: str, text: str,
                     adopted_by_consensus: bool = True, reviews_plan: bool = False,
                     user_id: int | None) -> Decision:
-    """Record a decision of a council meeting (Art. 7.7); its text is version 1.
-
-    An empty ``number`` takes the suggested next number.
+    """Record a decision of a council meeting (Art. 7.7); its text is version 1 (``DecisionCreateSchema``'s
+    clean data). An empty ``number`` takes the suggested next number.
     """
     _refuse_if_cancelled(meeting, "meeting_id")
     if meeting.kind not in COUNCIL_KINDS:
@@ -299,28 +272,18 @@ def create_decision(meeting: Meeting, *, number: str | None, title: str, text: s
             "Only council meetings take decisions (Art. 7.7); this meeting is of another kind.")})
     _refuse_if_not_started(meeting, "meeting_id", _(
         "This meeting has not taken place yet: record its decisions once it is held."))
-    number = number if (number or "").strip() else suggest_number(meeting)
-    errors: dict[str, str] = {}
-    values = {}
-    for key, check, raw in (("number", _check_number, number), ("title", _check_title, title),
-                            ("text", _check_text, text)):
-        try:
-            values[key] = check(raw)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
-    decision = Decision(meeting_id=meeting.id, number=values["number"], title=values["title"],
+    number = number or suggest_number(meeting)
+    _check_number(number)
+    decision = Decision(meeting_id=meeting.id, number=number, title=title,
                         adopted_by_consensus=bool(adopted_by_consensus), reviews_plan=bool(reviews_plan))
     db.session.add(decision)
     try:
         db.session.flush()
-        db.session.add(DecisionVersion(decision_id=decision.id, version=1, text=values["text"],
-                                       created_by_id=user_id))
+        db.session.add(DecisionVersion(decision_id=decision.id, version=1, text=text, created_by_id=user_id))
         db.session.flush()
     except IntegrityError:
         raise ValidationFailed({"number": _(
-            "This municipality already has a decision numbered %(number)s.", number=values["number"])}) from None
+            "This municipality already has a decision numbered %(number)s.", number=number)}) from None
     db.session.refresh(decision)
     return decision
 
@@ -336,33 +299,21 @@ def _refuse_if_signed(decision: Decision, key: str = "text") -> None:
 def update_decision(decision: Decision, *, number: str | None = None, title: str | None = None,
                     text: str | None = None, adopted_by_consensus: bool | None = None,
                     reviews_plan: bool | None = None, user_id: int | None) -> Decision:
-    """Change an unsigned decision; a changed text is kept as a new version (earlier ones stay)."""
+    """Change an unsigned decision with ``DecisionPatchSchema``'s clean data (None: unchanged); a changed
+    text is kept as a new version (earlier ones stay)."""
     _refuse_if_signed(decision)
-    errors: dict[str, str] = {}
-    values = {}
-    checks = (("number", _check_number, number, (decision,)), ("title", _check_title, title, ()),
-              ("text", _check_text, text, ()))
-    for key, check, raw, extra in checks:
-        if raw is None:
-            continue
-        try:
-            values[key] = check(raw, *extra)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
-    if "number" in values:
-        decision.number = values["number"]
-    if "title" in values:
-        decision.title = values["title"]
+    if number is not None:
+        _check_number(number, decision)
+        decision.number = number
+    if title is not None:
+        decision.title = title
     if adopted_by_consensus is not None:
         decision.adopted_by_consensus = bool(adopted_by_consensus)
     if reviews_plan is not None:
         decision.reviews_plan = bool(reviews_plan)
-    if "text" in values and values["text"] != decision.current_text:
+    if text is not None and text != decision.current_text:
         latest = decision.versions[-1].version if decision.versions else 0
-        db.session.add(DecisionVersion(decision_id=decision.id, version=latest + 1, text=values["text"],
-                                       created_by_id=user_id))
+        db.session.add(DecisionVersion(decision_id=decision.id, version=latest + 1, text=text, created_by_id=user_id))
     try:
         db.session.flush()
     except IntegrityError:
@@ -513,17 +464,13 @@ def missing_contents(values: dict) -> list[str]:
     return unified_model.press_release_missing(values)
 
 
-def _clean_release_values(meeting: Meeting, values: dict, base: dict) -> dict:
-    cleaned = {}
-    for key in ("title", *PRESS_CONTENTS):
-        raw = values.get(key)
-        raw = base.get(key, "") if raw is None else raw
-        cleaned[key] = (raw or "").replace("\r\n", "\n").strip()
-    if not cleaned["title"]:
-        cleaned["title"] = default_title(meeting)
-    if len(cleaned["title"]) > MAX_TITLE:
-        raise ValidationFailed({"title": _("The title can have at most %(n)d characters.", n=MAX_TITLE)})
-    return cleaned
+def _merged_release_values(meeting: Meeting, values: dict, base: dict) -> dict:
+    """``PressReleaseInputSchema``'s clean data over the saved (or prefilled) values: a content not given
+    keeps its value; an empty title takes the default one."""
+    merged = {key: (base.get(key) or "") if values.get(key) is None else values[key]
+              for key in ("title", *PRESS_CONTENTS)}
+    merged["title"] = merged["title"] or default_title(meeting)
+    return merged
 
 
 def _refuse_if_published(release: PressRelease | None) -> None:
@@ -538,7 +485,7 @@ def save_press_release(meeting: Meeting, values: dict) -> PressRelease:
     _refuse_if_cancelled(meeting, "press_release")
     release = get_press_release(meeting)
     _refuse_if_published(release)
-    cleaned = _clean_release_values(meeting, values, release_values(meeting, release))
+    cleaned = _merged_release_values(meeting, values, release_values(meeting, release))
     if release is None:
         release = PressRelease(meeting_id=meeting.id, **cleaned)
         db.session.add(release)

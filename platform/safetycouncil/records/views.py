@@ -13,20 +13,22 @@ Under /<municipality>/meetings/ (the meetings area owns /, /new and /<id>, /<id>
   /<id>/press-release           the press release: draft, publish, the 24-hour clock
   /<id>/press-release.pdf|.docx the press release as a document
 """
-from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import access
-from ..errors import FormErrors, ValidationFailed
+from ..errors import FormErrors
 from ..exports import send_export
 from ..extensions import db
+from ..schemas import load_form
 from ..locales import force_locale
 from ..meetings.models import Meeting
 from ..tenancy.web import require_ids, scope
 from . import downloads, services
+from .schemas import (DecisionCreateSchema, DecisionPatchSchema, DecisionSignSchema, MinutesInputSchema,
+                      PressReleasePublishFormSchema)
 from .models import Decision
 
 bp = Blueprint("records", __name__, url_prefix="/<municipality>/meetings", template_folder="templates")
@@ -63,23 +65,6 @@ def _int(raw) -> int | None:
     return int(raw) if raw and str(raw).isdigit() else None
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise ValidationFailed({"signed_by_chair_on": _("Enter a date as YYYY-MM-DD.")}) from None
-
-
-def _local_datetime(raw: str | None) -> datetime | None:
-    """A datetime-local field (local time) to naive UTC."""
-    if not raw:
-        return None
-    try:
-        return services.to_utc(datetime.fromisoformat(raw))
-    except ValueError:
-        raise ValidationFailed({"published_at": _("Enter the date and time of publication.")}) from None
-
-
 def _export(build, fmt: str, basenames: tuple[str, str]):
     lang = downloads.language(request.args.get("lang"))
     with force_locale(lang):
@@ -96,9 +81,10 @@ def minutes(meeting_id: int):
     errors, form_text, based_on = {}, None, None
     if request.method == "POST":
         form_text = request.form.get("text", "")
-        based_on = _int(request.form.get("based_on_version"))
         try:
-            row = services.save_minutes(meeting, form_text, user_id=current_user.id, based_on_version=based_on)
+            data = load_form(MinutesInputSchema(), request.form)
+            row = services.save_minutes(meeting, data["text"], user_id=current_user.id,
+                                        based_on_version=data.get("based_on_version"))
             db.session.commit()
             flash(_("The minutes were saved as version %(version)d.", version=row.version), "success")
             return redirect(url_for(".minutes", meeting_id=meeting.id))
@@ -154,6 +140,11 @@ def decisions():
                            years=services.decision_years())
 
 
+def _decision_form(schema, form) -> dict:
+    """A decision's clean data from its page's form (an unticked box is false)."""
+    return load_form(schema, form) | {key: key in form for key in ("adopted_by_consensus", "reviews_plan")}
+
+
 @bp.route("/<int:meeting_id>/decisions/new", methods=["GET", "POST"])
 @scope("tenant")
 def decision_new(meeting_id: int):
@@ -164,10 +155,8 @@ def decision_new(meeting_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            decision = services.create_decision(
-                meeting, number=form.get("number", ""), title=form.get("title", ""), text=form.get("text", ""),
-                adopted_by_consensus=bool(form.get("adopted_by_consensus")),
-                reviews_plan=bool(form.get("reviews_plan")), user_id=current_user.id)
+            decision = services.create_decision(meeting, **_decision_form(DecisionCreateSchema(), form),
+                                                user_id=current_user.id)
             db.session.commit()
             flash(_("Decision no. %(number)s was recorded.", number=decision.number), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
@@ -203,10 +192,7 @@ def decision(decision_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            services.update_decision(decision, number=form.get("number"), title=form.get("title"),
-                                     text=form.get("text"),
-                                     adopted_by_consensus=bool(form.get("adopted_by_consensus")),
-                                     reviews_plan=bool(form.get("reviews_plan")), user_id=current_user.id)
+            services.update_decision(decision, **_decision_form(DecisionPatchSchema(), form), user_id=current_user.id)
             db.session.commit()
             flash(_("The decision was saved."), "success")
             return redirect(url_for(".decision", decision_id=decision.id))
@@ -222,7 +208,7 @@ def decision_sign(decision_id: int):
     decision = _decision(decision_id)
     try:
         services.sign_decision(decision, roles=access.municipality_roles(current_user, g.municipality.id),
-                               signed_on=_date(request.form.get("signed_by_chair_on")))
+                               signed_on=load_form(DecisionSignSchema(), request.form).get("signed_by_chair_on"))
         db.session.commit()
         flash(_("The chair's signature was recorded."), "success")
         return redirect(url_for(".decision", decision_id=decision.id))
@@ -283,12 +269,16 @@ def press_release(meeting_id: int):
         values = {key: request.form.get(key, "") for key in ("title", *services.PRESS_CONTENTS)}
         published_at_raw = request.form.get("published_at", "")
         try:
+            data = load_form(PressReleasePublishFormSchema(), request.form)
+            published_at = data.pop("published_at", None)
+            data = {key: data.get(key) or "" for key in values}  # an emptied content is emptied
             if request.form.get("action") == "publish":
-                services.publish_press_release(meeting, values, published_at=_local_datetime(published_at_raw))
+                services.publish_press_release(meeting, data, published_at=published_at and services.to_utc(
+                    published_at))
                 db.session.commit()
                 flash(_("The press release was published on the council's public page."), "success")
             else:
-                services.save_press_release(meeting, values)
+                services.save_press_release(meeting, data)
                 db.session.commit()
                 flash(_("The draft was saved."), "success")
             return redirect(url_for(".press_release", meeting_id=meeting.id))
