@@ -193,3 +193,11 @@ def parse_day(value) -> date | None:
         return Day().deserialize(value)
     except ValidationError:
         return None
+
+
+def load_fields(data, **fields_) -> dict:
+    """``load_form`` of a few inputs that make no record, by a schema of ``fields_`` (the builders above)
+    made on the spot: ``load_fields(request.args, since=day(), until=day())`` (read under each field's
+    ``data_key`` when it has one)."""
+    keys = [f.data_key or name for name, f in fields_.items()]
+    return load_form(Schema.from_dict(fields_)(), {k: data.get(k) for k in keys})

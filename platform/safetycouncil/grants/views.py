@@ -27,18 +27,17 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..concerns.common import require_existing
 from ..errors import FormErrors, ValidationFailed
 from ..extensions import db, limiter
 from ..tenancy import tenant
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from ..timeutil import local_today, utcnow
 from . import notifications, schemas, services
 from .models import GrantApplication, GrantAttachment, GrantAward, GrantCall
 
 bp = Blueprint("grants", __name__, template_folder="templates")
-require_existing(bp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
-                      "attachment_id": GrantAttachment})
+require_ids(bp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
+                 "attachment_id": GrantAttachment})
 
 
 @bp.app_template_global()
@@ -201,15 +200,14 @@ def award(award_id: int):
                 tranche = services.get_tranche(int(form.get("tranche_id") or 0))
                 if tranche is None or tranche.award_id != row.id:
                     abort(404)
-                day_errors: dict = {}
-                from ..concerns.common import integer, parse_date
+                from ..schemas import day, integer, load_fields
 
-                on = parse_date(form.get("disbursed_on"), "disbursed_on", day_errors,
-                                required=_("Enter the day the money was paid (not in the future)."))
-                amount = integer(schemas._amount(form.get("disbursed_amount")), "disbursed_amount", day_errors)
-                if day_errors:
-                    raise ValidationFailed(day_errors)
-                services.disburse(tranche, on=on, amount=amount, user_id=current_user.id)
+                paid = load_fields({"disbursed_on": form.get("disbursed_on"),
+                                    "disbursed_amount": schemas._amount(form.get("disbursed_amount"))},
+                                   on=day(_("Enter the day the money was paid (not in the future)."),
+                                          data_key="disbursed_on"),
+                                   amount=integer(data_key="disbursed_amount"))
+                services.disburse(tranche, **paid, user_id=current_user.id)
                 message = _("The disbursement is recorded.")
             elif action == "review":
                 report = services.get_report(int(form.get("report_id") or 0))
@@ -361,12 +359,9 @@ def public_application(raw: str):
             form, action = request.form, request.form.get("action")
             try:
                 if action == "report" and award_row is not None:
-                    from ..concerns.common import integer
+                    from ..schemas import integer, load_fields
 
-                    spent_errors: dict = {}
-                    spent = integer(schemas._amount(form.get("spent")), "spent", spent_errors)
-                    if spent_errors:
-                        raise ValidationFailed(spent_errors)
+                    spent = load_fields({"spent": schemas._amount(form.get("spent"))}, spent=integer())["spent"]
                     services.submit_report(award_row, kind=form.get("kind", ""), text=form.get("text", ""),
                                            spent=spent, files=_files())
                     message = _("Your report was sent. The municipality will review it.")
@@ -479,7 +474,7 @@ def prefecture():
 
 from .models import GrantCallDocument  # noqa: E402 - appended with the documents of a call
 
-require_existing(bp, {"call_document_id": GrantCallDocument})
+require_ids(bp, {"call_document_id": GrantCallDocument})
 
 
 @bp.app_template_global()
@@ -549,8 +544,8 @@ def national_programmes():
     from flask_babel import format_decimal
     from sqlalchemy import select
 
-    from ..concerns.common import integer, parse_date
     from ..municipalities.models import County, Municipality
+    from ..schemas import day, integer, load_fields
     from . import programmes
 
     errors, form = {}, {}
@@ -558,16 +553,10 @@ def national_programmes():
         form = request.form
         action = form.get("action")
         try:
-            found: dict = {}
             if action == "create":
-                data = {"title": form.get("title"), "description": form.get("description"),
-                        "year": integer(form.get("year"), "year", found, required=_("Enter the year.")),
-                        "opens_on": parse_date(form.get("opens_on"), "opens_on", found,
-                                               required=_("Enter the opening date.")),
-                        "closes_on": parse_date(form.get("closes_on"), "closes_on", found,
-                                                required=_("Enter the closing date."))}
-                if found:
-                    raise ValidationFailed(found)
+                data = {"title": form.get("title"), "description": form.get("description"), **load_fields(
+                    form, year=integer(_("Enter the year."), invalid=_("Enter a whole number.")),
+                    opens_on=day(_("Enter the opening date.")), closes_on=day(_("Enter the closing date.")))}
                 programmes.create_programme(data, user_id=current_user.id)
                 message = _("The programme is saved as a draft: add its lots, then open it.")
             else:
@@ -581,11 +570,8 @@ def national_programmes():
                     data = {"title": form.get("title"),
                             "municipality_id": place_id if kind == "m" else None,
                             "county_id": place_id if kind == "c" else None,
-                            "budget": integer(schemas._amount(form.get("budget")), "budget", found),
-                            "max_per_grant": integer(schemas._amount(form.get("max_per_grant")), "max_per_grant",
-                                                     found)}
-                    if found:
-                        raise ValidationFailed(found)
+                            **load_fields({k: schemas._amount(form.get(k)) for k in ("budget", "max_per_grant")},
+                                          budget=integer(), max_per_grant=integer())}
                     programmes.add_lot(programme, data)
                     message = _("The lot is added.")
                 elif action == "open":

@@ -73,8 +73,8 @@ from .vocabulary import PERIOD_WORDS, RECURRENCE_WORDS, format_number, timing_wo
 
 bp = Blueprint("plans", __name__, template_folder="templates")
 require_ids(bp, {"plan_id": Plan, "plan_version_id": PlanVersion, "plan_item_id": PlanItem, "activity_id": PlanActivity,
-                      "indicator_id": PlanIndicator, "funding_id": PlanFunding, "progress_id": ProgressEntry,
-                      "officer_id": InstitutionOfficer, "monitoring_report_id": MonitoringReport})
+                 "indicator_id": PlanIndicator, "funding_id": PlanFunding, "progress_id": ProgressEntry,
+                 "officer_id": InstitutionOfficer, "monitoring_report_id": MonitoringReport})
 P = "/<municipality>/plans"
 
 
