@@ -77,7 +77,8 @@ def sign_in(page, email: str) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Fjalëkalimi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Hyni", exact=True).click()
+    with page.expect_navigation():  # signed in before the next page is asked for
+        page.get_by_role("button", name="Hyni", exact=True).click()
 
 
 def small_pdf(text: str) -> bytes:

@@ -23,7 +23,8 @@ def test_a_ministry_user_filters_opens_evidence_and_downloads_the_matrix(page, a
     page.goto("/login")
     page.get_by_label("E-mail").fill(ministry.email)
     page.get_by_label("Fjalëkalimi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Hyni", exact=True).click()
+    with page.expect_navigation():  # signed in before the next page is asked for
+        page.get_by_role("button", name="Hyni", exact=True).click()
     page.goto("/national/?year=2024")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ministry of Interior")
     expect(page.get_by_text("1 of 61 councils comply fully")).to_be_visible()

@@ -26,7 +26,8 @@ def sign_in(page, email: str) -> None:
     assert response is not None and response.status == 200
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Fjalëkalimi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Hyni", exact=True).click()
+    with page.expect_navigation():  # signed in before the next page is asked for
+        page.get_by_role("button", name="Hyni", exact=True).click()
 
 
 def assert_no_horizontal_scroll(page) -> None:

@@ -23,10 +23,13 @@ def test_documents_are_public_from_the_opening_and_a_replacement_keeps_the_earli
     login(staff, make_user("technical_secretary", municipality="elbasan"))
     assert _upload(staff, call_id, "Termat e referencës").status_code == 302
     # a file that is not what its name says is refused with a clear message, nothing stored
-    response = _upload(staff, call_id, "Formulari", name="formulari.pdf", data=b"MZ\x90\x00 not a pdf")
-    assert response.status_code == 302
+    response = _upload(staff, call_id, "Formulari i aplikimit", name="formulari.pdf", data=b"MZ\x90\x00 not a pdf")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    # the page again: the typed title is kept, the message stands beside the file field
+    assert 'value="Formulari i aplikimit"' in page and 'id="file-error"' in page
     page = staff.get(f"/elbasan/grants/calls/{call_id}").get_data(as_text=True)
-    assert "Termat e referencës" in page and "Formulari" not in page
+    assert "Termat e referencës" in page and "Formulari i aplikimit" not in page
     with in_tenant("elbasan") as session:
         first = session.execute(select(GrantCallDocument)).scalar_one()
         first_id = first.id
@@ -59,7 +62,7 @@ def test_documents_are_public_from_the_opening_and_a_replacement_keeps_the_earli
     assert f"/elbasan/grants/call-documents/{first_id}" in staff_page  # the earlier version, kept
     assert staff.get(f"/elbasan/grants/call-documents/{first_id}").data == PDF
     # an old version cannot be replaced again (replace the newest)
-    _upload(staff, call_id, "X", replaces_id=str(first_id))
+    assert _upload(staff, call_id, "X", replaces_id=str(first_id)).status_code == 422
     with in_tenant("elbasan") as session:
         assert len(list(session.execute(select(GrantCallDocument)).scalars())) == 2
 
@@ -83,3 +86,54 @@ def test_documents_of_a_call_stay_in_their_municipality(app, make_user, login, i
     login(member, make_user("member", municipality="elbasan"))
     assert _upload(member, call_id, "Anëtar").status_code == 403
     assert member.get(f"/elbasan/grants/call-documents/{document_id}").status_code == 200
+
+
+def test_documents_of_a_call_through_the_api(app, make_user, api_token, in_tenant):
+    """Staff attach, list and download a call's documents through the API (the pages' service: content
+    checked, a replacement keeps the earlier version); the public API lists an open call's current ones."""
+    with in_tenant("elbasan") as session:
+        call_id = services.create_call(call_data(), user_id=None).id
+    client = app.test_client()
+    headers = api_token(make_user("technical_secretary", municipality="elbasan"))
+    base = f"/api/v1/municipalities/elbasan/grants/calls/{call_id}/documents"
+
+    def post(**data):
+        return client.post(base, headers=headers, content_type="multipart/form-data", data=data)
+
+    response = post(title="Termat e referencës", file=(io.BytesIO(PDF), "termat.pdf"))
+    assert response.status_code == 201, response.json
+    first = response.json
+    assert first["title"] == "Termat e referencës" and first["size_bytes"] == len(PDF) and first["replaced_at"] is None
+    refused = post(title="", file=(io.BytesIO(b"MZ\x90\x00"), "x.pdf"))
+    assert refused.status_code == 422 and set(refused.json["errors"]) >= {"title"}
+    assert post(title="Pa skedar").status_code == 422
+    second = post(replaces_id=str(first["id"]), file=(io.BytesIO(PDF.replace(b"%%EOF", b"% v2\n%%EOF")), "v2.pdf"))
+    assert second.status_code == 201 and second.json["replaces_id"] == first["id"]
+    assert second.json["title"] == "Termat e referencës"  # a replacement keeps the title unless given
+    listed = client.get(base, headers=headers).json
+    assert [d["id"] for d in listed] == [first["id"], second.json["id"]] and listed[0]["replaced_at"]
+    content = client.get(f"/api/v1/municipalities/elbasan/grants/call-documents/{first['id']}/content",
+                         headers=headers)
+    assert content.status_code == 200 and content.data == PDF
+
+    # the public API: nothing of a draft; the current version once the call is open
+    public = app.test_client()
+    assert public.get("/api/v1/public/municipalities/elbasan/grants/calls").json == []
+    with in_tenant("elbasan"):
+        services.open_call(services.get_call(call_id))
+    (row,) = public.get("/api/v1/public/municipalities/elbasan/grants/calls").json
+    assert [d["filename"] for d in row["documents"]] == ["v2.pdf"]
+    assert public.get(row["documents"][0]["url"]).status_code == 200
+
+    # another municipality's staff: 404 for the call, its documents and their content
+    other = api_token(make_user("technical_secretary", municipality="fier"))
+    assert client.get(f"/api/v1/municipalities/fier/grants/calls/{call_id}/documents", headers=other).status_code == 404
+    assert client.get(f"/api/v1/municipalities/fier/grants/call-documents/{first['id']}/content",
+                      headers=other).status_code == 404
+    assert client.post(f"/api/v1/municipalities/fier/grants/calls/{call_id}/documents", headers=other,
+                       content_type="multipart/form-data",
+                       data={"title": "X", "file": (io.BytesIO(PDF), "x.pdf")}).status_code == 404
+    # a member of the council reads but does not attach
+    member = api_token(make_user("member", municipality="elbasan"))
+    assert client.post(base, headers=member, content_type="multipart/form-data",
+                       data={"title": "X", "file": (io.BytesIO(PDF), "x.pdf")}).status_code == 403

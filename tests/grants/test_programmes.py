@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from safetycouncil.errors import ValidationFailed
+from safetycouncil.errors import Conflict, ValidationFailed
 from safetycouncil.extensions import db
 from safetycouncil.grants import programmes, services
 from safetycouncil.grants.models import GrantCall
-from safetycouncil.municipalities.models import County
+from safetycouncil.municipalities.models import County, Municipality
 from safetycouncil.timeutil import local_today
 from tests.grants.support import application
 
@@ -70,7 +70,7 @@ def test_a_county_lot_gives_each_municipality_of_the_county_its_own_call_and_a_s
         assert county["calls"] > 1 and county["awards"] == 1 and county["amount"] == 300_000
         assert county["left"] == 200_000
         assert rows["Loti i Fierit"]["calls"] == 1 and rows["Loti i Fierit"]["awards"] == 0
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(Conflict):  # opened once: the state forbids it, whatever the input
             programmes.open_programme(programme, user_id=None)
 
 
@@ -159,3 +159,53 @@ def test_the_programmes_through_the_api_ministry_totals_and_public_lots(app, in_
 
     secretary = api_token(make_user("technical_secretary", municipality="elbasan"))
     assert client.get("/api/v1/grants/programmes", headers=secretary).status_code in (403, 404)
+
+
+def test_the_ministry_creates_a_programme_adds_lots_and_opens_it_through_the_api(app, in_tenant, make_user,
+                                                                                 api_token):
+    """The page's services through the API: one schema for both; a county lot gives each of its councils a
+    draft call; a refusal says which field; only the Ministry writes."""
+    client = app.test_client()
+    ministry = api_token(make_user("ministry"))
+    bad = client.post("/api/v1/grants/programmes", headers=ministry, json={
+        "title": "x" * 301, "year": 1999, "opens_on": "2027-03-01", "closes_on": "2027-01-01"})
+    assert bad.status_code == 422 and set(bad.json["errors"]) >= {"title", "year"}
+    late = client.post("/api/v1/grants/programmes", headers=ministry, json={
+        "title": "Programi 2027", "year": 2027, "opens_on": "2027-03-01", "closes_on": "2027-01-01"})
+    assert late.status_code == 422 and set(late.json["errors"]) == {"closes_on"}
+    created = client.post("/api/v1/grants/programmes", headers=ministry, json={
+        "title": "Programi 2027", "description": "Grante për sigurinë", "year": 2027,
+        "opens_on": "2027-01-10", "closes_on": "2027-03-31"})
+    assert created.status_code == 201 and created.json["status"] == "draft" and created.json["lots"] == []
+    base = f"/api/v1/grants/programmes/{created.json['id']}"
+    nowhere = client.post(f"{base}/lots", headers=ministry, json={"title": "Loti", "budget": 500_000,
+                                                                  "max_per_grant": 100_000})
+    assert nowhere.status_code == 422 and set(nowhere.json["errors"]) == {"place"}
+    both = client.post(f"{base}/lots", headers=ministry, json={"title": "Loti", "municipality": "fier",
+                                                               "county": "elbasan", "budget": 500_000,
+                                                               "max_per_grant": 100_000})
+    assert both.status_code == 422
+    lot = client.post(f"{base}/lots", headers=ministry, json={"title": "Loti i qarkut Korçë", "county": "korce",
+                                                              "budget": 900_000, "max_per_grant": 150_000})
+    assert lot.status_code == 201, lot.json
+    assert [(x["county"], x["budget"], x["calls"]) for x in lot.json["lots"]] == [("korce", 900_000, 0)]
+    secretary = api_token(make_user("technical_secretary", municipality="korce"))
+    assert client.post(f"{base}/open", headers=secretary).status_code in (403, 404)
+    assert client.post("/api/v1/grants/programmes", headers=secretary, json={
+        "title": "X", "year": 2027, "opens_on": "2027-01-10", "closes_on": "2027-03-31"}).status_code in (403, 404)
+    opened = client.post(f"{base}/open", headers=ministry)
+    assert opened.status_code == 200 and opened.json["status"] == "open"
+    with app.app_context():
+        korce = db.session.execute(select(County).where(County.slug == "korce")).scalar_one()
+        councils = db.session.execute(select(Municipality).where(Municipality.county_id == korce.id,
+                                                                 Municipality.active.is_(True))).scalars().all()
+    assert opened.json["lots"][0]["calls"] == len(councils) > 1
+    with in_tenant("pogradec") as session:
+        assert [c.title for c in session.execute(select(GrantCall)).scalars()] == [
+            "Programi 2027 — Loti i qarkut Korçë"]
+    again = client.post(f"{base}/open", headers=ministry)
+    assert again.status_code == 409 and "status" in again.json["errors"]
+    assert client.post(f"{base}/lots", headers=ministry, json={"title": "Vonë", "municipality": "fier",
+                                                               "budget": 1000, "max_per_grant": 1000}
+                       ).status_code == 409
+    assert client.post("/api/v1/grants/programmes/999999/open", headers=ministry).status_code == 404

@@ -26,11 +26,12 @@ from ..api.paging import listing
 from ..tenancy import tenant
 from ..tenancy.web import require_ids, scope
 from ..extensions import db
-from . import notifications, schemas, services
+from . import call_documents, notifications, schemas, services
 from .models import (
     GrantApplication,
     GrantAward,
     GrantCall,
+    GrantCallDocument,
     GrantCommitteeMember,
     GrantConflict,
     GrantReport,
@@ -376,6 +377,75 @@ class ReportReview(MethodView):
                                                              user_id=current_user.id))
 
 
+# --- documents of a call ----------------------------------------------------------------------
+
+class GrantCallDocumentOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer(attribute="size")
+    replaces_id = fields.Integer(allow_none=True, metadata={"description": "The earlier version this one replaces"})
+    replaced_at = UtcDateTime(allow_none=True, metadata={"description": "When a newer version replaced it (UTC)"})
+    created_at = UtcDateTime()
+
+
+CALL_DOCUMENT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"title": {"type": "string", "maxLength": 200,
+                             "description": "Required unless it replaces a document (then it keeps its title)"},
+                   "replaces_id": {"type": "integer", "description": "The current version it replaces"},
+                   "file": {"type": "string", "format": "binary"}},
+}}}}
+
+
+@blp.route("/calls/<int:call_id>/documents")
+@scope("tenant", ids={"call_id": GrantCall})
+class CallDocuments(MethodView):
+    @blp.response(200, GrantCallDocumentOut(many=True))
+    @listing(blp, sync=None)  # a handful of versions; a replacement changes the old one's replaced_at
+    def get(self, call_id):
+        """The call's documents: every version, the current ones without `replaced_at`"""
+        from . import call_documents
+
+        row = _call(call_id)
+        return sorted(call_documents.current_documents(row) + call_documents.earlier_versions(row),
+                      key=lambda d: d.id)
+
+    @blp.doc(requestBody=CALL_DOCUMENT_BODY)
+    @blp.response(201, GrantCallDocumentOut)
+    def post(self, call_id):
+        """Attach a document (multipart: `file`, `title`, optional `replaces_id`); checked by content; public once
+        the call is open"""
+        from flask import request
+
+        from . import call_documents
+
+        row = _call(call_id)
+        replaces = None
+        replaces_id = request.form.get("replaces_id", "").strip()
+        if replaces_id:
+            replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
+            if replaces is None or replaces.call_id != row.id:
+                abort(404, message=_("There is no such record in this municipality."))
+        upload = request.files.get("file")
+        return commit_or_fail(lambda: call_documents.add_document(
+            row, request.form.get("title"), upload.filename if upload else None,
+            upload.stream if upload and upload.filename else None, user_id=current_user.id, replaces=replaces))
+
+
+@blp.route("/call-documents/<int:call_document_id>/content")
+@scope("tenant", ids={"call_document_id": GrantCallDocument})
+class CallDocumentContent(MethodView):
+    @blp.response(200, description="The file, as an attachment")
+    def get(self, call_document_id):
+        """Download a document of a call (any version)"""
+        from . import call_documents
+        from .views import send_stored
+
+        return send_stored(call_documents.get_document(call_document_id))
+
+
 # --- public ------------------------------------------------------------------------------------
 
 def _public_call(row: GrantCall) -> dict:
@@ -387,7 +457,12 @@ def _public_call(row: GrantCall) -> dict:
             "eligibility_criteria": [c.text for c in row.eligibility_criteria],
             "scoring_criteria": row.scoring_criteria, "updated_at": row.updated_at,
             "apply_url": url_for("grants.public_call", municipality=g.municipality.slug, call_id=row.id,
-                                 _external=True) if accepting else None}
+                                 _external=True) if accepting else None,
+            "documents": [{"title": d.title, "filename": d.filename, "content_type": d.content_type,
+                           "size_bytes": d.size,
+                           "url": url_for("grants.public_call_document", municipality=g.municipality.slug,
+                                          call_id=row.id, call_document_id=d.id, _external=True)}
+                          for d in call_documents.current_documents(row)]}
 
 
 @public_blp.route("/calls")
@@ -459,16 +534,11 @@ class GrantProgrammeTotalsOut(GrantProgrammeOut):
 
 
 def _programme(programme, lots: list[dict]) -> dict:
-    from ..municipalities.models import County, Municipality
-
     def lot_out(row: dict) -> dict:
         lot = row["lot"]
-        municipality = db.session.get(Municipality, lot.target_municipality_id) if lot.target_municipality_id else None
-        county = db.session.get(County, lot.county_id) if lot.county_id else None
-        return {"id": lot.id, "title": lot.title, "place": row["place"], "budget": lot.budget,
-                "max_per_grant": lot.max_per_grant, "municipality": municipality.slug if municipality else None,
-                "county": county.slug if county else None,
-                **{k: row[k] for k in ("calls", "open", "applications", "awards", "amount", "left") if k in row}}
+        return {"id": lot.id, "title": lot.title, "budget": lot.budget, "max_per_grant": lot.max_per_grant,
+                **{k: row[k] for k in ("place", "municipality", "county", "calls", "open", "applications", "awards",
+                                       "amount", "left") if k in row}}
 
     return {"id": programme.id, "title": programme.title, "description": programme.description,
             "year": programme.year, "opens_on": programme.opens_on, "closes_on": programme.closes_on,
@@ -485,6 +555,59 @@ class NationalProgrammes(MethodView):
         from . import programmes
 
         return [_programme(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
+
+    @programmes_blp.arguments(schemas.GrantProgrammeInSchema)
+    @programmes_blp.response(201, GrantProgrammeTotalsOut)
+    def post(self, data):
+        """Create a programme as a draft (add its lots, then open it)"""
+        from . import programmes
+
+        programme = commit_or_fail(lambda: programmes.create_programme(data, user_id=current_user.id))
+        return _programme(programme, programmes.programme_totals(programme))
+
+
+def _national_programme(programme_id: int):
+    from . import programmes
+
+    return programmes.get_programme(programme_id) or abort(404, message=_("There is no such programme."))
+
+
+@programmes_blp.route("/grants/programmes/<int:programme_id>/lots")
+@scope("national")
+class ProgrammeLots(MethodView):
+    @programmes_blp.arguments(schemas.GrantLotInSchema)
+    @programmes_blp.response(201, GrantProgrammeTotalsOut)
+    def post(self, data, programme_id):
+        """Add a lot, for one municipality or one county (while the programme is a draft)"""
+        from ..api.errors import validation_failed
+        from ..municipalities.models import County, Municipality
+        from . import programmes
+
+        programme = _national_programme(programme_id)
+        place = {}
+        if data.get("municipality"):
+            row = db.session.execute(select(Municipality).where(Municipality.slug == data["municipality"])).scalar()
+            place["municipality_id"] = row.id if row else None
+        if data.get("county"):
+            row = db.session.execute(select(County).where(County.slug == data["county"])).scalar()
+            place["county_id"] = row.id if row else None
+        if len(place) != 1 or None in place.values():
+            validation_failed({"place": _("Choose one municipality or one county for the lot.")})
+        commit_or_fail(lambda: programmes.add_lot(programme, data | place))
+        return _programme(programme, programmes.programme_totals(programme))
+
+
+@programmes_blp.route("/grants/programmes/<int:programme_id>/open")
+@scope("national")
+class ProgrammeOpen(MethodView):
+    @programmes_blp.response(200, GrantProgrammeTotalsOut)
+    def post(self, programme_id):
+        """Open the programme: every lot becomes a draft call of each council that runs it"""
+        from . import programmes
+
+        programme = _national_programme(programme_id)
+        commit_or_fail(lambda: programmes.open_programme(programme, user_id=current_user.id))
+        return _programme(programme, programmes.programme_totals(programme))
 
 
 @programmes_blp.route("/public/grants/programmes")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..municipalities.models import County, Municipality
 from ..tenancy import read_across_tenants, tenant
@@ -51,7 +51,7 @@ def create_programme(data: dict, *, user_id: int | None) -> GrantProgramme:
 def add_lot(programme: GrantProgramme, data: dict) -> GrantLot:
     """A lot for one municipality (``municipality_id``) or for a county (``county_id``), not both."""
     if programme.status != "draft":
-        raise ValidationFailed({"status": _("Lots are added while the programme is a draft.")})
+        raise Conflict({"status": _("Lots are added while the programme is a draft.")})
     errors = {}
     if not (data.get("title") or "").strip():
         errors["title"] = _("Enter the title.")
@@ -87,7 +87,7 @@ def lot_municipalities(lot: GrantLot) -> list[Municipality]:
 def open_programme(programme: GrantProgramme, *, user_id: int | None) -> list[GrantCall]:
     """Publish the programme: every lot becomes a draft call of each council that runs it."""
     if programme.status != "draft":
-        raise ValidationFailed({"status": _("This programme is already open.")})
+        raise Conflict({"status": _("This programme is already open.")})
     if not programme.lots:
         raise ValidationFailed({"lots": _("Add at least one lot before opening the programme.")})
     calls = []
@@ -137,34 +137,58 @@ def check_lot_cap(call: GrantCall, amount: int) -> None:
             lot=lot.title, left=money(max(lot.budget - awarded, 0)), budget=money(lot.budget))})
 
 
-def _place(lot: GrantLot) -> str:
-    return (db.session.get(Municipality, lot.target_municipality_id).name if lot.target_municipality_id
-            else db.session.get(County, lot.county_id).name)
+def _places(lots: list[GrantLot]) -> dict[int, dict]:
+    """Each lot's place: its municipality's or county's name and slug, in two queries for all the lots."""
+    municipalities = {m.id: m for m in db.session.execute(select(Municipality).where(
+        Municipality.id.in_({lot.target_municipality_id for lot in lots if lot.target_municipality_id}))).scalars()}
+    counties = {c.id: c for c in db.session.execute(select(County).where(
+        County.id.in_({lot.county_id for lot in lots if lot.county_id}))).scalars()}
+    places = {}
+    for lot in lots:
+        where = municipalities[lot.target_municipality_id] if lot.target_municipality_id else counties[lot.county_id]
+        places[lot.id] = {"place": where.name, "municipality": where.slug if lot.target_municipality_id else None,
+                          "county": where.slug if lot.county_id else None}
+    return places
 
 
 def programme_lots(programme: GrantProgramme) -> list[dict]:
     """The lots with their place, for the public page (no council's data is read)."""
-    return [{"lot": lot, "place": _place(lot)} for lot in programme.lots]
+    places = _places(programme.lots)
+    return [{"lot": lot, **places[lot.id]} for lot in programme.lots]
 
 
 def programme_totals(programme: GrantProgramme) -> list[dict]:
-    """Per lot: its place, budget, the calls opened by councils, applications, awards and the amount awarded."""
-    rows = []
-    for lot in programme.lots:
-        ids = [m.id for m in lot_municipalities(lot)]
+    """Per lot: its place, budget, the calls opened by councils, applications, awards and the amount awarded.
+    Set-wise: three grouped queries for all the lots, read across the municipalities that run them."""
+    lots = programme.lots
+    lot_ids = [lot.id for lot in lots]
+    ids = {m.id for lot in lots for m in lot_municipalities(lot)}
+    calls, applications, awards = {}, {}, {}
+    if lot_ids:
         with read_across_tenants(ids):
-            call_ids = list(db.session.execute(select(GrantLotCall.call_id).where(GrantLotCall.lot_id == lot.id))
-                            .scalars())
-            statuses = list(db.session.execute(select(GrantCall.status).where(GrantCall.id.in_(call_ids)))
-                            .scalars()) if call_ids else []
-            applications = db.session.execute(
-                select(func.count()).select_from(GrantApplication)
-                .where(GrantApplication.call_id.in_(call_ids), GrantApplication.status != "draft")
-            ).scalar_one() if call_ids else 0
-            awards, amount = db.session.execute(
-                select(func.count(), func.coalesce(func.sum(GrantAward.amount), 0))
-                .where(GrantAward.call_id.in_(call_ids))).one() if call_ids else (0, 0)
-        rows.append({"lot": lot, "place": _place(lot), "calls": len(call_ids),
-                     "open": sum(s != "draft" for s in statuses), "applications": applications,
-                     "awards": awards, "amount": amount, "left": lot.budget - amount})
+            calls = {row.lot_id: row for row in db.session.execute(
+                select(GrantLotCall.lot_id, func.count().label("calls"),
+                       func.count().filter(GrantCall.status != "draft").label("open"))
+                .join(GrantCall, GrantCall.id == GrantLotCall.call_id)
+                .where(GrantLotCall.lot_id.in_(lot_ids)).group_by(GrantLotCall.lot_id))}
+            applications = dict(db.session.execute(
+                select(GrantLotCall.lot_id, func.count())
+                .join(GrantApplication, GrantApplication.call_id == GrantLotCall.call_id)
+                .where(GrantLotCall.lot_id.in_(lot_ids), GrantApplication.status != "draft")
+                .group_by(GrantLotCall.lot_id)).all())
+            awards = {row.lot_id: row for row in db.session.execute(
+                select(GrantLotCall.lot_id, func.count().label("awards"),
+                       func.coalesce(func.sum(GrantAward.amount), 0).label("amount"))
+                .join(GrantAward, GrantAward.call_id == GrantLotCall.call_id)
+                .where(GrantLotCall.lot_id.in_(lot_ids)).group_by(GrantLotCall.lot_id))}
+    places = _places(lots)
+    rows = []
+    for lot in lots:
+        amount = awards[lot.id].amount if lot.id in awards else 0
+        rows.append({"lot": lot, **places[lot.id],
+                     "calls": calls[lot.id].calls if lot.id in calls else 0,
+                     "open": calls[lot.id].open if lot.id in calls else 0,
+                     "applications": applications.get(lot.id, 0),
+                     "awards": awards[lot.id].awards if lot.id in awards else 0, "amount": amount,
+                     "left": lot.budget - amount})
     return rows

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..api.contract import UtcDateTime
+from .. import schemas
 from ..errors import ValidationFailed
 
 NIPT_PATTERN = re.compile(r"^[A-Z][0-9]{8}[A-Z]$")
@@ -88,6 +89,14 @@ class GrantCallSchema(Schema):
             raise ValidationError(errors)
 
 
+class GrantPublicDocumentSchema(Schema):
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    url = fields.String()
+
+
 class GrantPublicCallSchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -103,6 +112,8 @@ class GrantPublicCallSchema(Schema):
     eligibility_criteria = fields.List(fields.String())
     scoring_criteria = fields.List(fields.Nested(GrantCriterionSchema))
     apply_url = fields.String(allow_none=True)
+    documents = fields.List(fields.Nested(GrantPublicDocumentSchema), metadata={
+        "description": "The call's current documents (terms of reference, forms), each with its download address"})
     updated_at = UtcDateTime(allow_none=True)
 
 
@@ -412,3 +423,30 @@ def award_from_form(form) -> dict:
                          "condition": (condition or "").strip() or None})
     data["tranches"] = tranches
     return data
+
+
+class GrantProgrammeInSchema(Schema):
+    """The Ministry's programme, as the page and the API take it."""
+
+    title = schemas.string(300, required=_l("Enter the title."))
+    description = schemas.string(10000, load_default="")
+    year = schemas.year(required=_l("Enter the year."))
+    opens_on = schemas.day(required=_l("Enter the opening date."))
+    closes_on = schemas.day(required=_l("Enter the closing date."))
+
+    @validates_schema
+    def _order(self, data, **_kw):
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            raise ValidationError({"closes_on": [_("The closing date comes before the opening date.")]})
+
+
+class GrantLotInSchema(Schema):
+    """A lot of a programme: for one municipality or for one county (by slug in the API; the page picks one)."""
+
+    title = schemas.string(300, required=_l("Enter the title."))
+    municipality = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80),
+                                 metadata={"description": "The municipality's slug (or give `county`)"})
+    county = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80),
+                           metadata={"description": "The county's slug (or give `municipality`)"})
+    budget = _lek(_l("Enter an amount greater than zero."))
+    max_per_grant = _lek(_l("The most per grant is more than zero and at most the lot's budget."))

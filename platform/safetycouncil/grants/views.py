@@ -141,6 +141,10 @@ def call(call_id: int):
             db.session.rollback()
             errors, status = exc.errors, exc.status
             call_row = services.get_call(call_id)
+    return _render_call(call_row, errors, form, status)
+
+
+def _render_call(call_row, errors: dict, form, status: int, **extra):
     from ..council.models import CouncilMember
 
     members = list(db.session.execute(db.select(CouncilMember).order_by(CouncilMember.full_name)).scalars())
@@ -149,7 +153,7 @@ def call(call_id: int):
                            committee=services.committee(call_row), ranking=services.ranking(call_row),
                            awards=services.list_awards(call_row), decisions=services.decision_choices(),
                            council_members=members, activities=services.activity_choices(),
-                           **_helpers()), status
+                           **_helpers(), **extra), status
 
 
 @bp.route("/<municipality>/grants/applications/<int:application_id>", methods=["GET", "POST"])
@@ -230,7 +234,8 @@ def award(award_id: int):
                            progress=services.progress(row), **_helpers()), (422 if errors else 200)
 
 
-def _send_attachment(attachment: GrantAttachment) -> Response:
+def send_stored(attachment) -> Response:
+    """A stored file (an attachment, a document of a call) as a download, never cached by others."""
     from ..storage import storage
 
     response = Response(storage().chunks(attachment.storage_key), mimetype=attachment.content_type,
@@ -244,7 +249,7 @@ def _send_attachment(attachment: GrantAttachment) -> Response:
 @bp.route("/<municipality>/grants/attachments/<int:attachment_id>")
 @scope("tenant")
 def attachment(attachment_id: int):
-    return _send_attachment(services.get_attachment(attachment_id) or abort(404))
+    return send_stored(services.get_attachment(attachment_id) or abort(404))
 
 
 # --- the Ministry ------------------------------------------------------------------------------
@@ -504,13 +509,13 @@ def add_call_document(call_id: int):
                                     upload.stream if upload and upload.filename else None,
                                     user_id=current_user.id, replaces=replaces)
         db.session.commit()
-        flash(_("The document is attached to the call.") if replaces is None
-              else _("The document is replaced; the earlier version is kept."), "success")
-    except ValidationFailed as exc:
+    except ValidationFailed as exc:  # the page again, with the typed title and the messages beside the fields
         db.session.rollback()
-        for messages in exc.errors.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                flash(message, "error")
+        errors = {k: " ".join(v) if isinstance(v, list) else v for k, v in exc.errors.items()}
+        return _render_call(services.get_call(call_id), {}, {}, 422, document_errors=errors,
+                            document_form={"title": request.form.get("title", ""), "replaces_id": replaces_id})
+    flash(_("The document is attached to the call.") if replaces is None
+          else _("The document is replaced; the earlier version is kept."), "success")
     return redirect(url_for(".call", call_id=call_id) + "#documents-heading")
 
 
@@ -519,7 +524,7 @@ def add_call_document(call_id: int):
 def call_document(call_document_id: int):
     from . import call_documents
 
-    return _send_attachment(call_documents.get_document(call_document_id) or abort(404))
+    return send_stored(call_documents.get_document(call_document_id) or abort(404))
 
 
 @bp.route("/public/<municipality>/grants/calls/<int:call_id>/documents/<int:call_document_id>")
@@ -530,7 +535,7 @@ def public_call_document(call_id: int, call_document_id: int):
     with tenant(g.municipality.id):
         row = _public_call(call_id)
         document = call_documents.public_document(row, call_document_id) or abort(404)
-        response = _send_attachment(document)
+        response = send_stored(document)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -545,19 +550,16 @@ def national_programmes():
     from sqlalchemy import select
 
     from ..municipalities.models import County, Municipality
-    from ..schemas import day, integer, load_fields
+    from ..schemas import load_form
     from . import programmes
 
-    errors, form = {}, {}
+    errors, form, status = {}, {}, 200
     if request.method == "POST":
         form = request.form
         action = form.get("action")
         try:
             if action == "create":
-                data = {"title": form.get("title"), "description": form.get("description"), **load_fields(
-                    form, year=integer(_("Enter the year."), invalid=_("Enter a whole number.")),
-                    opens_on=day(_("Enter the opening date.")), closes_on=day(_("Enter the closing date.")))}
-                programmes.create_programme(data, user_id=current_user.id)
+                programmes.create_programme(load_form(schemas.GrantProgrammeInSchema(), form), user_id=current_user.id)
                 message = _("The programme is saved as a draft: add its lots, then open it.")
             else:
                 programme = programmes.get_programme(int(form.get("programme_id") or 0)) if (
@@ -567,12 +569,18 @@ def national_programmes():
                 if action == "add_lot":
                     kind, _sep, place = (form.get("place") or "").partition(":")
                     place_id = int(place) if place.isdigit() else None
-                    data = {"title": form.get("title"),
-                            "municipality_id": place_id if kind == "m" else None,
-                            "county_id": place_id if kind == "c" else None,
-                            **load_fields({k: schemas._amount(form.get(k)) for k in ("budget", "max_per_grant")},
-                                          budget=integer(), max_per_grant=integer())}
-                    programmes.add_lot(programme, data)
+                    found = {} if kind in ("m", "c") and place_id else {
+                        "place": _("Choose one municipality or one county for the lot.")}
+                    try:
+                        data = load_form(schemas.GrantLotInSchema(), {
+                            "title": form.get("title", ""), "budget": schemas._amount(form.get("budget")),
+                            "max_per_grant": schemas._amount(form.get("max_per_grant"))})
+                    except ValidationFailed as exc:
+                        raise ValidationFailed(exc.errors | found) from None
+                    if found:
+                        raise ValidationFailed(found)
+                    programmes.add_lot(programme, data | {"municipality_id": place_id if kind == "m" else None,
+                                                          "county_id": place_id if kind == "c" else None})
                     message = _("The lot is added.")
                 elif action == "open":
                     calls = programmes.open_programme(programme, user_id=current_user.id)
@@ -583,16 +591,16 @@ def national_programmes():
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".national_programmes"))
-        except ValidationFailed as exc:
+        except FormErrors as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors, status = exc.errors, exc.status
     rows = [(p, programmes.programme_totals(p)) for p in programmes.list_programmes()]
     municipalities = db.session.execute(select(Municipality).where(Municipality.active.is_(True))
                                         .order_by(Municipality.name)).scalars().all()
     counties = db.session.execute(select(County).order_by(County.name)).scalars().all()
     return render_template("grants/programmes_national.html", programmes=rows, money=services.money,
                            labels=services.status_labels(), errors=errors, form=form,
-                           municipalities=municipalities, counties=counties)
+                           municipalities=municipalities, counties=counties), status
 
 
 @bp.route("/public/grants/programmes")
