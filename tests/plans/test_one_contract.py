@@ -69,6 +69,7 @@ def test_the_forms_of_revision_approval_withdrawal_progress_and_officers_take_th
     assert field_limits("plans.schemas.WithdrawalSchema")["reason"] == ' maxlength="2000" required'
     assert field_limits("plans.schemas.ApprovalSchema")["decision_id"] == " required"
     assert field_limits("plans.schemas.ProgressInputSchema")["comment"] == ' maxlength="4000"'
+    assert field_limits("plans.publication.PlanPublicationSchema")["published_url"] == ' maxlength="500" required'
     from safetycouncil.plans.schemas import ActivityInputSchema, OfficerInputSchema, ProgressInputSchema
 
     with app.test_request_context(headers=EN):
@@ -89,6 +90,11 @@ def test_the_forms_of_revision_approval_withdrawal_progress_and_officers_take_th
         values = load_form(ProgressInputSchema(), {"status": "done", "indicator_values": [
             {"indicator_id": "1", "value": "1 500,5"}, {"indicator_id": "2", "value": ""}]})["indicator_values"]
         assert values == [{"indicator_id": 1, "value": 1500.5}]
+        from safetycouncil.plans import publication
+
+        with pytest.raises(ValidationFailed) as refused:  # the one "too long"
+            publication.clean({"published_on": "2025-01-10", "published_url": "https://bashkia.al/" + "a" * 500})
+        assert refused.value.errors == {"published_url": _("At most %(n)d characters.", n=500)}
 
 
 def test_approval_and_revision_read_their_schemas_on_the_page_and_in_the_api(app, client, draft, login, in_tenant):
