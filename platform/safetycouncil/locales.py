@@ -36,6 +36,11 @@ def language() -> str:
     return code if code in LANGUAGES else "sq"
 
 
+def requested_language(raw: str | None) -> str:
+    """The language asked for (``?lang=sq|en``), else the reader's."""
+    return raw if raw in LANGUAGES else language()
+
+
 @contextmanager
 def force_locale(language_code: str | None) -> Iterator[None]:
     """flask_babel.force_locale for a language ("sq"/"en"), formatting English as en_GB."""

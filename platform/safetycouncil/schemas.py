@@ -165,3 +165,39 @@ def field_limits(schema: Schema | str) -> dict[str, Markup]:
     repeats no number: ``{% set limits = field_limits("concerns.schemas.ConcernSchema") %}`` then
     ``<input name="contact"{{ limits.contact }}>``."""
     return _limits_of(schema) if isinstance(schema, str) else _limits(schema)
+
+
+class Ids(ListField):
+    """Ids (whole numbers): a list, one value, or a form's checkboxes (blanks left out); anything else is
+    refused with one message, ``invalid`` ("Enter a whole number." when not given)."""
+
+    def __init__(self, invalid=None, **kwargs):
+        super().__init__(fields.Integer(), error_messages={"invalid": invalid or _l("Enter a whole number.")},
+                         **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = [value] if isinstance(value, int | str) else value
+        if not isinstance(values, list | tuple) or any(isinstance(v, bool) for v in values):
+            raise self.make_error("invalid")
+        try:
+            return [int(str(v).strip()) for v in values if not blank(v)]
+        except ValueError:
+            raise self.make_error("invalid") from None
+
+
+def parse_day(value) -> date | None:
+    """A day as ``Day`` reads it ("31.12.2026", "2026-12-31"), or None when it is not one (or blank)."""
+    if blank(value):
+        return None
+    try:
+        return Day().deserialize(value)
+    except ValidationError:
+        return None
+
+
+def load_fields(data, **fields_) -> dict:
+    """``load_form`` of a few inputs that make no record, by a schema of ``fields_`` (the builders above)
+    made on the spot: ``load_fields(request.args, since=day(), until=day())`` (read under each field's
+    ``data_key`` when it has one)."""
+    keys = [f.data_key or name for name, f in fields_.items()]
+    return load_form(Schema.from_dict(fields_)(), {k: data.get(k) for k in keys})

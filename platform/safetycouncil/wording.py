@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import gettext as _
 
@@ -39,3 +40,11 @@ def content_lang() -> str:
     from markupsafe import Markup
 
     return Markup("") if str(get_locale()) == "sq" else Markup(' lang="sq"')
+
+
+def fold(text: str | None) -> str:
+    """Case- and diacritics-insensitive form of a name: "Bashkia Elbasan" == "bashkia  elbasan",
+    "ë" == "e", "ç" == "c"; punctuation becomes a space."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[’'`]", "", text.casefold())
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()

@@ -111,7 +111,7 @@ class Filters:
 def parse_filters(args) -> Filters:
     """The filters from a query string (person, type, record, since, until, before); bad input is
     refused with a message per field."""
-    from ..concerns.common import parse_date
+    from ..schemas import day, load_fields
 
     errors: dict[str, str] = {}
     filters = Filters()
@@ -124,8 +124,11 @@ def parse_filters(args) -> Filters:
                 errors[key] = _("Choose a person from the list.") if key == "person" else _("This is not a number.")
     filters.entity_type = str(args.get("type") or "").strip()[:60] or None
     filters.entity_id = str(args.get("record") or "").strip()[:40] or None
-    filters.since = parse_date(args.get("since"), "since", errors)
-    filters.until = parse_date(args.get("until"), "until", errors)
+    try:
+        days = load_fields(args, since=day(), until=day())
+        filters.since, filters.until = days["since"], days["until"]
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if filters.since and filters.until and filters.until < filters.since:
         errors["until"] = _("The end of the period is before its start.")
     if errors:

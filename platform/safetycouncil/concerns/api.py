@@ -7,16 +7,15 @@ from marshmallow import Schema, fields, validate
 
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services
-from .common import require_existing
 from .models import CONCERN_STATUSES, Concern
 from .schemas import CategorySchema, ConcernSchema, ModerationSchema
 
 blp = Blueprint("api_concerns", __name__, url_prefix="/api/v1/municipalities/<municipality>/concerns",
                 description="Citizens' concerns: recorded at open consultations or sent online, moderated, and "
                             "what became of them")
-require_existing(blp, {"concern_id": Concern})
+require_ids(blp, {"concern_id": Concern})
 
 
 class ConcernPatchSchema(ConcernSchema):

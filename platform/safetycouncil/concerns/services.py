@@ -15,7 +15,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..timeutil import utcnow
-from .common import fold, locale
+from ..locales import language as locale
+from ..wording import fold
 from .models import CHANNELS, CONCERN_STATUSES, SOURCE_KINDS, Concern, RiskCategory
 
 SOURCE_LABELS = {

@@ -32,14 +32,13 @@ from ..errors import ValidationFailed
 from ..extensions import db, limiter
 from ..schemas import load_form
 from ..tenancy import tenant
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services
-from .common import require_existing
 from .models import Concern, RiskCategory
 from .schemas import CategorySchema, ConcernSchema, ModerationSchema, PublicConcernSchema
 
 bp = Blueprint("concerns", __name__, template_folder="templates")
-require_existing(bp, {"concern_id": Concern, "category_id": RiskCategory})
+require_ids(bp, {"concern_id": Concern, "category_id": RiskCategory})
 
 
 def _int(raw) -> int | None:

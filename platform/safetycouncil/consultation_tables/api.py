@@ -45,7 +45,7 @@ TABLES = "/prefectures/<county>/consultation-tables"
 @blp.before_request
 def _council_ids_exist():
     """In a municipality's routes, before the body is read: another municipality's recommendation is not
-    found (404), whatever the body (as concerns.common.require_existing does for the other areas)."""
+    found (404), whatever the body (as tenancy.web.require_ids does for the other areas)."""
     municipality = g.get("municipality")
     value = (request.view_args or {}).get("recommendation_id")
     if municipality is not None and value is not None and services.get_recommendation(value) is None:

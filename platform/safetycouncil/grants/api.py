@@ -23,9 +23,8 @@ from sqlalchemy import select
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
-from ..concerns.common import require_existing
 from ..tenancy import tenant
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from ..extensions import db
 from . import call_documents, notifications, schemas, services
 from .models import (
@@ -43,8 +42,8 @@ from .models import (
 blp = Blueprint("api_grants", __name__, url_prefix="/api/v1/municipalities/<municipality>/grants",
                 description="Community grants: calls, applications, the committee's ranking, awards with tranches "
                             "and reports")
-require_existing(blp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
-                       "scorer_id": GrantCommitteeMember, "tranche_id": GrantTranche, "grant_report_id": GrantReport})
+require_ids(blp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
+                  "scorer_id": GrantCommitteeMember, "tranche_id": GrantTranche, "grant_report_id": GrantReport})
 public_blp = Blueprint("api_public_grants", __name__, url_prefix="/api/v1/public/municipalities/<municipality>/grants",
                        description="Community grants in public: calls once opened, and the register of awards")
 

@@ -57,6 +57,6 @@ def totals() -> dict:
 
 
 def _locale() -> str:
-    from ..concerns.common import locale
+    from ..locales import language
 
-    return locale()
+    return language()

@@ -27,18 +27,17 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..concerns.common import require_existing
 from ..errors import FormErrors, ValidationFailed
 from ..extensions import db, limiter
 from ..tenancy import tenant
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from ..timeutil import local_today, utcnow
 from . import notifications, schemas, services
 from .models import GrantApplication, GrantAttachment, GrantAward, GrantCall
 
 bp = Blueprint("grants", __name__, template_folder="templates")
-require_existing(bp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
-                      "attachment_id": GrantAttachment})
+require_ids(bp, {"call_id": GrantCall, "application_id": GrantApplication, "award_id": GrantAward,
+                 "attachment_id": GrantAttachment})
 
 
 @bp.app_template_global()
@@ -205,15 +204,14 @@ def award(award_id: int):
                 tranche = services.get_tranche(int(form.get("tranche_id") or 0))
                 if tranche is None or tranche.award_id != row.id:
                     abort(404)
-                day_errors: dict = {}
-                from ..concerns.common import integer, parse_date
+                from ..schemas import day, integer, load_fields
 
-                on = parse_date(form.get("disbursed_on"), "disbursed_on", day_errors,
-                                required=_("Enter the day the money was paid (not in the future)."))
-                amount = integer(schemas._amount(form.get("disbursed_amount")), "disbursed_amount", day_errors)
-                if day_errors:
-                    raise ValidationFailed(day_errors)
-                services.disburse(tranche, on=on, amount=amount, user_id=current_user.id)
+                paid = load_fields({"disbursed_on": form.get("disbursed_on"),
+                                    "disbursed_amount": schemas._amount(form.get("disbursed_amount"))},
+                                   on=day(_("Enter the day the money was paid (not in the future)."),
+                                          data_key="disbursed_on"),
+                                   amount=integer(data_key="disbursed_amount"))
+                services.disburse(tranche, **paid, user_id=current_user.id)
                 message = _("The disbursement is recorded.")
             elif action == "review":
                 report = services.get_report(int(form.get("report_id") or 0))
@@ -366,12 +364,9 @@ def public_application(raw: str):
             form, action = request.form, request.form.get("action")
             try:
                 if action == "report" and award_row is not None:
-                    from ..concerns.common import integer
+                    from ..schemas import integer, load_fields
 
-                    spent_errors: dict = {}
-                    spent = integer(schemas._amount(form.get("spent")), "spent", spent_errors)
-                    if spent_errors:
-                        raise ValidationFailed(spent_errors)
+                    spent = load_fields({"spent": schemas._amount(form.get("spent"))}, spent=integer())["spent"]
                     services.submit_report(award_row, kind=form.get("kind", ""), text=form.get("text", ""),
                                            spent=spent, files=_files())
                     message = _("Your report was sent. The municipality will review it.")
@@ -484,7 +479,7 @@ def prefecture():
 
 from .models import GrantCallDocument  # noqa: E402 - appended with the documents of a call
 
-require_existing(bp, {"call_document_id": GrantCallDocument})
+require_ids(bp, {"call_document_id": GrantCallDocument})
 
 
 @bp.app_template_global()

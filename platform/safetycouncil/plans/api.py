@@ -7,27 +7,35 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from .. import jobs
 from ..accounts.roles import Permission
 from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail, validation_failed
 from ..api.paging import listing
-from ..concerns.common import require_existing
 from ..documents.download import send_document
 from ..documents.models import Document
 from ..errors import FormErrors
 from ..extensions import db
 from ..timeutil import local_today
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import monitoring, publication, reports, services, spreadsheet
-from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema, VersionSummarySchema
+from .schemas import (
+    ActivityInputSchema,
+    ApprovalSchema,
+    FundingSchema,
+    IndicatorSchema,
+    ItemInputSchema,
+    OfficerInputSchema,
+    PlanSchema,
+    ProgressInputSchema,
+    ReportSchema,
+    RevisionSchema,
+    VersionSummarySchema,
+    WithdrawalSchema,
+)
 from .models import (
-    PERIODS,
-    PROGRESS_STATUSES,
-    RECURRENCES,
-    TIMING_KINDS,
     InstitutionOfficer,
     MonitoringReport,
     Plan,
@@ -50,8 +58,8 @@ reports_blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/municipalit
 IDS = {"plan_id": Plan, "plan_version_id": PlanVersion, "plan_item_id": PlanItem, "activity_id": PlanActivity,
        "indicator_id": PlanIndicator, "funding_id": PlanFunding, "progress_id": ProgressEntry,
        "officer_id": InstitutionOfficer, "monitoring_report_id": MonitoringReport}
-require_existing(blp, IDS)
-require_existing(reports_blp, IDS)
+require_ids(blp, IDS)
+require_ids(reports_blp, IDS)
 
 
 # --- schemas --------------------------------------------------------------------------------------
@@ -66,21 +74,11 @@ class FundingPatchSchema(FundingSchema):
         partial = True
 
 
-TIMING_HELP = ("deadline: an ISO date; period: " + ", ".join(PERIODS) + "; recurrence: " + ", ".join(RECURRENCES))
-
-
-class ActivitySchema(Schema):
+class ActivitySchema(ActivityInputSchema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, metadata={"description": "The same activity across versions"})
     position = fields.Integer(dump_only=True)
-    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    partners = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    timing_kind = fields.String(allow_none=True, validate=validate.OneOf(TIMING_KINDS))
-    timing_value = fields.String(allow_none=True, validate=validate.Length(max=40),
-                                 metadata={"description": TIMING_HELP})
-    institution_ids = fields.List(fields.Integer(), load_only=True,
-                                  metadata={"description": "The responsible institutions"})
     institutions = fields.List(fields.Nested(InstitutionRefSchema), dump_only=True)
     funding = fields.List(fields.Nested(FundingSchema), dump_only=True)
     warnings = fields.Method("get_warnings", dump_only=True, metadata={
@@ -130,23 +128,6 @@ class VersionSchema(VersionSummarySchema):
 
     def get_gaps(self, version):
         return GapSchema(many=True).dump(services.completeness(version))
-
-
-class RevisionSchema(Schema):
-    consultation_meeting_id = fields.Integer(allow_none=True,
-                                             metadata={"description": "The open consultation that led to it"})
-    note = fields.String(allow_none=True, validate=validate.Length(max=4000))
-
-
-class ApprovalSchema(Schema):
-    decision_id = fields.Integer(required=True, metadata={
-        "description": "A signed decision of a council meeting held after the draft was created (for a revision, "
-                       "after its consultation), not used for another approval"})
-
-
-class WithdrawalSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
-                           metadata={"description": "Why the approval was a mistake (kept in the audit trail)"})
 
 
 class DecisionChoiceSchema(Schema):
@@ -199,35 +180,19 @@ class ComparisonSchema(Schema):
     items = fields.List(fields.Nested(ItemChangeSchema))
 
 
-class IndicatorValueSchema(Schema):
-    indicator_id = fields.Integer(required=True)
-    value = fields.Float(required=True)
-
-
 class StoredValueSchema(Schema):
     indicator_id = fields.Integer()
     indicator_key = fields.String()
     value = fields.Float()
 
 
-class ProgressSchema(Schema):
+class ProgressSchema(ProgressInputSchema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
     plan_id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(dump_only=True)
     activity_key = fields.String(dump_only=True)
     institution_id = fields.Integer(dump_only=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(PROGRESS_STATUSES))
-    progress = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100),
-                              metadata={"description": "Percent"})
-    comment = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    next_steps = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    reported_on = fields.Date(allow_none=True)
-    meeting_id = fields.Integer(allow_none=True,
-                                metadata={"description": "The Coordination Secretariat monitoring meeting"})
-    indicator_values = fields.List(fields.Nested(IndicatorValueSchema), load_only=True,
-                                   metadata={"description": "Current values of the item's indicators"})
-    evidence_document_ids = fields.List(fields.Integer(), metadata={"description": "Documents uploaded first"})
     values = fields.List(fields.Nested(StoredValueSchema), dump_only=True)
     reported_by_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = UtcDateTime(dump_only=True)
@@ -295,11 +260,9 @@ class ImportReportSchema(Schema):
     lines = fields.List(fields.Nested(ImportLineSchema))
 
 
-class OfficerSchema(Schema):
+class OfficerSchema(OfficerInputSchema):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
-    user_id = fields.Integer(required=True)
-    institution_id = fields.Integer(required=True)
     institution = fields.Nested(InstitutionRefSchema, dump_only=True)
 
 
@@ -425,8 +388,7 @@ class VersionList(MethodView):
     def post(self, data, plan_id):
         """Start a revision: a new draft copied from the approved version (same item and activity keys)"""
         plan = _plan(plan_id)
-        return commit_or_fail(lambda: services.start_revision(plan, consultation_meeting_id=data.get("consultation_meeting_id"),
-                                                     note=data.get("note"), user_id=current_user.id))
+        return commit_or_fail(lambda: services.start_revision(plan, **data, user_id=current_user.id))
 
 
 @blp.route("/<int:plan_id>/comparison")
@@ -774,7 +736,7 @@ class OfficerList(MethodView):
     @blp.response(201, OfficerSchema)
     def post(self, data):
         """Link a person with the institution officer role to an institution"""
-        return commit_or_fail(lambda: monitoring.add_officer(data["user_id"], data["institution_id"]))
+        return commit_or_fail(lambda: monitoring.add_officer(**data))
 
 
 @blp.route("/institution-officers/<int:officer_id>")

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from ..accounts.models import RoleAssignment, User
 from ..accounts.roles import Permission, Role
-from ..concerns.common import blank, choice, integer, number, parse_date, text
 from ..concerns.models import Concern
 from ..council.models import Institution
 from ..documents.models import Document
@@ -81,13 +80,12 @@ def user_names(ids) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def add_officer(user_id, institution_id) -> InstitutionOfficer:
+def add_officer(user_id: int, institution_id: int) -> InstitutionOfficer:
+    """The clean data of ``OfficerInputSchema``: a person with the officer role, a usable institution."""
     errors: dict[str, str] = {}
-    user_id = integer(user_id, "user_id", errors, required=_("Choose the person."))
-    institution_id = integer(institution_id, "institution_id", errors, required=_("Choose the institution."))
-    if user_id is not None and user_id not in {u.id for u in officer_candidates()}:
+    if user_id not in {u.id for u in officer_candidates()}:
         errors["user_id"] = _("Choose a person with the institution officer role in this municipality.")
-    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+    if db.session.get(Institution, institution_id) is None:
         errors["institution_id"] = _("Choose an existing institution.")
     else:
         from ..council.references import check_institution_id
@@ -149,32 +147,19 @@ def history(plan_id: int, activity_key: str) -> list[ProgressEntry]:
                                    .order_by(ProgressEntry.reported_on.desc(), ProgressEntry.id.desc())).scalars())
 
 
-def _indicator_values(raw, item: PlanItem, errors: dict) -> list[tuple[PlanIndicator, float]]:
-    if raw is None or raw == "":
-        return []
-    if isinstance(raw, dict):
-        raw = [{"indicator_id": k, "value": v} for k, v in raw.items()]
+def _indicator_values(values, item: PlanItem, errors: dict) -> list[tuple[PlanIndicator, float]]:
     indicators = {i.id: i for i in item.indicators}
-    found = []
-    for entry in raw:
-        indicator_id = integer(entry.get("indicator_id"), "indicator_values", errors)
-        if blank(entry.get("value")):
-            continue
-        value = number(entry.get("value"), "indicator_values", errors)
-        if indicator_id not in indicators:
-            errors["indicator_values"] = _("Report values only for the indicators of this activity's item.")
-            continue
-        if value is not None:
-            found.append((indicators[indicator_id], value))
-    if "indicator_values" in errors and errors["indicator_values"] == _("Enter a number."):
-        errors["indicator_values"] = _("Enter each indicator's current value as a number.")
-    return found
+    if any(v["indicator_id"] not in indicators for v in values):
+        errors["indicator_values"] = _("Report values only for the indicators of this activity's item.")
+        return []
+    return [(indicators[v["indicator_id"]], v["value"]) for v in values]
 
 
 def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, permissions,
                     files: list[tuple[str, bytes]] | None = None) -> ProgressEntry:
-    """One progress entry: status, progress (%), the indicators' current values, a comment, next steps,
-    evidence (documents already uploaded, or files uploaded with it). The caller commits."""
+    """One progress entry (the clean data of ``ProgressInputSchema``): status, progress (%), the indicators'
+    current values, a comment, next steps, evidence (documents already uploaded, or files uploaded with it).
+    The caller commits."""
     item = services.item_of(activity)
     version = services.version_of_item(item)
     if not may_report(activity, user_id, permissions):
@@ -186,18 +171,11 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
         raise ValidationFailed({"activity": _("Progress is recorded on the approved plan in force, not on a draft "
                                               "or a replaced version.")})
     errors: dict[str, str] = {}
-    status = choice(data.get("status"), "status", errors, PROGRESS_STATUSES,
-                    required=_("Choose the status: not started, in progress, done, delayed or cancelled."))
-    progress = integer(data.get("progress"), "progress", errors)
-    if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = _("Enter the progress as a percentage from 0 to 100.")
-    if status == "done" and progress is None and "progress" not in errors:
+    status, progress, meeting_id = data["status"], data.get("progress"), data.get("meeting_id")
+    if status == "done" and progress is None:
         progress = 100
-    comment = text(data.get("comment"), "comment", errors, max_length=4000)
-    next_steps = text(data.get("next_steps"), "next_steps", errors, max_length=4000)
     today = local_today()
-    reported_on = parse_date(data.get("reported_on"), "reported_on", errors) or today
-    meeting_id = integer(data.get("meeting_id"), "meeting_id", errors)
+    reported_on = data.get("reported_on") or today
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.kind != "secretariat_monitoring":
@@ -205,18 +183,15 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
         elif meeting.starts_at.date() > today:
             errors["meeting_id"] = _("This monitoring meeting has not taken place yet: record progress at a "
                                      "meeting held up to today.")
-        elif "reported_on" not in data or blank(data.get("reported_on")):
+        elif data.get("reported_on") is None:
             reported_on = meeting.starts_at.date()
-    if reported_on > today and "reported_on" not in errors:
+    if reported_on > today:
         errors["reported_on"] = _("Progress cannot be dated after today (%(today)s).",
                                   today=format_date(today, "long"))
-    values = _indicator_values(data.get("indicator_values"), item, errors)
-    document_ids = data.get("evidence_document_ids") or []
-    if isinstance(document_ids, int | str):
-        document_ids = [document_ids]
+    values = _indicator_values(data.get("indicator_values") or [], item, errors)
     documents = []
-    for raw in document_ids:
-        document = db.session.get(Document, int(raw)) if str(raw).isdigit() else None
+    for document_id in data.get("evidence_document_ids") or []:
+        document = db.session.get(Document, document_id)
         if document is None:
             errors["evidence_document_ids"] = _("Choose documents of this municipality.")
         else:
@@ -230,7 +205,8 @@ def record_progress(activity: PlanActivity, data: dict, *, user_id: int | None, 
                                if link.institution_id in mine), None)
     entry = ProgressEntry(plan_id=version.plan_id, activity_id=activity.id, activity_key=activity.key,
                           meeting_id=meeting_id, institution_id=institution_id, status=status, progress=progress,
-                          comment=comment, next_steps=next_steps, reported_on=reported_on, reported_by_id=user_id)
+                          comment=data.get("comment"), next_steps=data.get("next_steps"), reported_on=reported_on,
+                          reported_by_id=user_id)
     db.session.add(entry)
     db.session.flush()
     for indicator, value in values:

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..schemas import load_form
+from ..schemas import length, load_form
 from ..timeutil import local_today
 from ..unified_model import APPROVED_VERSION
 from .models import PlanVersion
@@ -19,7 +19,7 @@ from .models import PlanVersion
 class PlanPublicationSchema(Schema):
     published_on = fields.Date(required=True, error_messages={
         "required": _l("Enter the day the plan was published."), "invalid": _l("Enter the date as YYYY-MM-DD.")})
-    published_url = fields.String(required=True, error_messages={
+    published_url = fields.String(required=True, validate=length(500), error_messages={
         "required": _l("Enter the address of the page (https://...).")},
         metadata={"format": "uri", "description": "The page on the official website (http or https), at most "
                                                   "500 characters"})
@@ -30,8 +30,6 @@ class PlanPublicationSchema(Schema):
             validate.URL(schemes={"https", "http"}, require_tld=True)(value)
         except ValidationError:
             raise ValidationError(_("Enter the address of the page (https://...).")) from None
-        if len(value) > 500:
-            raise ValidationError(_("At most 500 characters."))
 
     @validates("published_on")
     def _not_in_future(self, value, **_kw):

@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..concerns.common import locale
+from ..locales import language as reader_language
 from ..concerns.models import Concern, RiskCategory
 from ..exports import ExportDocument, Section, Table, paragraphs
 from ..extensions import db
@@ -41,7 +41,7 @@ def version_line(version: PlanVersion) -> str:
 
 def plan_document(version: PlanVersion) -> ExportDocument:
     """The plan's table, as in the roadmap's Table 1, with the indicators of each item."""
-    language = locale()
+    language = reader_language()
     plan = db.session.get(Plan, version.plan_id)
     municipality = _municipality()
     header, rows, _spans = table_rows(version, language)

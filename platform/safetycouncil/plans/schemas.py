@@ -1,17 +1,17 @@
 """The plans area's contract: one marshmallow schema per input, loaded by the pages (``load_form``) and by the
-API alike (so far: the plans and the monitoring reports; the plan's other inputs still go through ``concerns.common``)."""
+API alike; the services receive their clean data and refuse only what the records say."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..api.contract import UtcDateTime
 from ..locales import language
-from ..schemas import choice, day, integer, string
+from ..schemas import Ids, Number, blank, choice, day, integer, string
 from ..schemas import year as a_year
 from ..risks.models import INTENSITIES
-from .models import FUNDING_SOURCES, REPORT_KINDS
+from .models import FUNDING_SOURCES, PERIODS, PROGRESS_STATUSES, RECURRENCES, REPORT_KINDS, TIMING_KINDS
 from .reports import STATUS_LABELS
 from .vocabulary import parse_amount
 
@@ -123,3 +123,84 @@ class ItemInputSchema(Schema):
     intensity = choice(INTENSITIES, invalid=_l("Choose the intensity: high, moderate or low."),
                        metadata={"description": "The risk's intensity when not given"})
     risk_id = integer()
+
+
+class _Input(Schema):
+    """Texts without the spaces around them, and an empty one as nothing, as a form's are (``load_form``)."""
+
+    @pre_load
+    def _stripped(self, data, **_kw):
+        if not isinstance(data, dict):
+            return data
+        return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
+
+
+class ActivityInputSchema(_Input):
+    """What an activity says (the API's ``ActivitySchema`` adds what it shows). Its timing is judged on the
+    whole record (``services._activity_values``), also after a partial change."""
+    description = string(4000, _l("Describe the activity."))
+    partners = string(2000)
+    timing_kind = choice(TIMING_KINDS)
+    timing_value = string(40, metadata={"description": "deadline: a date; period: " + ", ".join(PERIODS)
+                                        + "; recurrence: " + ", ".join(RECURRENCES)})
+    institution_ids = Ids(_l("Choose existing institutions."), load_only=True,
+                          metadata={"description": "The responsible institutions"})
+
+
+class RevisionSchema(_Input):
+    consultation_meeting_id = integer(metadata={"description": "The open consultation that led to it"})
+    note = string(4000)
+
+
+class ApprovalSchema(_Input):
+    decision_id = integer(_l("Choose the council's decision that approves the plan."), metadata={
+        "description": "A signed decision of a council meeting held after the draft was created (for a revision, "
+                       "after its consultation), not used for another approval"})
+
+
+class WithdrawalSchema(_Input):
+    reason = string(2000, _l("Say why the approval was a mistake: it is kept in the record."),
+                    metadata={"description": "Why the approval was a mistake (kept in the audit trail)"})
+
+
+class IndicatorValueSchema(Schema):
+    indicator_id = fields.Integer(required=True)
+    value = Number(required=True)
+
+
+class IndicatorValues(fields.List):
+    """The current values of an item's indicators: a list of ``{indicator_id, value}`` (or one mapping of
+    ids to values), with one message for anything that is not a number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(IndicatorValueSchema), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            value = [{"indicator_id": k, "value": v} for k, v in value.items()]
+        if isinstance(value, list | tuple):  # a value left empty reports nothing
+            value = [v for v in value if not (isinstance(v, dict) and blank(v.get("value")))]
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise ValidationError(_("Enter each indicator's current value as a number.")) from None
+
+
+class ProgressInputSchema(_Input):
+    """One progress entry as reported (the API's ``ProgressSchema`` adds what it shows)."""
+    status = choice(PROGRESS_STATUSES, _l("Choose the status: not started, in progress, done, delayed or cancelled."))
+    progress = integer(validate=validate.Range(0, 100, error=_l("Enter the progress as a percentage from 0 to 100.")),
+                       metadata={"description": "Percent"})
+    comment = string(4000)
+    next_steps = string(4000)
+    reported_on = day()
+    meeting_id = integer(metadata={"description": "The Coordination Secretariat monitoring meeting"})
+    indicator_values = IndicatorValues(load_only=True, metadata={"description": "Current values of the item's "
+                                                                                "indicators"})
+    evidence_document_ids = Ids(_l("Choose documents of this municipality."),
+                                metadata={"description": "Documents uploaded first"})
+
+
+class OfficerInputSchema(_Input):
+    user_id = integer(_l("Choose the person."))
+    institution_id = integer(_l("Choose the institution."))

@@ -15,13 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..concerns.common import blank, choice, integer, text
 from ..errors import Conflict, ValidationFailed
+from ..council.references import check_institution_ids
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, Meeting
 from ..municipalities.models import Municipality
 from ..records.models import Decision
 from ..risks.models import Risk
+from ..schemas import parse_day
 from ..tenancy.context import current_municipality_id
 from .models import (
     TIMING_KINDS,
@@ -33,7 +34,7 @@ from .models import (
     PlanItem,
     PlanVersion,
 )
-from .vocabulary import due_date, parse_amount, valid_timing
+from .vocabulary import due_date, valid_timing
 
 VERSION_STATUS_LABELS = {"draft": _l("Draft"), "approved": _l("Approved, in force"),
                          "superseded": _l("Approved, replaced by a later version"),
@@ -49,17 +50,6 @@ FUNDING_FIELDS = ("source", "amount", "currency", "donor", "grantee", "title", "
 
 class VersionLocked(Conflict):
     """A change to a version that is no longer a draft (refused: start a revision)."""
-
-
-def amount(value, field: str, errors: dict) -> float | None:
-    """A number as people type it: "1.500.000", "1 500 000,50", "1500000.5" (Albanian formats first)."""
-    from ..concerns.common import locale
-
-    try:
-        return parse_amount(value, locale())
-    except ValueError:
-        errors[field] = _("Enter a number, for example 1.500.000 or 1 500 000,50.")
-        return None
 
 
 def deadline_warnings(activity: PlanActivity, year: int | None = None) -> list[str]:
@@ -227,12 +217,12 @@ def check_editable(version: PlanVersion) -> None:
         raise VersionLocked({"version": message})
 
 
-def start_revision(plan: Plan, *, consultation_meeting_id=None, note: str | None = None,
+def start_revision(plan: Plan, *, consultation_meeting_id: int | None = None, note: str | None = None,
                    user_id: int | None, copy: bool = True) -> PlanVersion:
-    """A new draft copied from the version in force (after an open consultation, Art. 8.5)."""
+    """A new draft copied from the version in force (after an open consultation, Art. 8.5); the clean data
+    of ``RevisionSchema``."""
     errors: dict[str, str] = {}
-    note = text(note, "note", errors, max_length=4000)
-    meeting_id = integer(consultation_meeting_id, "consultation_meeting_id", errors)
+    meeting_id = consultation_meeting_id
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.kind != "open_consultation":
@@ -333,16 +323,14 @@ def approval_refusal(version: PlanVersion, decision: Decision, meeting: Meeting)
     return None
 
 
-def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -> PlanVersion:
+def approve_version(version: PlanVersion, decision_id: int, *, user_id: int | None) -> PlanVersion:
     """Approve a draft at a council meeting (Art. 8.4), by that meeting's signed decision, taken after the
     draft was created (for a revision, after the consultation that asked for it) and not used for another
     approval. The version in force until then is kept, marked as replaced."""
     check_editable(version)
     errors: dict[str, str] = {}
-    decision_id = integer(decision_id, "decision_id", errors,
-                          required=_("Choose the council's decision that approves the plan."))
-    decision = db.session.get(Decision, decision_id) if decision_id is not None else None
-    if decision_id is not None and decision is None:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None:
         errors["decision_id"] = _("Choose a decision of this municipality's council.")
     meeting = db.session.get(Meeting, decision.meeting_id) if decision is not None else None
     if meeting is not None:
@@ -369,7 +357,7 @@ def approve_version(version: PlanVersion, decision_id, *, user_id: int | None) -
     return version
 
 
-def withdraw_approval(version: PlanVersion, reason, *, user) -> PlanVersion:
+def withdraw_approval(version: PlanVersion, reason: str, *, user) -> PlanVersion:
     """The chair corrects an approval recorded by mistake: the version becomes a draft again (so that the
     right decision can be chosen), the version it had replaced is in force again, and the reason is written
     to the audit trail and the version's note."""
@@ -381,8 +369,6 @@ def withdraw_approval(version: PlanVersion, reason, *, user) -> PlanVersion:
     if not access.holds(user, version.municipality_id, Permission.CHAIR_DECISIONS):
         raise NotAllowed({"version": _("Only the chair of the council corrects an approval.")})
     errors: dict[str, str] = {}
-    reason = text(reason, "reason", errors, max_length=2000,
-                  required=_("Say why the approval was a mistake: it is kept in the record."))
     if version.status != "approved":
         errors["version"] = _("Only the approval of the version in force can be corrected.")
     plan = db.session.get(Plan, version.plan_id)
@@ -525,11 +511,9 @@ def update_item(item: PlanItem, data: dict) -> PlanItem:
     return item
 
 
-def _move(item: PlanItem, position) -> None:
-    errors: dict[str, str] = {}
-    position = integer(position, "position", errors)
-    if errors or position is None:
-        raise ValidationFailed(errors or {"position": _("Enter a whole number.")})
+def _move(item: PlanItem, position: int | None) -> None:
+    if position is None:
+        raise ValidationFailed({"position": _("Enter a whole number.")})
     siblings = [i for i in version_of_item(item).items if i.id != item.id]
     position = max(1, min(position, len(siblings) + 1))
     siblings.insert(position - 1, item)
@@ -546,41 +530,21 @@ def delete_item(item: PlanItem) -> None:
 
 # --- activities -------------------------------------------------------------------------------
 
-def _institution_ids(raw, errors: dict) -> list[int] | None:
-    if raw is None:
-        return None
-    if isinstance(raw, int | str):
-        raw = [raw]
-    ids: list[int] = []
-    for value in raw:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            errors["institution_ids"] = _("Choose existing institutions.")
-            return None
-    from ..council.references import check_institution_ids
-
-    return check_institution_ids(ids, "institution_ids", errors)
-
-
 def _activity_values(data: dict, errors: dict) -> dict:
-    values = {
-        "description": text(data.get("description"), "description", errors, max_length=4000,
-                            required=_("Describe the activity.")),
-        "partners": text(data.get("partners"), "partners", errors, max_length=2000),
-        "timing_kind": choice(data.get("timing_kind"), "timing_kind", errors, TIMING_KINDS),
-        "timing_value": text(data.get("timing_value"), "timing_value", errors, max_length=40),
-    }
-    if values["timing_kind"] is None and values["timing_value"] is not None and "timing_kind" not in errors:
+    """The clean data of ``ActivityInputSchema`` (merged over the activity's on a change), with a timing
+    that says what it is: a deadline (a day, stored as YYYY-MM-DD), a period or a recurrence."""
+    values = {f: data.get(f) for f in ACTIVITY_FIELDS}
+    kind, value = values["timing_kind"], values["timing_value"]
+    if kind is None and value is not None:
         errors["timing_kind"] = _("Say whether the timing is a deadline, a period or a recurrence.")
-    elif values["timing_kind"] is not None and values["timing_value"] is None:
+    elif kind is not None and value is None:
         errors["timing_value"] = _("Give the deadline, the period or the recurrence.")
-    elif values["timing_kind"] == "deadline" and values["timing_value"]:
-        from ..concerns.common import parse_date
-
-        parsed = parse_date(values["timing_value"], "timing_value", errors)
+    elif kind == "deadline":
+        parsed = parse_day(value)
         values["timing_value"] = parsed.isoformat() if parsed else None
-    elif not valid_timing(values["timing_kind"], values["timing_value"]) and "timing_kind" not in errors:
+        if parsed is None:
+            errors["timing_value"] = _("Enter a date as DD.MM.YYYY.")
+    elif not valid_timing(kind, value):
         errors["timing_value"] = _("This period or recurrence is not known.")
     return values
 
@@ -601,7 +565,7 @@ def add_activity(item: PlanItem, data: dict) -> PlanActivity:
     check_editable(version)
     errors: dict[str, str] = {}
     values = _activity_values(data, errors)
-    ids = _institution_ids(data.get("institution_ids"), errors)
+    ids = check_institution_ids(data.get("institution_ids") or [], "institution_ids", errors)
     if errors:
         raise ValidationFailed(errors)
     position = (db.session.execute(select(func.max(PlanActivity.position)).where(PlanActivity.item_id == item.id))
@@ -620,10 +584,11 @@ def update_activity(activity: PlanActivity, data: dict) -> PlanActivity:
     errors: dict[str, str] = {}
     current = {f: getattr(activity, f) for f in ACTIVITY_FIELDS}
     merged = {**current, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}}
-    if "timing_kind" in data and blank(data.get("timing_kind")) and "timing_value" not in data:
+    if "timing_kind" in data and data["timing_kind"] is None and "timing_value" not in data:
         merged["timing_value"] = None
     values = _activity_values(merged, errors)
-    ids = _institution_ids(data.get("institution_ids"), errors) if "institution_ids" in data else None
+    ids = check_institution_ids(data["institution_ids"] or [], "institution_ids", errors) \
+        if "institution_ids" in data else None
     if errors:
         raise ValidationFailed(errors)
     for key, value in values.items():

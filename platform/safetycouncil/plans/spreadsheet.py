@@ -41,7 +41,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from ..concerns.common import fold
+from ..wording import fold
 from ..errors import ValidationFailed
 from ..extensions import db
 from . import services

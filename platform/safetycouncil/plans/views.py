@@ -30,7 +30,6 @@ from flask_login import current_user
 
 from .. import jobs
 from ..accounts.roles import Permission
-from ..concerns.common import form_ids, language, require_existing
 from ..council.models import Institution
 from ..data_protection.services import log_contacts_shown
 from ..documents.download import send_document
@@ -38,15 +37,28 @@ from ..documents.models import Document
 from ..errors import FormErrors, Refused, ValidationFailed
 from ..exports import safe_filename, send_export
 from ..extensions import db
-from ..locales import force_locale
+from ..locales import force_locale, language, requested_language
 from ..risks.services import INTENSITY_LABELS, intensity_label, list_risks
 from ..schemas import load_form
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from ..timeutil import local_today
 from . import monitoring, publication, reports, services, spreadsheet
 from .rendering import plan_document, version_line
-from .schemas import FundingSchema, IndicatorSchema, ItemInputSchema, PlanSchema, ReportSchema
+from .schemas import (
+    ActivityInputSchema,
+    ApprovalSchema,
+    FundingSchema,
+    IndicatorSchema,
+    ItemInputSchema,
+    OfficerInputSchema,
+    PlanSchema,
+    ProgressInputSchema,
+    ReportSchema,
+    RevisionSchema,
+    WithdrawalSchema,
+)
 from .models import (
+    TIMING_KINDS,
     InstitutionOfficer,
     MonitoringReport,
     Plan,
@@ -60,9 +72,9 @@ from .models import (
 from .vocabulary import PERIOD_WORDS, RECURRENCE_WORDS, format_number, timing_words
 
 bp = Blueprint("plans", __name__, template_folder="templates")
-require_existing(bp, {"plan_id": Plan, "plan_version_id": PlanVersion, "plan_item_id": PlanItem, "activity_id": PlanActivity,
-                      "indicator_id": PlanIndicator, "funding_id": PlanFunding, "progress_id": ProgressEntry,
-                      "officer_id": InstitutionOfficer, "monitoring_report_id": MonitoringReport})
+require_ids(bp, {"plan_id": Plan, "plan_version_id": PlanVersion, "plan_item_id": PlanItem, "activity_id": PlanActivity,
+                 "indicator_id": PlanIndicator, "funding_id": PlanFunding, "progress_id": ProgressEntry,
+                 "officer_id": InstitutionOfficer, "monitoring_report_id": MonitoringReport})
 P = "/<municipality>/plans"
 
 
@@ -72,9 +84,7 @@ def _plan_number(value) -> str:
 
 
 def _context(**extra) -> dict:
-    from ..concerns.common import locale
-
-    lang = locale()
+    lang = language()
     return {"intensities": INTENSITY_LABELS, "intensity_label": intensity_label,
             "timing_words": lambda a: timing_words(a.timing_kind, a.timing_value, lang),
             "period_words": PERIOD_WORDS[lang], "recurrence_words": RECURRENCE_WORDS[lang],
@@ -182,8 +192,9 @@ def plan(plan_id: int):
     errors = {}
     if request.method == "POST":
         try:
-            version_row = services.start_revision(plan_row, consultation_meeting_id=request.form.get("meeting_id"),
-                                                  note=request.form.get("note"), user_id=current_user.id)
+            data = load_form(RevisionSchema(), {"consultation_meeting_id": request.form.get("meeting_id", ""),
+                                                "note": request.form.get("note", "")})
+            version_row = services.start_revision(plan_row, **data, user_id=current_user.id)
             db.session.commit()
             flash(_("Version %(n)s was started as a copy of the approved plan.", n=version_row.number), "success")
             return redirect(url_for(".version", plan_version_id=version_row.id))
@@ -228,13 +239,15 @@ def version(plan_version_id: int):
         action = form.get("action")
         try:
             if action == "approve":
-                services.approve_version(version_row, form.get("decision_id"), user_id=current_user.id)
+                services.approve_version(version_row, load_form(ApprovalSchema(), form)["decision_id"],
+                                         user_id=current_user.id)
                 message = _("Version %(n)s was approved and is now the plan in force.", n=version_row.number)
             elif action == "publication":
                 publication.record_publication(version_row, publication.clean(form))
                 message = _("The plan's publication on the official website was recorded.")
             elif action == "withdraw":
-                services.withdraw_approval(version_row, form.get("reason"), user=current_user._get_current_object())
+                services.withdraw_approval(version_row, load_form(WithdrawalSchema(), form)["reason"],
+                                           user=current_user._get_current_object())
                 message = _("The approval was withdrawn: version %(n)s is a draft again and the version approved "
                             "before it is in force again.", n=version_row.number)
             elif action == "restore":
@@ -269,7 +282,7 @@ def version(plan_version_id: int):
 def _export(plan_version_id: int, fmt: str):
     version_row = services.get_version(plan_version_id)
     plan_row = db.session.get(Plan, version_row.plan_id)
-    lang = language(request.args.get("lang"))
+    lang = requested_language(request.args.get("lang"))
     base = f"{'plani' if lang == 'sq' else 'plan'}-{g.municipality.slug}-{plan_row.year}-v{version_row.number}"
     with force_locale(lang):
         if fmt == "xlsx":
@@ -302,11 +315,12 @@ def export_docx(plan_version_id: int):
 # --- items, activities, indicators, funding -----------------------------------------------------
 
 def _activity_data(form) -> dict:
-    data = form.to_dict()
-    data["institution_ids"] = form_ids("institution_ids") + _institutions_named(form.getlist("institution_names"))
-    kind = data.get("timing_kind") or ""
-    data["timing_value"] = data.get(f"timing_{kind}") if kind else None
-    return data
+    """An activity's form loaded by ``ActivityInputSchema``: the institutions ticked or typed, and the timing
+    of the kind chosen."""
+    kind = form.get("timing_kind") or ""
+    return load_form(ActivityInputSchema(), {
+        **form.to_dict(), "timing_value": form.get(f"timing_{kind}", "") if kind in TIMING_KINDS else "",
+        "institution_ids": form.getlist("institution_ids") + _institutions_named(form.getlist("institution_names"))})
 
 
 @bp.route(f"{P}/items/<int:plan_item_id>", methods=["GET", "POST"])
@@ -478,11 +492,11 @@ def progress(activity_id: int):
     errors, form, status = {}, {}, 422
     if request.method == "POST":
         form = request.form
-        data = form.to_dict()
-        data["indicator_values"] = [{"indicator_id": key.split("-", 1)[1], "value": value}
-                                    for key, value in form.items() if key.startswith("indicator-")]
         files = [(f.filename, f.read()) for f in request.files.getlist("evidence") if f and f.filename]
         try:
+            data = load_form(ProgressInputSchema(), {**form.to_dict(), "indicator_values": [
+                {"indicator_id": key.split("-", 1)[1], "value": value}
+                for key, value in form.items() if key.startswith("indicator-")]})
             monitoring.record_progress(activity_row, data, user_id=current_user.id, permissions=g.permissions,
                                        files=files)
             db.session.commit()
@@ -523,7 +537,7 @@ def officers():
     if request.method == "POST":
         form = request.form
         try:
-            monitoring.add_officer(form.get("user_id"), form.get("institution_id"))
+            monitoring.add_officer(**load_form(OfficerInputSchema(), form))
             db.session.commit()
             flash(_("The officer now reports for the institution."), "success")
             return redirect(url_for(".officers"))
@@ -638,9 +652,7 @@ def public_plan():
 
 
 def _public_context() -> dict:
-    from ..concerns.common import locale
-
-    lang = locale()
+    lang = language()
     return {"intensity_label": intensity_label, "report_kinds": reports.KIND_LABELS,
             "timing_words": lambda a: timing_words(a.timing_kind, a.timing_value, lang)}
 

@@ -10,7 +10,7 @@ import re
 from calendar import monthrange
 from datetime import date, datetime
 
-from ..concerns.common import fold
+from ..wording import fold
 from ..schemas import FIRST_YEAR, LAST_YEAR
 from .models import PERIODS, RECURRENCES
 

@@ -58,12 +58,12 @@ def _meetings() -> tuple[list[str], list[dict]]:
 
 
 def _plan() -> tuple[list[str], list[dict]]:
-    from ..concerns.common import locale
+    from ..locales import language
     from ..plans.services import VERSION_STATUS_LABELS
     from ..plans.vocabulary import indicator_line, timing_words
     from ..risks.services import intensity_label
 
-    lang = locale()
+    lang = language()
     columns = ["plan_year", "plan_title", "version", "version_status", "version_status_label", "approved_on",
                "item_number", "issue", "intensity", "intensity_label", "activity", "responsible_institutions",
                "partners", "timing", "indicators"]

@@ -119,7 +119,7 @@ def _compliance_of(municipality):
 
 
 def _plan_helpers() -> dict:
-    from ..concerns.common import locale
+    from ..locales import language
     from ..meetings.services import KIND_LABELS
     from ..plans.monitoring import status_label
     from ..plans.reports import KIND_LABELS as REPORT_KINDS
@@ -128,7 +128,7 @@ def _plan_helpers() -> dict:
     from ..records.services import format_meeting_time
     from ..risks.services import intensity_label
 
-    lang = locale()
+    lang = language()
     return {"intensity_label": intensity_label, "activity_status": status_label, "report_kinds": REPORT_KINDS,
             "version_status": lambda v: str(VERSION_STATUS_LABELS.get(v.status, v.status)),
             "meeting_kinds": KIND_LABELS, "meeting_time": format_meeting_time, "number": format_number,

@@ -6,8 +6,7 @@ from flask_smorest import Blueprint, abort
 
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
-from ..concerns.common import require_existing
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services
 from .models import Risk
 from .schemas import EvidenceSchema, RatingSchema, RiskPatchSchema, RiskSchema
@@ -15,7 +14,7 @@ from .schemas import EvidenceSchema, RatingSchema, RiskPatchSchema, RiskSchema
 blp = Blueprint("api_risks", __name__, url_prefix="/api/v1/municipalities/<municipality>/risks",
                 description="The risk register: risks from concerns, rated high, moderate or low with a reason "
                             "(every rating kept), with their evidence")
-require_existing(blp, {"risk_id": Risk})
+require_ids(blp, {"risk_id": Risk})
 
 
 def _dump(risk: Risk) -> dict:

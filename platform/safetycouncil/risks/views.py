@@ -9,18 +9,17 @@ from flask_login import current_user
 
 from ..areas.services import list_areas
 from ..concerns import services as concerns
-from ..concerns.common import require_existing
 from ..documents.services import list_documents
 from ..errors import FormErrors
 from ..extensions import db
 from ..schemas import load_form
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services
 from .models import Risk
 from .schemas import EvidenceSchema, RatingSchema, RiskPatchSchema, RiskSchema
 
 bp = Blueprint("risks", __name__, url_prefix="/<municipality>/risks", template_folder="templates")
-require_existing(bp, {"risk_id": Risk})
+require_ids(bp, {"risk_id": Risk})
 
 
 def _context(**extra):

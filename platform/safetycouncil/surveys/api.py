@@ -13,8 +13,7 @@ from marshmallow import INCLUDE, Schema, fields
 
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
-from ..concerns.common import require_existing
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import services
 from .indices import MIN_RESPONDENTS
 from .models import SurveyWave
@@ -22,7 +21,7 @@ from .schemas import WaveSchema
 
 blp = Blueprint("api_surveys", __name__, url_prefix="/api/v1",
                 description="Local safety measurement surveys: waves, answers, results with indices")
-require_existing(blp, {"wave_id": SurveyWave})
+require_ids(blp, {"wave_id": SurveyWave})
 
 
 class ResultsSchema(Schema):

@@ -8,7 +8,7 @@ The migration ``0009_surveys`` seeds version 1 from a frozen copy of ``VERSION_1
 """
 from __future__ import annotations
 
-from ..concerns.common import locale
+from ..locales import language as locale
 
 # scale -> [(value, Albanian label, English label)], from the worst/least to the best/most.
 SCALES: dict[str, list[tuple[int, str, str]]] = {

@@ -34,12 +34,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..areas.services import list_areas
-from ..concerns.common import require_existing
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
 from ..schemas import load_form
 from ..tenancy import tenant
-from ..tenancy.web import scope
+from ..tenancy.web import require_ids, scope
 from . import charts, reports, services
 from .indices import MIN_RESPONDENTS
 from .models import SurveyWave
@@ -56,7 +55,7 @@ from .questions import (
 )
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
-require_existing(bp, {"wave_id": SurveyWave})
+require_ids(bp, {"wave_id": SurveyWave})
 
 STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for answers"), "closed": _l("Closed")}
 CHANNEL_LABELS = {"online": _l("Online"), "paper": _l("Paper"), "telephone": _l("Telephone"), "import": _l("Imported")}
