@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from ..areas.models import Area
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..locales import language as locale
 from ..meetings.models import Meeting
 from ..timeutil import utcnow
-from ..locales import language as locale
 from ..wording import fold
 from .models import CHANNELS, CONCERN_STATUSES, SOURCE_KINDS, Concern, RiskCategory
 

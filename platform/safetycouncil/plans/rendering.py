@@ -11,10 +11,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..locales import language as reader_language
 from ..concerns.models import Concern, RiskCategory
 from ..exports import ExportDocument, Section, Table, paragraphs
 from ..extensions import db
+from ..locales import language as reader_language
 from ..meetings.models import MEETING_KINDS, Meeting
 from ..municipalities.models import Municipality
 from ..risks.models import Risk

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import Conflict, ValidationFailed
 from ..council.references import check_institution_ids
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..meetings.models import COUNCIL_KINDS, Meeting
 from ..municipalities.models import Municipality
@@ -222,9 +222,8 @@ def start_revision(plan: Plan, *, consultation_meeting_id: int | None = None, no
     """A new draft copied from the version in force (after an open consultation, Art. 8.5); the clean data
     of ``RevisionSchema``."""
     errors: dict[str, str] = {}
-    meeting_id = consultation_meeting_id
-    if meeting_id is not None:
-        meeting = db.session.get(Meeting, meeting_id)
+    if consultation_meeting_id is not None:
+        meeting = db.session.get(Meeting, consultation_meeting_id)
         if meeting is None or meeting.kind != "open_consultation":
             errors["consultation_meeting_id"] = _("Choose an open consultation meeting of this municipality.")
     if draft_of(plan) is not None:
@@ -237,7 +236,7 @@ def start_revision(plan: Plan, *, consultation_meeting_id: int | None = None, no
     number_ = (db.session.execute(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan.id))
                .scalar() or 0) + 1
     version = PlanVersion(plan_id=plan.id, number=number_, status="draft", based_on_id=base.id, note=note,
-                          consultation_meeting_id=meeting_id, created_by_id=user_id)
+                          consultation_meeting_id=consultation_meeting_id, created_by_id=user_id)
     db.session.add(version)
     db.session.flush()
     if copy:
@@ -587,8 +586,8 @@ def update_activity(activity: PlanActivity, data: dict) -> PlanActivity:
     if "timing_kind" in data and data["timing_kind"] is None and "timing_value" not in data:
         merged["timing_value"] = None
     values = _activity_values(merged, errors)
-    ids = check_institution_ids(data["institution_ids"] or [], "institution_ids", errors) \
-        if "institution_ids" in data else None
+    ids = (check_institution_ids(data["institution_ids"] or [], "institution_ids", errors)
+           if "institution_ids" in data else None)
     if errors:
         raise ValidationFailed(errors)
     for key, value in values.items():
