@@ -70,7 +70,8 @@ class CouncilMemberSchema(_Input):
     category = choice(CATEGORIES, _l("Choose one of the categories (a) to (o) of Art. 4, secretariat staff, or "
                                      "invited participant."), metadata={
         "description": "'a' to 'o' (Art. 4.1), 'staff' (secretariat staff) or 'invited' (Art. 4.2)"})
-    invited_kind = choice(INVITED_KINDS, invalid=_l("Say who is invited: the Prefect, the Chief Judge, or a guest on a topic."),
+    invited_kind = choice(INVITED_KINDS, invalid=_l(
+        "Say who is invited: the Prefect, the Chief Judge, or a guest on a topic."),
         metadata={"description": "prefect, chief_judge or topic_guest"})
     institution_id = integer(metadata={"description": "Any institution; it is linked to the council when chosen"})
     institution_name = fields.Function(lambda m: m.institution.name if m.institution else None, dump_only=True)
@@ -106,7 +107,8 @@ class EndMandateSchema(_Input):
 class CouncilSeatSchema(_Input):
     updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
     id = fields.Integer(dump_only=True)
-    seat = choice(SEATS, _l("Choose one of the council's seats."), metadata={"description": "One of: " + ", ".join(SEATS)})
+    seat = choice(SEATS, _l("Choose one of the council's seats."),
+                  metadata={"description": "One of: " + ", ".join(SEATS)})
     member_id = integer(_l("Choose a member of this council."))
     member_name = fields.Function(lambda t: t.member.full_name, dump_only=True)
     started_on = day(metadata={"description": "Today when left out"})
@@ -174,7 +176,8 @@ class CouncilEstablishmentSchema(_Input):
     decision_number = string(40, _l("Enter the number of the Municipal Council's decision."))
     decision_date = day(_l("Enter the date of the Municipal Council's decision."))
     regulation_adopted_on = day(load_default=None)
-    decision_document_id = integer(load_default=None, metadata={"description": "A document uploaded through /documents"})
+    decision_document_id = integer(load_default=None,
+                                   metadata={"description": "A document uploaded through /documents"})
     regulation_document_id = integer(load_default=None)
     notes = string(5000, load_default=None)
 
@@ -197,7 +200,8 @@ class CouncilEstablishmentDecisionSchema(_Input):
     published_url = string(500, load_default=None, metadata={
         "format": "uri", "description": "Art. 13: the page on the official website (http or https)"})
     notes = string(5000, load_default=None)
-    decision_document_id = integer(load_default=None, metadata={"description": "A document uploaded through /documents"})
+    decision_document_id = integer(load_default=None,
+                                   metadata={"description": "A document uploaded through /documents"})
     regulation_document_id = integer(load_default=None)
     in_force = fields.Method("_in_force", dump_only=True, metadata={
         "description": "The decision in force today (the latest dated on or before today)"})

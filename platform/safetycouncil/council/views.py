@@ -58,7 +58,8 @@ def establishment():
         form = request.form
         try:
             services.save_establishment(
-                load_form(schemas.CouncilEstablishmentSchema(), form), decision_file=_upload("decision_file"), regulation_file=_upload("regulation_file"),
+                load_form(schemas.CouncilEstablishmentSchema(), form), decision_file=_upload("decision_file"),
+                regulation_file=_upload("regulation_file"),
                 uploaded_by_id=current_user.id)
             db.session.commit()
             flash(_("The council's establishment was saved."), "success")
@@ -210,7 +211,8 @@ def municipal_council():
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            sessions.record_session(load_form(schemas.MunicipalCouncilSessionSchema(), request.form), user_id=current_user.id)
+            sessions.record_session(load_form(schemas.MunicipalCouncilSessionSchema(), request.form),
+                                    user_id=current_user.id)
             db.session.commit()
             flash(_("The session of the Municipal Council was recorded."), "success")
             return redirect(url_for("council.municipal_council"))
