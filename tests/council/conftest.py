@@ -32,3 +32,26 @@ def member_data(**overrides) -> dict:
     data = {"full_name": "Arben Hoxha", "category": "k", "mandate_start": date(2024, 1, 1)}
     data.update(overrides)
     return data
+
+
+# What a page or the API hands the services: the schema's clean data (or its refusal, ValidationFailed).
+
+def create_member(data: dict):
+    from safetycouncil.council import schemas, services
+    from safetycouncil.schemas import load
+
+    return services.create_member(load(schemas.CouncilMemberSchema(), data))
+
+
+def create_institution(data: dict):
+    from safetycouncil.council import schemas, services
+    from safetycouncil.schemas import load
+
+    return services.create_institution(load(schemas.CouncilInstitutionLinkSchema(), data))
+
+
+def save_establishment(data: dict, **kwargs):
+    from safetycouncil.council import schemas, services
+    from safetycouncil.schemas import load
+
+    return services.save_establishment(load(schemas.CouncilEstablishmentSchema(), data, partial=True), **kwargs)

@@ -19,7 +19,7 @@ from safetycouncil.council.models import (
 )
 from safetycouncil.documents.models import Document
 
-from .conftest import PDF
+from .conftest import PDF, create_member
 
 
 @pytest.fixture
@@ -59,9 +59,9 @@ def test_the_overview_flags_the_empty_categories(secretary, council):
         assert label in page
     with council():
         for category in "abcdefghijklmno":
-            services.create_member({"full_name": f"Anëtar {category}", "category": category,
+            create_member({"full_name": f"Anëtar {category}", "category": category,
                                     "mandate_start": date(2024, 1, 1)})
-        services.create_member({"full_name": "Teuta Gjini", "category": "invited", "invited_kind": "prefect",
+        create_member({"full_name": "Teuta Gjini", "category": "invited", "invited_kind": "prefect",
                                 "mandate_start": date(2024, 1, 1)})
     page = text(secretary.get("/elbasan/council/"))
     assert "Every category of Art. 4 has an active member today." in page
@@ -98,9 +98,9 @@ def test_bad_member_input_is_explained_kept_and_nothing_is_saved(secretary, coun
 
 def test_editing_ending_and_deleting_a_member(secretary, council):
     with council():
-        member_id = services.create_member({"full_name": "Arta Leka", "category": "n",
+        member_id = create_member({"full_name": "Arta Leka", "category": "n",
                                             "mandate_start": date(2024, 1, 1)}).id
-        seated = services.create_member({"full_name": "Kristina Keka", "category": "staff",
+        seated = create_member({"full_name": "Kristina Keka", "category": "staff",
                                          "mandate_start": date(2024, 1, 1)})
         services.assign_seat("technical_secretariat", seated.id, date(2024, 1, 1))
         seated_id = seated.id
@@ -129,10 +129,10 @@ def test_editing_ending_and_deleting_a_member(secretary, council):
 
 def test_giving_seats_and_the_history(secretary, council):
     with council():
-        mayor = services.create_member({"full_name": "Gledian Llatja", "category": "a",
+        mayor = create_member({"full_name": "Gledian Llatja", "category": "a",
                                         "mandate_start": "2024-01-01"}).id
-        first = services.create_member({"full_name": "Ilir Kola", "category": "c", "mandate_start": "2024-01-01"}).id
-        second = services.create_member({"full_name": "Sokol Dervishi", "category": "staff",
+        first = create_member({"full_name": "Ilir Kola", "category": "c", "mandate_start": "2024-01-01"}).id
+        second = create_member({"full_name": "Sokol Dervishi", "category": "staff",
                                          "mandate_start": "2024-01-01"}).id
     assert secretary.post("/elbasan/council/seats", data={"seat": "chair", "member_id": mayor,
                                                           "started_on": "2024-01-10"}).status_code == 302
@@ -202,7 +202,7 @@ def test_recording_the_establishment_with_its_documents(secretary, council):
     assert response.status_code == 422
     page = text(response)
     assert "Enter the number of the Municipal Council&#39;s decision." in page
-    assert "Enter a date as YYYY-MM-DD." in page and 'value="04.03.2022"' in page
+    assert 'value="04.03.2022"' in page  # what was typed is kept (a day as people write it is accepted)
     assert count(council, Document) == 0 and count(council, CouncilEstablishment) == 0
     response = secretary.post("/elbasan/council/establishment", data={
         "decision_number": "22", "decision_date": "2022-03-04", "regulation_adopted_on": "2022-03-04",
@@ -223,7 +223,7 @@ def test_a_member_reads_the_council_but_cannot_change_it(app, make_user, login, 
     client = app.test_client()
     login(client, user)
     with council():
-        member_id = services.create_member({"full_name": "Arta Leka", "category": "k",
+        member_id = create_member({"full_name": "Arta Leka", "category": "k",
                                             "mandate_start": "2024-01-01"}).id
     for url in ("/elbasan/council/", "/elbasan/council/seats", "/elbasan/council/institutions",
                 f"/elbasan/council/members/{member_id}", "/elbasan/council/establishment"):

@@ -14,13 +14,13 @@ from safetycouncil.errors import ValidationFailed
 from safetycouncil.municipalities.models import Municipality
 from safetycouncil.tenancy import read_across_tenants
 
-from .conftest import PDF, member_data
+from .conftest import PDF, create_institution, create_member, member_data, save_establishment
 
 ON = date(2025, 6, 1)
 
 
 def add(category, name, start=date(2024, 1, 1), end=None, **extra):
-    return services.create_member(member_data(full_name=name, category=category, mandate_start=start,
+    return create_member(member_data(full_name=name, category=category, mandate_start=start,
                                               mandate_end=end, **extra))
 
 
@@ -79,7 +79,7 @@ def test_the_services_can_answer_for_one_municipality_in_a_read_across_tenants(a
     ({"email": "not-an-email"}, "email", "Enter a valid e-mail address."),
     ({"substitute_email": "a@b"}, "substitute_email", "Enter a valid e-mail address."),
     ({"full_name": "   "}, "full_name", "Enter the member's full name."),
-    ({"mandate_start": "2024-02-30"}, "mandate_start", "Enter a date as YYYY-MM-DD."),
+    ({"mandate_start": "2024-02-30"}, "mandate_start", "Enter a date as DD.MM.YYYY."),
     ({"mandate_start": None}, "mandate_start", "Enter the day the mandate starts."),
     ({"category": "invited"}, "invited_kind", "Say who is invited"),
     ({"institution_id": 999999}, "institution_id", "There is no such institution."),
@@ -88,7 +88,7 @@ def test_the_services_can_answer_for_one_municipality_in_a_read_across_tenants(a
 def test_bad_member_input_is_refused_with_a_clear_message(council, overrides, field, message):
     with council(commit=False) as session:
         with pytest.raises(ValidationFailed) as refused:
-            services.create_member(member_data(**overrides))
+            create_member(member_data(**overrides))
         assert message in refused.value.errors[field]
         session.rollback()
         assert session.execute(select(func.count()).select_from(CouncilMember)).scalar() == 0
@@ -97,7 +97,7 @@ def test_bad_member_input_is_refused_with_a_clear_message(council, overrides, fi
 def test_several_mistakes_are_reported_together(council):
     with council(commit=False):
         with pytest.raises(ValidationFailed) as refused:
-            services.create_member({"full_name": "", "category": "q", "email": "x", "mandate_start": "soon"})
+            create_member({"full_name": "", "category": "q", "email": "x", "mandate_start": "soon"})
         assert set(refused.value.errors) == {"full_name", "category", "email", "mandate_start"}
 
 
@@ -108,7 +108,7 @@ def test_replacing_a_seat_holder_ends_the_previous_term_the_day_before_and_keeps
         first = add("staff", "Kristina Keka")
         second = add("staff", "Ana Bregu")
         services.assign_seat("technical_secretariat", first.id, date(2024, 1, 1))
-        services.assign_seat("technical_secretariat", second.id, "2025-03-01")
+        services.assign_seat("technical_secretariat", second.id, date(2025, 3, 1))
         history = services.seat_history("technical_secretariat")
         assert [(t.member.full_name, t.started_on, t.ended_on) for t in history] == [
             ("Ana Bregu", date(2025, 3, 1), None),
@@ -254,7 +254,7 @@ def _county_id(session, slug):
 
 def test_a_shared_institution_is_one_row_linked_from_several_municipalities(app, council):
     with council("elbasan") as session:
-        prosecution = services.create_institution(
+        prosecution = create_institution(
             {"name": "Prokuroria pranë Gjykatës së Rrethit Gjyqësor Elbasan", "kind": "prosecution"})
         assert prosecution.county_id == _county_id(session, "elbasan")
         prosecution_id = prosecution.id
@@ -274,7 +274,7 @@ def test_a_shared_institution_is_one_row_linked_from_several_municipalities(app,
 
 def test_choosing_an_institution_for_a_member_links_it(council):
     with council("elbasan"):
-        police = services.create_institution({"name": "Drejtoria Vendore e Policisë Elbasan", "kind": "police"}).id
+        police = create_institution({"name": "Drejtoria Vendore e Policisë Elbasan", "kind": "police"}).id
     with council("peqin") as session:
         assert services.linked_institutions() == []
         linked, county_others = services.institution_choices()
@@ -289,25 +289,25 @@ def test_choosing_an_institution_for_a_member_links_it(council):
 
 def test_a_duplicate_name_in_the_same_county_is_refused(council):
     with council("elbasan"):
-        services.create_institution({"name": "Dhoma e Tregtisë dhe Industrisë Elbasan",
+        create_institution({"name": "Dhoma e Tregtisë dhe Industrisë Elbasan",
                                      "kind": "chamber_of_commerce"})
     for name in ("Dhoma e Tregtisë dhe Industrisë Elbasan", "dhoma e tregtisë  dhe industrisë elbasan",
                  "DHOMA E TREGTISË DHE INDUSTRISË ELBASAN"):
         with council("cerrik", commit=False) as session:
             with pytest.raises(ValidationFailed) as refused:
-                services.create_institution({"name": name, "kind": "chamber_of_commerce"})
+                create_institution({"name": name, "kind": "chamber_of_commerce"})
             assert "already exists in the county of Elbasan" in refused.value.errors["name"]
             assert "link it instead" in refused.value.errors["name"]
             session.rollback()
     with council("fier") as session:  # another county may have an institution of the same name
-        services.create_institution({"name": "Dhoma e Tregtisë dhe Industrisë Elbasan", "kind": "other"})
+        create_institution({"name": "Dhoma e Tregtisë dhe Industrisë Elbasan", "kind": "other"})
         assert session.execute(select(func.count()).select_from(Institution)).scalar() == 2
 
 
 def test_institution_input_is_checked(council):
     with council(commit=False):
         with pytest.raises(ValidationFailed) as refused:
-            services.create_institution({"name": "", "kind": "castle", "email": "nope"})
+            create_institution({"name": "", "kind": "castle", "email": "nope"})
         assert set(refused.value.errors) == {"name", "kind", "email"}
 
 
@@ -333,7 +333,7 @@ def test_search_puts_the_shared_institutions_of_the_county_first(council):
 
 def test_search_ignores_albanian_diacritics(council):
     with council("elbasan"):
-        services.create_institution({"name": "Drejtoria Vendore e Policisë Elbasan", "kind": "police"})
+        create_institution({"name": "Drejtoria Vendore e Policisë Elbasan", "kind": "police"})
         assert len(services.search_institutions("policise")) == 1
         assert len(services.search_institutions("POLICISË")) == 1
 
@@ -342,13 +342,13 @@ def test_search_ignores_albanian_diacritics(council):
 
 def test_the_establishment_is_one_record_whose_corrections_are_audited(app, council):
     with council() as session:
-        record = services.save_establishment(
+        record = save_establishment(
             {"decision_number": "22", "decision_date": "2022-03-04", "regulation_adopted_on": "2022-03-04"},
             decision_file=("vendimi.pdf", PDF), on=date(2025, 1, 1))
         assert record.decision_document_id is not None
         first_id = record.id
     with council() as session:
-        record = services.save_establishment({"decision_number": "22/1"}, on=date(2025, 1, 1))
+        record = save_establishment({"decision_number": "22/1"}, on=date(2025, 1, 1))
         assert record.id == first_id and record.decision_date == date(2022, 3, 4)
         assert record.decision_document_id is not None  # kept when not given
         entries = session.execute(select(AuditEntry).where(AuditEntry.entity_type == "CouncilEstablishment")
@@ -362,19 +362,22 @@ def test_a_bad_establishment_saves_nothing_not_even_the_good_file(council):
 
     with council(commit=False) as session:
         with pytest.raises(ValidationFailed) as refused:
-            services.save_establishment({"decision_number": "", "decision_date": "2999-01-01"},
-                                        decision_file=("vendimi.pdf", PDF),
-                                        regulation_file=("rregullorja.exe", b"MZ"), on=date(2025, 1, 1))
+            save_establishment({"decision_number": "", "decision_date": "2999-01-01"},
+                               decision_file=("vendimi.pdf", PDF), on=date(2025, 1, 1))
         errors = refused.value.errors
         assert "Enter the number" in errors["decision_number"]
-        assert "Enter a date between" in errors["decision_date"]
-        assert "not accepted" in errors["regulation_document_id"]
+        assert "Enter a date as DD.MM.YYYY." in errors["decision_date"]  # 2000 to 2100
+        with pytest.raises(ValidationFailed) as refused:
+            save_establishment({"decision_number": "22", "decision_date": "2022-03-04"},
+                               decision_file=("vendimi.pdf", PDF),
+                               regulation_file=("rregullorja.exe", b"MZ"), on=date(2025, 1, 1))
+        assert "not accepted" in refused.value.errors["regulation_document_id"]
         session.rollback()
         assert session.execute(select(func.count()).select_from(Document)).scalar() == 0
         assert services.get_establishment() is None
     with council(commit=False):
         with pytest.raises(ValidationFailed) as refused:
-            services.save_establishment({"decision_number": "5", "decision_date": date(2025, 2, 1)},
+            save_establishment({"decision_number": "5", "decision_date": date(2025, 2, 1)},
                                         on=date(2025, 1, 1))
         assert "cannot be dated in the future" in refused.value.errors["decision_date"]
 

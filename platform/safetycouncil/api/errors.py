@@ -8,6 +8,8 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..schemas import too_long
+
 # marshmallow's and webargs's own English messages, translated for the caller.
 KNOWN_MESSAGES = {
     "Missing data for required field.": _l("This field is required."),
@@ -30,7 +32,7 @@ _PATTERNS = [
     (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
      lambda m: _("Enter between %(min)s and %(max)s characters.", min=m[1], max=m[2])),
     (re.compile(r"^Longer than maximum length (\d+)\.$"),
-     lambda m: _("Enter at most %(max)s characters.", max=m[1])),
+     lambda m: str(too_long(int(m[1])))),  # the platform's one "too long" message
     (re.compile(r"^Shorter than minimum length (\d+)\.$"),
      lambda m: _("Enter at least %(min)s characters.", min=m[1])),
     (re.compile(r"^Must be one of: (.*)\.$"), lambda m: _("Choose one of: %(choices)s.", choices=m[1])),

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..municipalities.models import County, Municipality
+from ..schemas import length
 from ..tenancy import read_across_tenants, tenant
 from ..timeutil import local_today, utcnow
 from .models import (
@@ -75,7 +76,7 @@ def _length(max_: int, message, min_: int = 0):
 def _optional_text(max_: int | None = None, **metadata):
     kwargs = {"load_default": None, "allow_none": True, "metadata": metadata}
     if max_:
-        kwargs["validate"] = _length(max_, _l("At most %(num)d characters.", num=max_))
+        kwargs["validate"] = length(max_)
     return fields.String(**kwargs)
 
 

@@ -2,41 +2,30 @@
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from ..api.contract import UtcDateTime
 from ..api.errors import commit_or_fail
 from ..api.paging import listing
 from ..data_protection.services import log_contacts_shown
 from ..tenancy.web import scope
 from . import services
+from .schemas import (
+    CouncilEstablishmentDecisionSchema,
+    CouncilEstablishmentPatchSchema,
+    CouncilEstablishmentSchema,
+    CouncilInstitutionLinkSchema,
+    CouncilInstitutionSchema,
+    CouncilMemberPatchSchema,
+    CouncilMemberSchema,
+    CouncilSeatSchema,
+    MunicipalCouncilPartyPatchSchema,
+    MunicipalCouncilPartySchema,
+    MunicipalCouncilSessionSchema,
+)
 
 blp = Blueprint("api_council", __name__, url_prefix="/api/v1/municipalities/<municipality>",
                 description="The council: its establishment, members by the categories of Art. 4, seats and "
                             "institutions")
-
-_text = {"allow_none": True}
-
-
-class CouncilInstitutionSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = fields.String(dump_only=True)
-    kind = fields.String(dump_only=True)
-    county_id = fields.Integer(dump_only=True, allow_none=True)
-    email = fields.String(dump_only=True, allow_none=True)
-    phone = fields.String(dump_only=True, allow_none=True)
-    address = fields.String(dump_only=True, allow_none=True)
-    shared = fields.Boolean(dump_only=True)
-
-
-class CouncilInstitutionLinkSchema(Schema):
-    institution_id = fields.Integer(metadata={"description": "Link this existing institution"})
-    name = fields.String(metadata={"description": "Or create a new one in the municipality's county"})
-    kind = fields.String(metadata={"description": "One of: " + ", ".join(services.INSTITUTION_KIND_LABELS)})
-    email = fields.String(**_text)
-    phone = fields.String(**_text)
-    address = fields.String(**_text)
-
 
 class CouncilInstitutionSearchArgs(Schema):
     q = fields.String(load_default="", metadata={"description": "Part of the name"})
@@ -44,35 +33,6 @@ class CouncilInstitutionSearchArgs(Schema):
 
 class CouncilSearchResultSchema(CouncilInstitutionSchema):
     linked = fields.Boolean(dump_only=True)
-
-
-class CouncilMemberSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    full_name = fields.String(required=True)
-    category = fields.String(required=True, metadata={
-        "description": "'a' to 'o' (Art. 4.1), 'staff' (secretariat staff) or 'invited' (Art. 4.2)"})
-    invited_kind = fields.String(allow_none=True, metadata={"description": "prefect, chief_judge or topic_guest"})
-    institution_id = fields.Integer(allow_none=True, metadata={
-        "description": "Any institution; it is linked to the council when chosen"})
-    institution_name = fields.Function(lambda m: m.institution.name if m.institution else None, dump_only=True)
-    position = fields.String(**_text)
-    email = fields.String(**_text)
-    phone = fields.String(**_text)
-    mandate_start = fields.Date(required=True)
-    mandate_end = fields.Date(allow_none=True, metadata={"description": "Set to end the mandate"})
-    substitute_name = fields.String(**_text)
-    substitute_email = fields.String(**_text)
-    substitute_phone = fields.String(**_text)
-    active = fields.Function(lambda m: m.active_on(services.today()), dump_only=True)
-    party_id = fields.Integer(allow_none=True, metadata={
-        "description": "Category (e): the party of the Municipal Council the member represents (Art. 4.1.e), "
-                       "one of /council/parties"})
-
-
-class CouncilMemberPatchSchema(CouncilMemberSchema):
-    class Meta:
-        partial = True
 
 
 class CouncilCategorySchema(Schema):
@@ -91,30 +51,6 @@ class CouncilCompositionSchema(Schema):
     on = fields.Date()
     gaps = fields.List(fields.String())
     categories = fields.List(fields.Nested(CouncilCategorySchema))
-
-
-class CouncilSeatSchema(Schema):
-    updated_at = UtcDateTime(dump_only=True, metadata={"description": "When it last changed (UTC)"})
-    id = fields.Integer(dump_only=True)
-    seat = fields.String(required=True, validate=validate.Length(min=1),
-                         metadata={"description": "One of: " + ", ".join(services.SEAT_LABELS)})
-    member_id = fields.Integer(required=True)
-    member_name = fields.Function(lambda t: t.member.full_name, dump_only=True)
-    started_on = fields.Date(load_default=None, metadata={"description": "Today when left out"})
-    ended_on = fields.Date(dump_only=True, allow_none=True)
-    current = fields.Function(lambda t: t.started_on <= services.today() and (
-        t.ended_on is None or t.ended_on >= services.today()), dump_only=True)
-
-
-class CouncilEstablishmentSchema(Schema):
-    recorded = fields.Function(lambda e: e is not None and e.id is not None, dump_only=True)
-    decision_number = fields.String(required=True)
-    decision_date = fields.Date(required=True)
-    regulation_adopted_on = fields.Date(allow_none=True, load_default=None)
-    decision_document_id = fields.Integer(allow_none=True, load_default=None,
-                                          metadata={"description": "A document uploaded through /documents"})
-    regulation_document_id = fields.Integer(allow_none=True, load_default=None)
-    notes = fields.String(allow_none=True, load_default=None)
 
 
 class _NotRecorded:
@@ -280,14 +216,14 @@ from . import sessions as _sessions  # noqa: E402
 @blp.route("/council/municipal-council-sessions")
 @scope("tenant")
 class MunicipalCouncilSessions(MethodView):
-    @blp.response(200, _sessions.MunicipalCouncilSessionSchema(many=True))
+    @blp.response(200, MunicipalCouncilSessionSchema(many=True))
     @listing(blp, sync=None)
     def get(self):
         """The sessions at which the chair informed the Municipal Council (Art. 5.2.d)"""
         return _sessions.list_sessions()
 
-    @blp.arguments(_sessions.MunicipalCouncilSessionSchema)
-    @blp.response(201, _sessions.MunicipalCouncilSessionSchema)
+    @blp.arguments(MunicipalCouncilSessionSchema)
+    @blp.response(201, MunicipalCouncilSessionSchema)
     def post(self, data):
         """Record a session of the Municipal Council (may be a past one; audited)"""
         from flask_login import current_user
@@ -310,15 +246,15 @@ def _decision(establishment_id: int):
 @blp.route("/council/establishments")
 @scope("tenant")
 class EstablishmentDecisions(MethodView):
-    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema(many=True))
+    @blp.response(200, CouncilEstablishmentDecisionSchema(many=True))
     @listing(blp)
     def get(self):
         """Every Municipal Council decision that established the council or re-adopted its regulation, the
         latest first; `in_force` marks the one in force today"""
         return _establishments.list_decisions()
 
-    @blp.arguments(_establishments.CouncilEstablishmentDecisionSchema)
-    @blp.response(201, _establishments.CouncilEstablishmentDecisionSchema)
+    @blp.arguments(CouncilEstablishmentDecisionSchema)
+    @blp.response(201, CouncilEstablishmentDecisionSchema)
     def post(self, data):
         """Record another decision (a re-adoption or an amendment of the regulation; may be a past one; audited)"""
         return commit_or_fail(lambda: _establishments.create_decision(data))
@@ -327,13 +263,13 @@ class EstablishmentDecisions(MethodView):
 @blp.route("/council/establishments/<int:establishment_id>")
 @scope("tenant")
 class EstablishmentDecision(MethodView):
-    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    @blp.response(200, CouncilEstablishmentDecisionSchema)
     def get(self, establishment_id):
         """One decision"""
         return _decision(establishment_id)
 
-    @blp.arguments(_establishments.CouncilEstablishmentPatchSchema(partial=True))
-    @blp.response(200, _establishments.CouncilEstablishmentDecisionSchema)
+    @blp.arguments(CouncilEstablishmentPatchSchema(partial=True))
+    @blp.response(200, CouncilEstablishmentDecisionSchema)
     def patch(self, data, establishment_id):
         """Correct a decision, or record the regulation's publication on the official website (Art. 13:
         `published_on`, `published_url`; back-datable, audited)"""
@@ -356,14 +292,14 @@ def _party(party_id: int):
 @blp.route("/council/parties")
 @scope("tenant")
 class Parties(MethodView):
-    @blp.response(200, _parties.MunicipalCouncilPartySchema(many=True))
+    @blp.response(200, MunicipalCouncilPartySchema(many=True))
     @listing(blp)
     def get(self):
         """The political parties represented in the Municipal Council, with the days they were (Art. 4.1.e)"""
         return _parties.list_parties()
 
-    @blp.arguments(_parties.MunicipalCouncilPartySchema)
-    @blp.response(201, _parties.MunicipalCouncilPartySchema)
+    @blp.arguments(MunicipalCouncilPartySchema)
+    @blp.response(201, MunicipalCouncilPartySchema)
     def post(self, data):
         """Record a party represented in the Municipal Council (from a day; may be a past one; audited)"""
         return commit_or_fail(lambda: _parties.create_party(data))
@@ -372,13 +308,13 @@ class Parties(MethodView):
 @blp.route("/council/parties/<int:party_id>")
 @scope("tenant")
 class Party(MethodView):
-    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    @blp.response(200, MunicipalCouncilPartySchema)
     def get(self, party_id):
         """One party"""
         return _party(party_id)
 
-    @blp.arguments(_parties.MunicipalCouncilPartyPatchSchema(partial=True))
-    @blp.response(200, _parties.MunicipalCouncilPartySchema)
+    @blp.arguments(MunicipalCouncilPartyPatchSchema(partial=True))
+    @blp.response(200, MunicipalCouncilPartySchema)
     def patch(self, data, party_id):
         """Correct a party, or set `represented_until` when it leaves the Municipal Council"""
         party = _party(party_id)

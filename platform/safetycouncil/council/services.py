@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -36,7 +36,6 @@ from ..timeutil import local_today
 from ..uploads import check_upload
 from .models import (
     ALWAYS_REQUIRED_CATEGORIES,
-    INSTITUTION_KINDS,
     INVITED,
     INVITED_KINDS,
     MEMBER_CATEGORIES,
@@ -47,13 +46,7 @@ from .models import (
     CouncilSeat,
     Institution,
 )
-
-# People who hold a secretariat seat without being one of the members of Art. 4.1 (the Technical
-# Secretariat is "an employee from the municipality", Art. 10.1; the Coordination Secretariat's
-# members are "appointed by the heads" of the three institutions, Art. 9.3). They are members of the
-# council's work (invited to its meetings) but fill none of the categories (a)-(o).
-STAFF = "staff"
-CATEGORIES = (*MEMBER_CATEGORIES, STAFF, INVITED)
+from .schemas import CATEGORIES, STAFF
 
 CATEGORY_LABELS = {
     "a": _l("Mayor"),
@@ -115,12 +108,9 @@ MEMBER_FIELDS = ("full_name", "category", "invited_kind", "institution_id", "pos
                  "party_id")
 # A member's contact details: personal data, every display of them to staff is logged.
 CONTACT_FIELDS = ("email", "phone", "substitute_email", "substitute_phone")
-INSTITUTION_FIELDS = ("name", "kind", "email", "phone", "address")
 ESTABLISHMENT_FIELDS = ("decision_number", "decision_date", "regulation_adopted_on", "notes",
                         "decision_document_id", "regulation_document_id")
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 _ALBANIAN_DIGRAPHS = ("dh", "gj", "ll", "nj", "rr", "sh", "th", "xh", "zh")
 
 
@@ -150,65 +140,7 @@ def _by_category_and_name(members):
                                           name_key(m.full_name), m.id or 0))
 
 
-# --- reading and checking input ---------------------------------------------------------------
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value, field: str, errors: dict, max_length: int, required: str | None = None) -> str | None:
-    if _blank(value):
-        if required:
-            errors[field] = required
-        return None
-    text = str(value).strip()
-    if len(text) > max_length:
-        errors[field] = _("This can have at most %(count)d characters.", count=max_length)
-    return text
-
-
-def _date(value, field: str, errors: dict, required: str | None = None) -> date | None:
-    if _blank(value):
-        if required:
-            errors[field] = required
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors[field] = _("Enter a date as YYYY-MM-DD.")
-            return None
-    if not 1990 <= value.year <= 2100:
-        errors[field] = _("Enter a date between 1990 and 2100.")
-        return None
-    return value
-
-
-def _int(value, field: str, errors: dict) -> int | None:
-    if _blank(value):
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        errors[field] = _("Enter a whole number.")
-        return None
-
-
-def _email(value, field: str, errors: dict) -> str | None:
-    text = _text(value, field, errors, 254)
-    if text is not None and field not in errors and not _EMAIL.match(text):
-        errors[field] = _("Enter a valid e-mail address.")
-    return text.lower() if text else None
-
-
-def _phone(value, field: str, errors: dict) -> str | None:
-    text = _text(value, field, errors, 40)
-    if text is not None and field not in errors and not _PHONE.match(text):
-        errors[field] = _("Enter a phone number: digits, spaces and a leading +.")
-    return text
-
+# --- input (clean data from ``schemas``) ------------------------------------------------------
 
 def _merge(current: dict, data: Mapping, fields: tuple[str, ...]) -> dict:
     """The record's current values, overridden by the fields present in ``data`` (a partial change)."""
@@ -249,19 +181,15 @@ def save_establishment(data: Mapping, *, decision_file: tuple[str, bytes] | None
     on = on or today()
     establishment = get_establishment()
     current = {key: getattr(establishment, key) for key in ESTABLISHMENT_FIELDS} if establishment else {}
-    raw = _merge(current, data, ESTABLISHMENT_FIELDS)
+    values = _merge(current, data, ESTABLISHMENT_FIELDS)
     errors: dict[str, str] = {}
-    values = {
-        "decision_number": _text(raw.get("decision_number"), "decision_number", errors, 40,
-                                 required=_("Enter the number of the Municipal Council's decision.")),
-        "decision_date": _date(raw.get("decision_date"), "decision_date", errors,
-                               required=_("Enter the date of the Municipal Council's decision.")),
-        "regulation_adopted_on": _date(raw.get("regulation_adopted_on"), "regulation_adopted_on", errors),
-        "notes": _text(raw.get("notes"), "notes", errors, 5000),
-    }
-    if values["decision_date"] and values["decision_date"] > on:
+    if not values.get("decision_number"):
+        errors["decision_number"] = _("Enter the number of the Municipal Council's decision.")
+    if not values.get("decision_date"):
+        errors["decision_date"] = _("Enter the date of the Municipal Council's decision.")
+    elif values["decision_date"] > on:
         errors["decision_date"] = _("The decision cannot be dated in the future.")
-    if values["regulation_adopted_on"] and values["regulation_adopted_on"] > on:
+    if values.get("regulation_adopted_on") and values["regulation_adopted_on"] > on:
         errors["regulation_adopted_on"] = _("The regulation cannot be adopted in the future.")
     uploads = {"decision_document_id": decision_file, "regulation_document_id": regulation_file}
     for field, upload in uploads.items():
@@ -270,11 +198,8 @@ def save_establishment(data: Mapping, *, decision_file: tuple[str, bytes] | None
                 check_upload(upload[0], upload[1], field=field)
             except ValidationFailed as exc:
                 errors.update(exc.errors)
-            continue
-        document_id = _int(raw.get(field), field, errors)
-        if document_id is not None and db.session.get(Document, document_id) is None:
+        elif values.get(field) is not None and db.session.get(Document, values[field]) is None:
             errors[field] = _("There is no such document in this municipality.")
-        values[field] = document_id
     if errors:
         raise ValidationFailed(errors)
     titles = {"decision_document_id": _("Municipal Council decision no. %(number)s",
@@ -357,39 +282,28 @@ def composition_gaps(on: date, *, municipality_id: int | None = None) -> list[st
 
 
 def _member_values(data: Mapping, member: CouncilMember | None) -> dict:
+    """The member's values: the record's, changed by the clean ``data``; then what the fields must say
+    together and what only the database knows (the institution, the party, the seats held)."""
     current = {key: getattr(member, key) for key in MEMBER_FIELDS} if member else {}
-    raw = _merge(current, data, MEMBER_FIELDS)
+    values = {key: None for key in MEMBER_FIELDS} | _merge(current, data, MEMBER_FIELDS)
     errors: dict[str, str] = {}
-    values = {"full_name": _text(raw.get("full_name"), "full_name", errors, 200,
-                                 required=_("Enter the member's full name."))}
-    category = str(raw.get("category") or "").strip().lower()
-    if category not in CATEGORIES:
-        errors["category"] = _("Choose one of the categories (a) to (o) of Art. 4, secretariat staff, "
-                               "or invited participant.")
-    invited_kind = str(raw.get("invited_kind") or "").strip() or None
-    if category == INVITED and invited_kind not in INVITED_KINDS:
+    category = values["category"]
+    if category == INVITED and values["invited_kind"] not in INVITED_KINDS:
         errors["invited_kind"] = _("Say who is invited: the Prefect, the Chief Judge, or a guest on a topic.")
-    values.update(category=category, invited_kind=invited_kind if category == INVITED else None)
-    institution_id = _int(raw.get("institution_id"), "institution_id", errors)
+    if category != INVITED:
+        values["invited_kind"] = None
+    institution_id = values["institution_id"]
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         errors["institution_id"] = _("There is no such institution.")
     elif institution_id is not None and institution_id != (member.institution_id if member else None):
         from .references import check_institution_id
 
         check_institution_id(institution_id, "institution_id", errors)
-    values["institution_id"] = institution_id
-    values["party_id"] = _party_id(raw.get("party_id"), category, errors)
-    values["position"] = _text(raw.get("position"), "position", errors, 200)
-    values["email"] = _email(raw.get("email"), "email", errors)
-    values["phone"] = _phone(raw.get("phone"), "phone", errors)
-    values["mandate_start"] = _date(raw.get("mandate_start"), "mandate_start", errors,
-                                    required=_("Enter the day the mandate starts."))
-    values["mandate_end"] = _date(raw.get("mandate_end"), "mandate_end", errors)
-    if values["mandate_start"] and values["mandate_end"] and values["mandate_end"] < values["mandate_start"]:
+    _check_party(values["party_id"], category, errors)
+    if not values["mandate_start"]:
+        errors["mandate_start"] = _("Enter the day the mandate starts.")
+    elif values["mandate_end"] and values["mandate_end"] < values["mandate_start"]:
         errors["mandate_end"] = _("The mandate cannot end before it starts.")
-    values["substitute_name"] = _text(raw.get("substitute_name"), "substitute_name", errors, 200)
-    values["substitute_email"] = _email(raw.get("substitute_email"), "substitute_email", errors)
-    values["substitute_phone"] = _phone(raw.get("substitute_phone"), "substitute_phone", errors)
     if not values["substitute_name"] and (values["substitute_email"] or values["substitute_phone"]):
         errors["substitute_name"] = _("Enter the substitute's name.")
     if member is not None and not errors:
@@ -399,19 +313,17 @@ def _member_values(data: Mapping, member: CouncilMember | None) -> dict:
     return values
 
 
-def _party_id(value, category: str, errors: dict) -> int | None:
+def _check_party(party_id: int | None, category: str, errors: dict) -> None:
     """Art. 4.1.e: the party a Municipal Council member of category (e) represents (one recorded in
     this municipality); only category (e) names one."""
     from .models import MunicipalCouncilParty
 
-    party_id = _int(value, "party_id", errors)
     if party_id is None:
-        return None
+        return
     if db.session.get(MunicipalCouncilParty, party_id) is None:
         errors["party_id"] = _("There is no such party among those recorded in the Municipal Council.")
     elif category != "e":
         errors["party_id"] = _("Only a member of category (e) represents a party of the Municipal Council.")
-    return party_id
 
 
 def seats_of(member: CouncilMember) -> list[CouncilSeat]:
@@ -473,10 +385,8 @@ def update_member(member: CouncilMember, data: Mapping) -> CouncilMember:
     return member
 
 
-def end_mandate(member: CouncilMember, on) -> CouncilMember:
+def end_mandate(member: CouncilMember, on: date) -> CouncilMember:
     """End a member's mandate on ``on`` (the last day) instead of deleting them: history is kept."""
-    if _blank(on):
-        raise ValidationFailed({"mandate_end": _("Enter the last day of the mandate.")})
     return update_member(member, {"mandate_end": on})
 
 
@@ -544,7 +454,7 @@ def current_seats(on: date | None = None, *, municipality_id: int | None = None)
     return terms
 
 
-def assign_seat(seat: str, member_id, started_on) -> CouncilSeat:
+def assign_seat(seat: str, member_id: int | None, started_on: date | None) -> CouncilSeat:
     """Give ``seat`` to a member from ``started_on``; the current holder's term ends the day before.
 
     Refused with a message: an unknown seat, a member who is not active that day or is an invited
@@ -555,8 +465,9 @@ def assign_seat(seat: str, member_id, started_on) -> CouncilSeat:
     errors: dict[str, str] = {}
     if seat not in SEATS:
         errors["seat"] = _("Choose one of the council's seats.")
-    started_on = _date(started_on, "started_on", errors, required=_("Enter the day the term starts."))
-    member = get_member(member_id) if not _blank(member_id) else None
+    if started_on is None:
+        errors["started_on"] = _("Enter the day the term starts.")
+    member = get_member(member_id) if member_id is not None else None
     if member is None:
         errors["member_id"] = _("Choose a member of this council.")
     elif member.category == INVITED:
@@ -608,12 +519,8 @@ def assign_seat(seat: str, member_id, started_on) -> CouncilSeat:
     return term
 
 
-def end_seat(seat: str, on) -> CouncilSeat:
+def end_seat(seat: str, on: date) -> CouncilSeat:
     """Leave a seat vacant after ``on`` (the last day of the current term)."""
-    errors: dict[str, str] = {}
-    on = _date(on, "ended_on", errors, required=_("Enter the last day of the term."))
-    if errors:
-        raise ValidationFailed(errors)
     holder = next((t for t in seat_history(seat) if t.ended_on is None), None)
     if holder is None:
         raise ValidationFailed({"seat": _("Nobody holds this seat.")})
@@ -678,16 +585,14 @@ def institution_choices() -> tuple[list[Institution], list[Institution]]:
     return linked, sorted((i for i in others if i.id not in linked_ids), key=lambda i: name_key(i.name))
 
 
-def link_institution(institution_id) -> CouncilInstitution:
+def link_institution(institution_id: int | None) -> CouncilInstitution:
     """Link an existing institution to this municipality's council (nothing happens if it is)."""
-    errors: dict[str, str] = {}
-    institution_id = _int(institution_id, "institution_id", errors)
     institution = db.session.get(Institution, institution_id) if institution_id is not None else None
     if institution is None:
-        errors.setdefault("institution_id", _("Choose an existing institution."))
-        raise ValidationFailed(errors)
+        raise ValidationFailed({"institution_id": _("Choose an existing institution.")})
     from .references import check_institution_id
 
+    errors: dict[str, str] = {}
     check_institution_id(institution.id, "institution_id", errors, linked=False)
     if errors:
         raise ValidationFailed(errors)
@@ -705,16 +610,9 @@ def create_institution(data: Mapping) -> Institution:
     link the same one. A name already used in the county is refused. The caller commits."""
     municipality = _municipality()
     errors: dict[str, str] = {}
-    name = _text(data.get("name"), "name", errors, 200, required=_("Enter the institution's name."))
+    name, kind = data["name"], data["kind"]
+    values = {key: data.get(key) for key in ("email", "phone", "address")}
     if name:
-        name = re.sub(r"\s+", " ", name)
-    kind = str(data.get("kind") or "").strip()
-    if kind not in INSTITUTION_KINDS:
-        errors["kind"] = _("Choose what kind of institution it is.")
-    values = {"email": _email(data.get("email"), "email", errors),
-              "phone": _phone(data.get("phone"), "phone", errors),
-              "address": _text(data.get("address"), "address", errors, 300)}
-    if name and "name" not in errors:
         clash = db.session.execute(select(Institution).where(
             Institution.county_id == municipality.county_id,
             func.lower(Institution.name) == name.lower())).scalars().first()

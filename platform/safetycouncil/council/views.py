@@ -11,8 +11,9 @@ from ..data_protection.services import log_contacts_shown
 from ..documents.services import list_documents
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..schemas import load_form
 from ..tenancy.web import require_ids, scope
-from . import services, sessions
+from . import schemas, services, sessions
 from .models import (INSTITUTION_KINDS, INVITED_KINDS, SEATS, CouncilEstablishment, CouncilMember,
                      MunicipalCouncilParty)
 
@@ -57,8 +58,8 @@ def establishment():
         form = request.form
         try:
             services.save_establishment(
-                {key: form.get(key) for key in services.ESTABLISHMENT_FIELDS},
-                decision_file=_upload("decision_file"), regulation_file=_upload("regulation_file"),
+                load_form(schemas.CouncilEstablishmentSchema(), form), decision_file=_upload("decision_file"),
+                regulation_file=_upload("regulation_file"),
                 uploaded_by_id=current_user.id)
             db.session.commit()
             flash(_("The council's establishment was saved."), "success")
@@ -95,7 +96,7 @@ def new_member():
     if request.method == "POST":
         form = request.form
         try:
-            member = services.create_member({key: form.get(key) for key in services.MEMBER_FIELDS})
+            member = services.create_member(load_form(schemas.CouncilMemberSchema(), form))
             db.session.commit()
             flash(_("%(name)s was added to the council.", name=member.full_name), "success")
             return redirect(url_for(".index"))
@@ -121,12 +122,12 @@ def member(member_id: int):
                 flash(_("%(name)s was removed from the council.", name=name), "success")
                 return redirect(url_for(".index"))
             if action == "end_mandate":
-                services.end_mandate(record, request.form.get("end_on"))
+                services.end_mandate(record, load_form(schemas.EndMandateSchema(), request.form)["end_on"])
                 db.session.commit()
                 flash(_("%(name)s's mandate was ended.", name=name), "success")
                 return redirect(url_for(".member", member_id=member_id))
             form = request.form
-            services.update_member(record, {key: form.get(key) for key in services.MEMBER_FIELDS})
+            services.update_member(record, load_form(schemas.CouncilMemberSchema(), form))
             db.session.commit()
             flash(_("%(name)s was saved.", name=record.full_name), "success")
             return redirect(url_for(".index"))
@@ -151,12 +152,14 @@ def seats():
         form = request.form
         try:
             if form.get("action") == "end":
-                term = services.end_seat(form.get("seat", ""), form.get("ended_on"))
+                data = load_form(schemas.EndSeatSchema(), form)
+                term = services.end_seat(data["seat"], data["ended_on"])
                 db.session.commit()
                 flash(_("%(name)s's term as %(seat)s was ended.", name=term.member.full_name,
                         seat=services.seat_label(term.seat)), "success")
             else:
-                term = services.assign_seat(form.get("seat", ""), form.get("member_id"), form.get("started_on"))
+                data = load_form(schemas.CouncilSeatSchema(), form)
+                term = services.assign_seat(data["seat"], data["member_id"], data.get("started_on"))
                 db.session.commit()
                 flash(_("%(name)s now holds the seat: %(seat)s.", name=term.member.full_name,
                         seat=services.seat_label(term.seat)), "success")
@@ -179,14 +182,14 @@ def institutions():
         action = form.get("action")
         try:
             if action == "create":
-                institution = services.create_institution({key: form.get(key) for key in services.INSTITUTION_FIELDS})
+                institution = services.create_institution(load_form(schemas.CouncilInstitutionLinkSchema(), form))
                 message = _("%(name)s was created and linked to the council.", name=institution.name)
             elif action == "unlink":
                 institution = services.get_linked_institution(form.get("institution_id"))
                 services.unlink_institution(form.get("institution_id"))
                 message = _("%(name)s is no longer linked to the council.", name=institution.name)
             else:
-                link = services.link_institution(form.get("institution_id"))
+                link = services.link_institution(load_form(schemas.InstitutionIdSchema(), form).get("institution_id"))
                 message = _("%(name)s is linked to the council.", name=link.institution.name)
             db.session.commit()
             flash(message, "success")
@@ -208,7 +211,8 @@ def municipal_council():
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            sessions.record_session(sessions.clean(request.form), user_id=current_user.id)
+            sessions.record_session(load_form(schemas.MunicipalCouncilSessionSchema(), request.form),
+                                    user_id=current_user.id)
             db.session.commit()
             flash(_("The session of the Municipal Council was recorded."), "success")
             return redirect(url_for("council.municipal_council"))
@@ -232,7 +236,8 @@ def establishments():
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            decision = establishment_decisions.create_decision(establishment_decisions.clean(request.form))
+            decision = establishment_decisions.create_decision(
+                load_form(schemas.CouncilEstablishmentDecisionSchema(), request.form))
             db.session.commit()
             flash(_("Decision no. %(n)s was recorded.", n=decision.decision_number), "success")
             return redirect(url_for("council.establishments"))
@@ -256,7 +261,8 @@ def establishment_decision(establishment_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            establishment_decisions.update_decision(record, establishment_decisions.clean(request.form))
+            establishment_decisions.update_decision(
+                record, load_form(schemas.CouncilEstablishmentDecisionSchema(), request.form))
             db.session.commit()
             flash(_("Decision no. %(n)s was saved.", n=record.decision_number), "success")
             return redirect(url_for("council.establishments"))
@@ -281,7 +287,7 @@ def parties():
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            party = council_parties.create_party(council_parties.clean(request.form))
+            party = council_parties.create_party(load_form(schemas.MunicipalCouncilPartySchema(), request.form))
             db.session.commit()
             flash(_("%(name)s was recorded.", name=party.name), "success")
             return redirect(url_for("council.parties"))
@@ -300,7 +306,7 @@ def party(party_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            council_parties.update_party(record, council_parties.clean(request.form))
+            council_parties.update_party(record, load_form(schemas.MunicipalCouncilPartySchema(), request.form))
             db.session.commit()
             flash(_("%(name)s was saved.", name=record.name), "success")
             return redirect(url_for("council.parties"))

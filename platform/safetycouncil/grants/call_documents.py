@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..schemas import too_long
 from ..timeutil import utcnow
 from .models import GrantCall, GrantCallDocument
 from .services import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
@@ -32,7 +33,7 @@ def add_document(call: GrantCall, title: str | None, filename: str | None, strea
     if not title:
         errors["title"] = [_("Give the document a title.")]
     elif len(title) > TITLE_MAX:
-        errors["title"] = [_("At most %(num)d characters.", num=TITLE_MAX)]
+        errors["title"] = [str(too_long(TITLE_MAX))]
     if not filename or stream is None:
         errors["file"] = [_("Choose a file to upload.")]
     if replaces is not None and (replaces.call_id != call.id or replaces.replaced_at is not None):

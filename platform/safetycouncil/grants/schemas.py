@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from ..api.contract import UtcDateTime
 from .. import schemas
 from ..errors import ValidationFailed
+from ..schemas import length
 
 NIPT_PATTERN = re.compile(r"^[A-Z][0-9]{8}[A-Z]$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -20,8 +21,7 @@ def _text(max_length: int, required_message, *, required: bool = True):
     if required:
         return fields.String(required=True, validate=validate.Length(min=1, max=max_length, error=required_message),
                              error_messages={"required": required_message, "null": required_message})
-    return fields.String(load_default=None, allow_none=True, validate=validate.Length(
-        max=max_length, error=_l("Enter at most %(max)s characters.", max=max_length)))
+    return fields.String(load_default=None, allow_none=True, validate=length(max_length))
 
 
 def _lek(message, *, required: bool = True, minimum: int = 1):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
+from ..schemas import too_long
 from ..timeutil import local_today, utcnow
 from .models import (
     GrantApplication,
@@ -383,10 +384,14 @@ def add_member(call: GrantCall, *, name: str | None, email: str | None,
         email = email or getattr(member, "email", None)
     if not name or not email or "@" not in email:
         raise ValidationFailed({"email": _("Enter the scorer's name and e-mail address.")})
-    email = email.strip().lower()
+    name, email = name.strip(), email.strip().lower()
+    if len(name) > 200:
+        raise ValidationFailed({"name": str(too_long(200))})
+    if len(email) > 254:
+        raise ValidationFailed({"email": str(too_long(254))})
     if any(m.email == email for m in committee(call)):
         raise ValidationFailed({"email": _("This person is already on the committee.")})
-    scorer = GrantCommitteeMember(call_id=call.id, council_member_id=council_member_id, name=name.strip()[:200],
+    scorer = GrantCommitteeMember(call_id=call.id, council_member_id=council_member_id, name=name,
                                   email=email, token_hash=token_hash(new_token()))  # replaced by the job's link
     db.session.add(scorer)
     db.session.flush()
@@ -447,9 +452,11 @@ def declare_conflict(scorer: GrantCommitteeMember, application: GrantApplication
         raise ValidationFailed({"application_id": _("There is no such application in this call.")})
     if not (reason or "").strip():
         raise ValidationFailed({"reason": _("Say briefly what the conflict of interest is.")})
+    if len(reason.strip()) > 500:
+        raise ValidationFailed({"reason": str(too_long(500))})
     if application.id in conflicts_of(scorer):
         return
-    db.session.add(GrantConflict(member_id=scorer.id, application_id=application.id, reason=reason.strip()[:500]))
+    db.session.add(GrantConflict(member_id=scorer.id, application_id=application.id, reason=reason.strip()))
     for score in db.session.execute(select(GrantScore).where(GrantScore.member_id == scorer.id,
                                                             GrantScore.application_id == application.id)).scalars():
         db.session.delete(score)
@@ -694,7 +701,7 @@ def submit_report(award: GrantAward, *, kind: str, text: str, spent: int | None,
     if not (text or "").strip():
         errors["text"] = _("Write what was done and what it achieved.")
     elif len(text) > 20000:
-        errors["text"] = _("Enter at most %(max)s characters.", max=20000)
+        errors["text"] = str(too_long(20000))
     if kind in ("financial", "final") and spent is None:
         errors["spent"] = _("Enter the amount spent.")
     if award.status == "completed":
