@@ -185,6 +185,8 @@ def save_minutes(meeting: Meeting, text: str, *, user_id: int | None,
     one meanwhile, the save is refused so that neither text is silently lost.
     """
     _refuse_if_cancelled(meeting, "text")
+    if not text:
+        raise ValidationFailed({"text": _("Write the minutes before saving.")})
     current = current_minutes(meeting)
     latest = current.version if current else 0
     if based_on_version is not None and based_on_version != latest:
