@@ -11,6 +11,8 @@ from werkzeug.datastructures import MultiDict
 from safetycouncil.errors import ValidationFailed
 from safetycouncil.schemas import field_limits, load_form
 
+from tests import factories as make
+
 from .plans import support
 
 API = "/api/v1/municipalities/elbasan"
@@ -56,7 +58,7 @@ def world(app, in_tenant):
         db.session.commit()
     with in_tenant("elbasan") as session:
         area = support.area(session)
-        support.meeting(session, "open_consultation", datetime(2025, 3, 12, 17, 0))
+        make.meeting(session, "open_consultation", datetime(2025, 3, 12, 17, 0))
         return {"area": area.id}
 
 

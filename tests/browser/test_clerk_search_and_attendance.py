@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from ..meetings.conftest import add_meeting, add_member
+from tests import factories as make
+
 from .test_secretary_journey import SCREENSHOTS, assert_no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
@@ -17,11 +18,11 @@ def test_search_and_mark_all_present_on_a_phone(phone_page, make_user, in_tenant
     secretary = make_user("technical_secretary", municipality="elbasan")
     with in_tenant("elbasan") as session:
         names = ["Gledian Llatja", "Arben Kola", "Drita Leka", "Besnik Çela"]
-        ids = [add_member(session, name, email=f"m{n}@elbasan.example") for n, name in enumerate(names)]
+        ids = [make.member(session, name, email=f"m{n}@elbasan.example").id for n, name in enumerate(names)]
         starts = (datetime.now() - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-        meeting_id = add_meeting(session, starts_at=starts, title="Mbledhja e KVSP në Korçë, lagjja Kala",
-                                 agenda=["Siguria në shkolla"])
-        add_meeting(session, starts_at=starts - timedelta(days=40), title="Takim për sigurinë rrugore")
+        meeting_id = make.meeting(session, starts_at=starts, title="Mbledhja e KVSP në Korçë, lagjja Kala",
+                                 agenda=["Siguria në shkolla"], status="planned").id
+        make.meeting(session, starts_at=starts - timedelta(days=40), title="Takim për sigurinë rrugore", status="planned")
     page = phone_page
     sign_in(page, secretary.email)
 

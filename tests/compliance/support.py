@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from safetycouncil.council.models import MunicipalCouncilSession
 from safetycouncil.council.models import CouncilEstablishment, CouncilMember, CouncilSeat, Institution
 from safetycouncil.documents.models import Document
-from safetycouncil.meetings.models import AgendaItem, AgendaMaterial, Attendance, Meeting
+from safetycouncil.meetings.models import AgendaMaterial, Attendance, Meeting
 from safetycouncil.plans.models import (
     MonitoringReport,
     Plan,
@@ -17,19 +17,10 @@ from safetycouncil.plans.models import (
     PlanItem,
     PlanVersion,
 )
-from safetycouncil.records.models import Decision, MinutesVersion, PressRelease
+from safetycouncil.records.models import MinutesVersion
+from tests import factories as make
 
 YEAR = 2024
-
-
-def _meeting(s, kind, when: datetime, *, status="held", title=None, sent_days_before=10):
-    m = Meeting(kind=kind, title=title or f"{kind} {when:%d.%m.%Y}", starts_at=when, ends_at=when + timedelta(hours=2),
-                status=status, invitation_deadline=(when - timedelta(days=7)).date(),
-                invitation_sent_at=(when - timedelta(days=sent_days_before)).replace(hour=8) if sent_days_before
-                else None)
-    s.add(m)
-    s.flush()
-    return m
 
 
 _documents = [0]
@@ -48,24 +39,18 @@ def council_meeting(s, when: datetime, tag: str, *, release_hours: float = 2.0, 
     """A held council meeting with everything Art. 7.4, 7.7-7.8, 10.2 and 11 ask for: the agenda with
     its materials, every member present, minutes, the audio recording, decisions adopted by
     consensus, signed and distributed, and the press release."""
-    m = _meeting(s, "council", when, status=status, title=f"Mbledhja e KVSP {when:%d.%m.%Y}")
-    item = AgendaItem(meeting_id=m.id, position=1, title="Plani shumë-agjencior")
-    s.add(item)
-    s.flush()
-    s.add(AgendaMaterial(agenda_item_id=item.id, document_id=document(s, "Projekt-plani").id))
+    members = s.query(CouncilMember).filter(CouncilMember.category.in_(tuple("abcdefghijklmno"))).all()
+    ends_utc = when  # ends at when + 2 hours local; Tirana is UTC+1/+2: +2 in summer, close enough below
+    m = make.meeting(s, "council", when, status=status, sent_days_before=10, agenda=["Plani shumë-agjencior"],
+                 attendance=[member.id for member in members],
+                 press_release=dict(title="Njoftim", time_and_place="10:00, bashkia", participation="Anëtarët",
+                                    agenda_summary="Plani", discussion_essence="U diskutua plani",
+                                    published_at=ends_utc + timedelta(hours=release_hours)))
+    s.add(AgendaMaterial(agenda_item_id=m.agenda_items[0].id, document_id=document(s, "Projekt-plani").id))
     m.audio_document_id = document(s, "Regjistrimi").id
     s.add(MinutesVersion(meeting_id=m.id, version=1, text="Procesverbali", created_at=when + timedelta(days=1)))
-    for member in s.query(CouncilMember).filter(CouncilMember.category.in_(tuple("abcdefghijklmno"))).all():
-        s.add(Attendance(meeting_id=m.id, member_id=member.id, status="present"))
-    d = Decision(meeting_id=m.id, number=f"{tag}/{when:%m}/{when.year}", title="Vendim",
-                 signed_by_chair_on=when.date() if signed else None,
-                 distributed_at=when + timedelta(days=2))
-    s.add(d)
-    ends_utc = m.ends_at - timedelta(hours=2)  # Tirana is UTC+1/+2; this is +2 in summer, close enough below
-    s.add(PressRelease(meeting_id=m.id, title="Njoftim", time_and_place="10:00, bashkia", participation="Anëtarët",
-                       agenda_summary="Plani", discussion_essence="U diskutua plani",
-                       published_at=ends_utc + timedelta(hours=release_hours)))
-    s.flush()
+    d = make.decision(s, m.id, f"{tag}/{when:%m}/{when.year}", signed_by_chair_on=when.date() if signed else None,
+                      distributed_at=when + timedelta(days=2))
     return m, d
 
 
@@ -102,8 +87,8 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
             s.add(CouncilSeat(seat=seat, member_id=member.id, started_on=date(2019, 3, 1)))
     s.flush()
     # open consultations in each half, each followed by a council meeting that approves the plan
-    c1 = _meeting(s, "open_consultation", datetime(year, 2, 9, 17, 0))
-    c2 = _meeting(s, "open_consultation", datetime(year, 9, 20, 17, 0),
+    c1 = make.meeting(s, "open_consultation", datetime(year, 2, 9, 17, 0), sent_days_before=10)
+    c2 = make.meeting(s, "open_consultation", datetime(year, 9, 20, 17, 0), sent_days_before=10,
                   status="cancelled" if "consultation2" in skip else "held")
     m1, d1 = council_meeting(s, datetime(year, 3, 15, 10, 0), tag)
     m2, d2 = council_meeting(s, datetime(year, 10, 17, 10, 0), tag,
@@ -146,7 +131,7 @@ def exemplary(s, tag: str, year: int = YEAR, *, skip=()) -> dict:
     for month in range(1, 13):
         if month == 7 and "july" in skip:
             continue
-        _meeting(s, "secretariat_monitoring", datetime(year, month, 5, 9, 0))
+        make.meeting(s, "secretariat_monitoring", datetime(year, month, 5, 9, 0), sent_days_before=10)
     for start, end, approved_at in ((date(year, 1, 1), date(year, 6, 30), datetime(year, 7, 10)),
                                     (date(year, 7, 1), date(year, 12, 31), datetime(year, 12, 30))):
         status = "generated" if ("h2report" in skip and end.month == 12) else "approved"

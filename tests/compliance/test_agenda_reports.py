@@ -12,6 +12,7 @@ import pytest
 from safetycouncil import workdays
 from safetycouncil.council.models import CouncilMember, CouncilSeat, Institution
 from safetycouncil.timeutil import LOCAL_TIMEZONE
+from tests import factories as make
 
 SLUG = "kucove"
 BASE = f"/api/v1/municipalities/{SLUG}"
@@ -287,7 +288,6 @@ def test_the_meeting_page_shows_the_approval_and_lets_only_the_chair_approve(app
     """Art. 7.5 on the meeting's page: the chair gets the button and approves; the technical secretary sees the
     deadline but no button, and a request of theirs is refused as a permission (403), not as bad input."""
     from safetycouncil.extensions import db
-    from safetycouncil.meetings.models import AgendaItem, Meeting
     from safetycouncil.tenancy import tenant
 
     secretary = make_user("technical_secretary", municipality=SLUG)
@@ -298,13 +298,9 @@ def test_the_meeting_page_shows_the_approval_and_lets_only_the_chair_approve(app
 
         mid = db.session.execute(select(Municipality.id).where(Municipality.slug == SLUG)).scalar_one()
         with tenant(mid):
-            meeting = Meeting(kind="council", title="Mbledhja e KVSP", starts_at=datetime(2027, 3, 19, 10),
-                              ends_at=datetime(2027, 3, 19, 12), invitation_deadline=date(2027, 3, 12))
-            db.session.add(meeting)
-            db.session.flush()
-            db.session.add(AgendaItem(meeting_id=meeting.id, position=1, title="Plani"))
+            meeting_id = make.meeting(db.session, starts_at=datetime(2027, 3, 19, 10), status="planned", location=None,
+                                      deadline=date(2027, 3, 12), agenda=["Plani"]).id
             db.session.commit()
-            meeting_id = meeting.id
     page = f"/{SLUG}/meetings/{meeting_id}"
     login(client, secretary)
     html = client.get(page).get_data(as_text=True)

@@ -16,6 +16,7 @@ from safetycouncil.meetings.models import AgendaMaterial, Attendance, Invitation
 from safetycouncil.plans.models import MonitoringReport, PlanVersion
 from safetycouncil.records.models import Decision, PressRelease
 from safetycouncil.timeutil import LOCAL_TIMEZONE
+from tests import factories as make
 
 from .support import YEAR, council_meeting, exemplary
 
@@ -275,11 +276,8 @@ def test_a_consultation_after_the_last_meeting_is_judged_when_the_next_one_is_he
     meeting, in the following year: pending until then, judged once it has been held."""
     with in_tenant("elbasan") as s:
         exemplary(s, "elb")
-        late_c = Meeting(kind="open_consultation", title="Konsultim dhjetor", starts_at=datetime(YEAR, 12, 10, 17),
-                         ends_at=datetime(YEAR, 12, 10, 19), status="held", invitation_deadline=date(YEAR, 12, 1))
-        s.add(late_c)
-        s.flush()
-        c_id = late_c.id
+        c_id = make.meeting(s, "open_consultation", datetime(YEAR, 12, 10, 17), title="Konsultim dhjetor",
+                            location=None, deadline=date(YEAR, 12, 1)).id
     pending = judge("elbasan", as_of=date(YEAR + 1, 1, 15)).verdicts["plan-reviewed"]
     assert next(e for e in pending.evidence if e.get("consultation_id") == c_id)["kind"] == "period_pending"
     with in_tenant("elbasan") as s:

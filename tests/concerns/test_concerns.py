@@ -11,6 +11,8 @@ from safetycouncil.concerns.models import Concern, RiskCategory
 from safetycouncil.concerns.services import ensure_default_categories
 from safetycouncil.extensions import db
 
+from tests import factories as make
+
 from ..plans import support
 
 API = "/api/v1/municipalities/elbasan"
@@ -25,9 +27,9 @@ def world(app, in_tenant):
         categories = {c.code: c.id for c in db.session.execute(select(RiskCategory)).scalars()}
     with in_tenant("elbasan") as session:
         area = support.area(session)
-        consultation = support.meeting(session, "open_consultation", datetime(2025, 3, 12, 17, 0),
+        consultation = make.meeting(session, "open_consultation", datetime(2025, 3, 12, 17, 0),
                                        title="Takim i hapur konsultimi, Lagjja Kala")
-        monthly = support.meeting(session, "secretariat_monitoring", datetime(2025, 3, 20, 9, 0))
+        monthly = make.meeting(session, "secretariat_monitoring", datetime(2025, 3, 20, 9, 0))
         ids = {"area": area.id, "consultation": consultation.id, "monthly": monthly.id}
     return {**ids, "categories": categories}
 

@@ -15,7 +15,8 @@ from safetycouncil.documents.services import store_document
 from safetycouncil.extensions import db
 from safetycouncil.records.models import Decision
 
-from ..plans import support
+from tests import factories as make
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -31,7 +32,7 @@ def world(app, in_tenant):
         kala, other = Area(name="Lagjja Kala", kind="neighbourhood"), Area(name="Lagjja 5 Maji", kind="neighbourhood")
         session.add_all([kala, other])
         session.flush()
-        meeting = support.meeting(session, "open_consultation", datetime(2026, 3, 12, 17, 0),
+        meeting = make.meeting(session, "open_consultation", datetime(2026, 3, 12, 17, 0),
                                   title="Takim i hapur në Korçë për ndriçimin")
         session.add(Decision(meeting_id=meeting.id, number="2026/3", title="Për ndriçimin e rrugës së Shkollës"))
         for text, area, status in (
@@ -45,7 +46,7 @@ def world(app, in_tenant):
         store_document("Raporti i monitorimit, Korçë 2026", "raporti-korce.pdf", PDF, uploaded_by_id=None)
         ids.update(kala=kala.id, other=other.id, meeting=meeting.id)
     with in_tenant("fier") as session:
-        support.meeting(session, "council", datetime(2026, 3, 13, 10, 0), title="Mbledhja për Korçën e Fierit")
+        make.meeting(session, "council", datetime(2026, 3, 13, 10, 0), title="Mbledhja për Korçën e Fierit")
     return ids
 
 

@@ -25,7 +25,7 @@ from safetycouncil.consultation_tables.models import (
 from safetycouncil.extensions import db
 from safetycouncil.tenancy import tenant
 from safetycouncil.timeutil import local_today
-from tests.meetings.sweep_factories import make_meeting
+from tests import factories as make
 
 
 def _client(app, make_user, login, *args, **kwargs):
@@ -146,9 +146,9 @@ def test_the_council_records_its_follow_up_and_links_its_agenda_item_or_plan_act
         "action": "recommendation", "text": "Patrullime pranë shkollave", "due_on": "2024-09-30",
         "municipality_ids": [str(municipality_id("fier")), str(municipality_id("patos"))]})
     with in_tenant("fier") as session:
-        fier_item = make_meeting(session, "Fier").agenda_items[0].id
+        fier_item = make.meeting(session, starts_at=make.day(-3), agenda=["Plani vendor Fier"]).agenda_items[0].id
     with in_tenant("patos") as session:
-        patos_item = make_meeting(session, "Patos").agenda_items[0].id
+        patos_item = make.meeting(session, starts_at=make.day(-3), agenda=["Plani vendor Patos"]).agenda_items[0].id
     rec = _council_rec(app, municipality_id, "fier")
     secretary, _ = _client(app, make_user, login, "technical_secretary", municipality="fier", locale="en")
     url = f"/fier/recommendations/{rec}"
@@ -323,9 +323,9 @@ def test_the_api_records_a_table_and_its_items_and_a_prefecture_links_only_withi
 
     # Links: Fier's agenda item, yes; Elbasan's (another county), not found in Fier.
     with in_tenant("fier") as session:
-        fier_item = make_meeting(session, "Fier").agenda_items[0].id
+        fier_item = make.meeting(session, starts_at=make.day(-3), agenda=["Plani vendor Fier"]).agenda_items[0].id
     with in_tenant("elbasan") as session:
-        elbasan_item = make_meeting(session, "Elbasan").agenda_items[0].id
+        elbasan_item = make.meeting(session, starts_at=make.day(-3), agenda=["Plani vendor Elbasan"]).agenda_items[0].id
     linked = client.patch(f"{base}/{table_id}/recommendations/{council_id}", headers=headers,
                           json={"agenda_item_id": fier_item})
     assert linked.status_code == 200 and linked.get_json()["agenda_item_id"] == fier_item

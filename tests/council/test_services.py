@@ -13,6 +13,7 @@ from safetycouncil.council.models import CouncilInstitution, CouncilMember, Coun
 from safetycouncil.errors import ValidationFailed
 from safetycouncil.municipalities.models import Municipality
 from safetycouncil.tenancy import read_across_tenants
+from tests import factories as make
 
 from .conftest import PDF, create_institution, create_member, member_data, save_establishment
 
@@ -220,7 +221,7 @@ def test_ending_a_mandate_ends_the_seats_and_cannot_precede_them(council):
 
 
 def test_a_member_with_history_is_not_deleted(council):
-    from safetycouncil.meetings.models import Attendance, Invitation, Meeting
+    from safetycouncil.meetings.models import Invitation
 
     with council():
         seated = add("staff", "Kristina Keka")
@@ -228,12 +229,9 @@ def test_a_member_with_history_is_not_deleted(council):
         attended = add("k", "Arta Leka")
         invited = add("k", "Besnik Prifti")
         mistake = add("k", "Typo Name")
-        meeting = Meeting(kind="council", title="Mbledhja e KVSP", starts_at=datetime(2025, 3, 5, 10),
-                          ends_at=datetime(2025, 3, 5, 12), invitation_deadline=date(2025, 2, 26))
-        services.db.session.add(meeting)
-        services.db.session.flush()
-        services.db.session.add_all([Attendance(meeting_id=meeting.id, member_id=attended.id, status="present"),
-                                     Invitation(meeting_id=meeting.id, member_id=invited.id)])
+        meeting = make.meeting(services.db.session, starts_at=datetime(2025, 3, 5, 10), status="planned",
+                               location=None, deadline=date(2025, 2, 26), attendance=[attended.id])
+        services.db.session.add(Invitation(meeting_id=meeting.id, member_id=invited.id))
         seated, attended, invited, mistake = (m.id for m in (seated, attended, invited, mistake))
     with council() as session:
         for member_id, phrase in [(seated, "holds or held a seat"), (attended, "attended meetings"),

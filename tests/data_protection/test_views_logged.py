@@ -7,7 +7,7 @@ from safetycouncil.audit.models import AuditEntry
 from safetycouncil.council.models import CouncilMember
 from safetycouncil.extensions import db
 from safetycouncil.meetings.models import Invitation
-from tests.meetings.sweep_factories import make_meeting
+from tests import factories as make
 
 
 def _viewed(app, entity_type):
@@ -58,7 +58,7 @@ def test_invitees_e_mail_addresses_on_the_meeting_page_and_in_the_api_are_logged
         app, client, login, api_token, make_user, in_tenant):
     with_contacts, without = _members(in_tenant)
     with in_tenant("elbasan") as s:
-        meeting = make_meeting(s, "zz", days_ago=-30, status="planned")
+        meeting = make.meeting(s, starts_at=make.day(30), status="planned")
         s.add_all([Invitation(meeting_id=meeting.id, member_id=with_contacts, email="arta@example.al", status="sent"),
                    Invitation(meeting_id=meeting.id, member_id=without, email=None, status="no_email")])
         s.flush()

@@ -22,8 +22,10 @@ from safetycouncil.meetings.models import Invitation
 from safetycouncil.tenancy import tenant
 from safetycouncil.timeutil import utcnow
 
+from tests import factories as make
+
 from ..conftest import PG, free_port
-from ..meetings.conftest import add_meeting, add_member, future
+from ..meetings.conftest import future
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _meeting_with_members(in_tenant, count=3):
     with in_tenant("elbasan") as session:
         for n in range(count):
-            add_member(session, f"Anëtar {n}", email=f"anetar{n}@test.kvsp.al")
-        return add_meeting(session, starts_at=future(30), agenda=["Rendi i ditës"])
+            make.member(session, f"Anëtar {n}", email=f"anetar{n}@test.kvsp.al")
+        return make.meeting(session, starts_at=future(30), agenda=["Rendi i ditës"], status="planned").id
 
 
 def _rows(app, municipality_id, meeting_id):

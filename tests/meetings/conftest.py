@@ -1,41 +1,19 @@
-"""Helpers for the meetings tests: members and meetings made directly in a tenant scope."""
+"""Helpers for the meetings tests (members and meetings come from tests/factories.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from safetycouncil.council.models import CouncilMember
 from safetycouncil.extensions import db
 from safetycouncil.meetings import services
-from safetycouncil.meetings.models import AgendaItem, Meeting
+from safetycouncil.meetings.models import Meeting
 from safetycouncil.tenancy import tenant
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 64
-
-
-def add_member(session, name, *, category="a", email=None, mandate_start=date(2020, 1, 1), mandate_end=None,
-               position=None) -> int:
-    member = CouncilMember(full_name=name, category=category, email=email, mandate_start=mandate_start,
-                           mandate_end=mandate_end, position=position)
-    session.add(member)
-    session.flush()
-    return member.id
-
-
-def add_meeting(session, *, starts_at: datetime, kind="council", title="Mbledhja e KVSP", hours=2,
-                status="planned", location="Salla e Këshillit", agenda=()) -> int:
-    meeting = Meeting(kind=kind, title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
-                      location=location, status=status, invitation_deadline=services.deadline_for(starts_at.date()))
-    session.add(meeting)
-    session.flush()
-    for position, item in enumerate(agenda, start=1):
-        session.add(AgendaItem(meeting_id=meeting.id, position=position, title=item))
-    session.flush()
-    return meeting.id
 
 
 def future(days: int = 30, hour: int = 10) -> datetime:

@@ -5,7 +5,9 @@ from datetime import date, datetime
 
 from safetycouncil.meetings import services
 
-from .conftest import MP3, PDF, add_meeting, add_member, future, past
+from tests import factories as make
+
+from .conftest import MP3, PDF, future, past
 
 BASE = "/api/v1/municipalities/elbasan"
 
@@ -55,10 +57,10 @@ def test_refusals_are_422_with_the_field_named(client, make_user, api_token):
 def test_list_with_filters_cancel_and_delete(client, make_user, api_token, in_tenant):
     headers = api_token(make_user("technical_secretary", municipality="elbasan"))
     with in_tenant("elbasan") as session:
-        council = add_meeting(session, starts_at=datetime(2025, 10, 17, 10))
-        add_meeting(session, starts_at=datetime(2024, 10, 18, 10), kind="open_consultation")
-        empty = add_meeting(session, starts_at=future(30), kind="task_force")  # never on the public page
-        busy = add_meeting(session, starts_at=future(31), agenda=["Plani"])
+        council = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), status="planned").id
+        make.meeting(session, starts_at=datetime(2024, 10, 18, 10), kind="open_consultation", status="planned")
+        empty = make.meeting(session, starts_at=future(30), kind="task_force", status="planned").id  # never on the public page
+        busy = make.meeting(session, starts_at=future(31), agenda=["Plani"], status="planned").id
     listed = client.get(f"{BASE}/meetings?kind=council&year=2025", headers=headers).get_json()
     assert [m["id"] for m in listed] == [council]
     assert len(client.get(f"{BASE}/meetings", headers=headers).get_json()) == 4
@@ -78,7 +80,7 @@ def test_list_with_filters_cancel_and_delete(client, make_user, api_token, in_te
 def test_agenda_items_and_materials(app, client, make_user, api_token, in_tenant):
     headers = api_token(make_user("technical_secretary", municipality="elbasan"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(20))
+        meeting_id = make.meeting(session, starts_at=future(20), status="planned").id
     ids = []
     for title in ("Plani vendor", "Siguria në shkolla", "Të ndryshme"):
         response = client.post(f"{BASE}/meetings/{meeting_id}/agenda-items", headers=headers,
@@ -111,9 +113,9 @@ def test_agenda_items_and_materials(app, client, make_user, api_token, in_tenant
 def test_attendance_put_refuses_a_member_twice(client, make_user, api_token, in_tenant):
     headers = api_token(make_user("technical_secretary", municipality="elbasan"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=past(1))
-        mayor = add_member(session, "Gledian Llatja")
-        police = add_member(session, "Arben Kola", category="c")
+        meeting_id = make.meeting(session, starts_at=past(1), status="planned").id
+        mayor = make.member(session, "Gledian Llatja").id
+        police = make.member(session, "Arben Kola", category="c").id
     twice = client.put(f"{BASE}/meetings/{meeting_id}/attendance", headers=headers,
                        json={"members": [{"member_id": mayor, "status": "present"},
                                          {"member_id": mayor, "status": "absent"}]})
@@ -136,9 +138,9 @@ def test_attendance_put_refuses_a_member_twice(client, make_user, api_token, in_
 def test_invitations_through_the_api(client, make_user, api_token, in_tenant, outbox, run_jobs):
     headers = api_token(make_user("technical_secretary", municipality="elbasan"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(25), kind="council_ad_hoc", agenda=["Situata"])
-        police = add_member(session, "Arben Kola", category="c", email="policia@elbasan.example")
-        add_member(session, "Gledian Llatja", email="kryetari@elbasan.example")
+        meeting_id = make.meeting(session, starts_at=future(25), kind="council_ad_hoc", agenda=["Situata"], status="planned").id
+        police = make.member(session, "Arben Kola", category="c", email="policia@elbasan.example").id
+        make.member(session, "Gledian Llatja", email="kryetari@elbasan.example")
     invitees = client.get(f"{BASE}/meetings/{meeting_id}/invitees", headers=headers).get_json()
     assert invitees["automatic"] == [] and len(invitees["choosable"]) == 2
     chosen = client.put(f"{BASE}/meetings/{meeting_id}/invitees", headers=headers, json={"member_ids": [police]})
@@ -158,7 +160,7 @@ def test_invitations_through_the_api(client, make_user, api_token, in_tenant, ou
 
 def test_readers_read_and_another_municipality_gets_404(app, client, make_user, api_token, in_tenant):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(25))
+        meeting_id = make.meeting(session, starts_at=future(25), status="planned").id
     member = api_token(make_user("member", municipality="elbasan"))
     assert client.get(f"{BASE}/meetings/{meeting_id}", headers=member).status_code == 200
     assert client.patch(f"{BASE}/meetings/{meeting_id}", headers=member, json={"title": "x"}).status_code == 403

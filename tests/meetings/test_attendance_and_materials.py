@@ -12,7 +12,9 @@ from safetycouncil.meetings import services
 from safetycouncil.meetings.models import AgendaItem, AgendaMaterial, Attendance, Meeting
 from safetycouncil.tenancy import tenant
 
-from .conftest import MP3, PDF, add_meeting, add_member, future, past
+from tests import factories as make
+
+from .conftest import MP3, PDF, future, past
 
 
 def _counts(app, municipality_id):
@@ -25,10 +27,10 @@ def _counts(app, municipality_id):
 
 def test_attendance_of_members_and_guests(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=past(1), agenda=["Plani"])
-        mayor = add_member(session, "Gledian Llatja", email="k@example.al")
-        police = add_member(session, "Arben Kola", category="c")
-        school = add_member(session, "Drita Leka", category="f")
+        meeting_id = make.meeting(session, starts_at=past(1), agenda=["Plani"], status="planned").id
+        mayor = make.member(session, "Gledian Llatja", email="k@example.al").id
+        police = make.member(session, "Arben Kola", category="c").id
+        school = make.member(session, "Drita Leka", category="f").id
     client = secretary_client.client
     page = client.get(f"/elbasan/meetings/{meeting_id}/attendance")
     assert page.status_code == 200 and "Drita Leka" in page.get_data(as_text=True)
@@ -55,8 +57,8 @@ def test_attendance_of_members_and_guests(app, secretary_client, in_tenant, muni
 
 def test_a_member_recorded_twice_is_refused(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=past(1))
-        mayor = add_member(session, "Gledian Llatja")
+        meeting_id = make.meeting(session, starts_at=past(1), status="planned").id
+        mayor = make.member(session, "Gledian Llatja").id
     with app.app_context(), tenant(municipality_id("elbasan")):
         meeting = db.session.get(Meeting, meeting_id)
         services.record_attendance(meeting, mayor, "present")
@@ -74,11 +76,11 @@ def test_a_member_recorded_twice_is_refused(app, secretary_client, in_tenant, mu
 
 def test_no_attendance_before_the_meeting_or_for_a_stranger(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("fier") as session:
-        stranger = add_member(session, "Nga Fieri")
+        stranger = make.member(session, "Nga Fieri").id
     with in_tenant("elbasan") as session:
-        coming = add_meeting(session, starts_at=future(3))
-        done = add_meeting(session, starts_at=past(3))
-        mayor = add_member(session, "Gledian Llatja")
+        coming = make.meeting(session, starts_at=future(3), status="planned").id
+        done = make.meeting(session, starts_at=past(3), status="planned").id
+        mayor = make.member(session, "Gledian Llatja").id
     client = secretary_client.client
     early = client.post(f"/elbasan/meetings/{coming}/attendance",
                         data={"action": "members", "member_id": [mayor], "status": ["present"]})
@@ -99,7 +101,7 @@ def test_no_attendance_before_the_meeting_or_for_a_stranger(app, secretary_clien
 
 def test_agenda_items_are_added_edited_reordered_and_removed(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(20))
+        meeting_id = make.meeting(session, starts_at=future(20), status="planned").id
     client = secretary_client.client
     for title in ("Plani vendor", "Siguria në shkolla", "Të ndryshme"):
         assert client.post(f"/elbasan/meetings/{meeting_id}/agenda", data={"title": title}).status_code == 302
@@ -126,7 +128,7 @@ def test_agenda_items_are_added_edited_reordered_and_removed(app, secretary_clie
 
 def test_a_material_is_stored_and_linked(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(20), agenda=["Plani vendor"])
+        meeting_id = make.meeting(session, starts_at=future(20), agenda=["Plani vendor"], status="planned").id
         item_id = session.execute(select(AgendaItem.id)).scalar_one()
     client = secretary_client.client
     response = client.post(f"/elbasan/meetings/items/{item_id}/materials",
@@ -149,7 +151,7 @@ def test_a_material_is_stored_and_linked(app, secretary_client, in_tenant, munic
 def test_a_forbidden_file_is_refused_and_nothing_is_saved(app, secretary_client, in_tenant, municipality_id,
                                                            name, data):
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=future(20), agenda=["Plani vendor"])
+        make.meeting(session, starts_at=future(20), agenda=["Plani vendor"], status="planned")
         item_id = session.execute(select(AgendaItem.id)).scalar_one()
     response = secretary_client.client.post(f"/elbasan/meetings/items/{item_id}/materials",
                                             data={"file": (io.BytesIO(data), name)},
@@ -162,7 +164,7 @@ def test_a_forbidden_file_is_refused_and_nothing_is_saved(app, secretary_client,
 def test_a_file_too_large_is_refused_and_nothing_is_saved(app, secretary_client, in_tenant, municipality_id,
                                                           monkeypatch):
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=future(20), agenda=["Plani vendor"])
+        make.meeting(session, starts_at=future(20), agenda=["Plani vendor"], status="planned")
         item_id = session.execute(select(AgendaItem.id)).scalar_one()
     monkeypatch.setattr(services, "MAX_MATERIAL_BYTES", 1024 * 1024)
     big = PDF + b"0" * (1024 * 1024)
@@ -186,8 +188,8 @@ def test_a_file_too_large_is_refused_and_nothing_is_saved(app, secretary_client,
 
 def test_the_audio_recording_is_checked_and_linked(app, secretary_client, in_tenant, municipality_id, read_meeting):
     with in_tenant("elbasan") as session:
-        done = add_meeting(session, starts_at=past(1), status="held")
-        coming = add_meeting(session, starts_at=future(5))
+        done = make.meeting(session, starts_at=past(1), status="held").id
+        coming = make.meeting(session, starts_at=future(5), status="planned").id
     client = secretary_client.client
     wrong = client.post(f"/elbasan/meetings/{done}/audio", data={"audio": (io.BytesIO(PDF), "regjistrimi.pdf")},
                         content_type="multipart/form-data")

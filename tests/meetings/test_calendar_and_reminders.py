@@ -9,17 +9,17 @@ from safetycouncil.meetings import invitations
 from safetycouncil.meetings.models import Meeting
 from safetycouncil.tenancy import tenant
 
-from .conftest import add_meeting
+from tests import factories as make
 
 
 def test_the_calendar_feed_lists_the_municipalitys_meetings_only(app, secretary_client, in_tenant, client):
     with in_tenant("elbasan") as session:
-        first = add_meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e tetorit",
-                            agenda=["Plani vendor"])
-        off = add_meeting(session, starts_at=datetime(2025, 11, 14, 10), title="Mbledhja e anuluar",
-                          status="cancelled")
+        first = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e tetorit",
+                            agenda=["Plani vendor"], status="planned").id
+        off = make.meeting(session, starts_at=datetime(2025, 11, 14, 10), title="Mbledhja e anuluar",
+                          status="cancelled").id
     with in_tenant("fier") as session:
-        add_meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e Fierit")
+        make.meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e Fierit", status="planned")
     response = secretary_client.client.get("/elbasan/meetings/calendar.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -47,12 +47,12 @@ def test_the_technical_secretary_is_reminded_once_when_the_deadline_is_near(
         app, in_tenant, make_user, outbox, municipality_id):
     _people(make_user)
     with in_tenant("elbasan") as session:
-        near = add_meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e tetorit")  # by 10 Oct
-        far = add_meeting(session, starts_at=datetime(2025, 10, 31, 10), title="Mbledhja e fundit të tetorit")
-        sent = add_meeting(session, starts_at=datetime(2025, 10, 16, 10), title="Tashmë e njoftuar")
+        near = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), title="Mbledhja e tetorit", status="planned").id  # by 10 Oct
+        far = make.meeting(session, starts_at=datetime(2025, 10, 31, 10), title="Mbledhja e fundit të tetorit", status="planned").id
+        sent = make.meeting(session, starts_at=datetime(2025, 10, 16, 10), title="Tashmë e njoftuar", status="planned").id
         session.get(Meeting, sent).invitation_sent_at = datetime(2025, 10, 1, 10)
     with in_tenant("fier") as session:
-        add_meeting(session, starts_at=datetime(2025, 11, 28, 10), title="Mbledhja e Fierit")
+        make.meeting(session, starts_at=datetime(2025, 11, 28, 10), title="Mbledhja e Fierit", status="planned")
     with app.app_context():
         # Wednesday 8 October 2025: the 10 October deadline is two working days away.
         assert invitations.send_deadline_reminders_job("2025-10-08") == 1
@@ -72,7 +72,7 @@ def test_the_technical_secretary_is_reminded_once_when_the_deadline_is_near(
 def test_reminders_from_the_command_line(app, in_tenant, make_user, outbox):
     _people(make_user)
     with in_tenant("fier") as session:
-        add_meeting(session, starts_at=datetime(2025, 11, 28, 10), title="Mbledhja e Fierit")  # by 21 Nov
+        make.meeting(session, starts_at=datetime(2025, 11, 28, 10), title="Mbledhja e Fierit", status="planned")  # by 21 Nov
     runner = app.test_cli_runner()
     result = runner.invoke(args=["meetings", "send-reminders", "--date", "2025-11-19"])
     assert result.exit_code == 0, result.output
@@ -89,7 +89,7 @@ def test_a_new_date_gets_a_new_reminder(app, in_tenant, make_user, outbox, munic
 
     _people(make_user)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=datetime(2025, 10, 17, 10))
+        meeting_id = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), status="planned").id
     with app.app_context():
         invitations.send_deadline_reminders_job("2025-10-09")
     with in_tenant("elbasan") as session:

@@ -10,16 +10,18 @@ from safetycouncil.extensions import db
 from safetycouncil.meetings.models import Attendance
 from safetycouncil.tenancy import tenant
 
-from .conftest import add_meeting, add_member, past
+from tests import factories as make
+
+from .conftest import past
 
 
 def test_the_month_calendar_shows_the_councils_meetings_by_day(app, secretary_client, in_tenant):
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=datetime(2026, 12, 10, 10), title="Mbledhja e dhjetorit")
-        add_meeting(session, starts_at=datetime(2026, 12, 22, 14), title="Tryeza e hapur", kind="open_consultation")
-        add_meeting(session, starts_at=datetime(2027, 1, 5, 10), title="Mbledhja e janarit")
+        make.meeting(session, starts_at=datetime(2026, 12, 10, 10), title="Mbledhja e dhjetorit", status="planned")
+        make.meeting(session, starts_at=datetime(2026, 12, 22, 14), title="Tryeza e hapur", kind="open_consultation", status="planned")
+        make.meeting(session, starts_at=datetime(2027, 1, 5, 10), title="Mbledhja e janarit", status="planned")
     with in_tenant("fier") as session:
-        add_meeting(session, starts_at=datetime(2026, 12, 11, 10), title="Mbledhja e Fierit")
+        make.meeting(session, starts_at=datetime(2026, 12, 11, 10), title="Mbledhja e Fierit", status="planned")
     client = secretary_client.client
     page = client.get("/elbasan/meetings/month?month=2026-12")
     assert page.status_code == 200
@@ -39,8 +41,8 @@ def test_the_month_calendar_shows_the_councils_meetings_by_day(app, secretary_cl
 
 def test_mark_all_present_records_everyone_not_yet_recorded(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
-        ids = [add_member(session, f"Anëtari {n}", email=f"a{n}@elbasan.example") for n in range(1, 6)]
-        meeting_id = add_meeting(session, starts_at=past(1), agenda=["Plani"])
+        ids = [make.member(session, f"Anëtari {n}", email=f"a{n}@elbasan.example").id for n in range(1, 6)]
+        meeting_id = make.meeting(session, starts_at=past(1), agenda=["Plani"], status="planned").id
         session.add(Attendance(meeting_id=meeting_id, member_id=ids[0], status="excused"))
     client = secretary_client.client
     page = client.get(f"/elbasan/meetings/{meeting_id}/attendance").get_data(as_text=True)
@@ -60,9 +62,9 @@ def test_mark_all_present_records_everyone_not_yet_recorded(app, secretary_clien
 
 def test_mark_all_present_waits_for_the_meeting_and_the_role(app, secretary_client, make_user, login, in_tenant):
     with in_tenant("elbasan") as session:
-        add_member(session, "Anëtari", email="a@elbasan.example")
-        future_id = add_meeting(session, starts_at=datetime.now() + timedelta(days=10), agenda=["Plani"])
-        held_id = add_meeting(session, starts_at=past(1), agenda=["Plani"])
+        make.member(session, "Anëtari", email="a@elbasan.example")
+        future_id = make.meeting(session, starts_at=datetime.now() + timedelta(days=10), agenda=["Plani"], status="planned").id
+        held_id = make.meeting(session, starts_at=past(1), agenda=["Plani"], status="planned").id
     refused = secretary_client.client.post(f"/elbasan/meetings/{future_id}/attendance",
                                            data={"action": "all_present"})
     assert refused.status_code == 422
@@ -101,9 +103,9 @@ def test_readers_see_no_button_for_a_change_they_cannot_make(app, make_user, log
     from safetycouncil.records.models import MinutesVersion
 
     with in_tenant("elbasan") as session:
-        member_id = add_member(session, "Anëtari Lexues", email="lexues@elbasan.example")
-        held = add_meeting(session, starts_at=past(2), agenda=["Plani"], status="held")
-        planned = add_meeting(session, starts_at=datetime.now() + timedelta(days=20), agenda=["Plani"])
+        member_id = make.member(session, "Anëtari Lexues", email="lexues@elbasan.example").id
+        held = make.meeting(session, starts_at=past(2), agenda=["Plani"], status="held").id
+        planned = make.meeting(session, starts_at=datetime.now() + timedelta(days=20), agenda=["Plani"], status="planned").id
         session.add(MinutesVersion(meeting_id=held, version=1, text="Procesverbali"))
         session.add(Attendance(meeting_id=held, member_id=member_id, status="present"))
         session.flush()

@@ -10,7 +10,9 @@ from safetycouncil.meetings import services
 from safetycouncil.meetings.models import ExtraDayOff, Meeting
 from safetycouncil.tenancy import tenant
 
-from .conftest import add_meeting, future
+from tests import factories as make
+
+from .conftest import future
 
 
 def _plan(client, starts_at: str, ends_at: str, **extra):
@@ -70,8 +72,8 @@ def test_the_ministry_declares_a_day_off_and_future_deadlines_everywhere_follow(
     ids = {}
     for slug in ("elbasan", "fier"):
         with in_tenant(slug) as session:
-            ids[slug] = add_meeting(session, starts_at=starts)
-            past_id = add_meeting(session, starts_at=datetime(2025, 10, 17, 10), title="E kaluar")
+            ids[slug] = make.meeting(session, starts_at=starts, status="planned").id
+            past_id = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), title="E kaluar", status="planned").id
     ministry = make_user("ministry")
     client = app.test_client()
     login(client, ministry)

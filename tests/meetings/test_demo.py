@@ -11,7 +11,7 @@ from safetycouncil.meetings.models import AgendaItem, Attendance, Invitation, Me
 from safetycouncil.municipalities.models import Municipality
 from safetycouncil.tenancy import read_across_tenants, tenant
 
-from .conftest import add_member
+from tests import factories as make
 
 
 def test_council_profiles():
@@ -29,9 +29,9 @@ def test_the_demo_makes_meetings_for_every_municipality_quickly_and_once(app, in
         for name, category, email in (("Gledian Llatja", "a", "kryetari@elbasan.example"),
                                       ("Arben Kola", "c", "policia@elbasan.example"),
                                       ("Ilir Prokurori", "d", None), ("Prefekti", "invited", "p@example.al")):
-            add_member(session, name, category=category, email=email, mandate_start=date(2020, 1, 1))
+            make.member(session, name, category=category, email=email, mandate_start=date(2020, 1, 1))
     with in_tenant("peqin") as session:
-        add_member(session, "Kryetari i Peqinit", email="k@peqin.example", mandate_start=date(2023, 1, 1))
+        make.member(session, "Kryetari i Peqinit", email="k@peqin.example", mandate_start=date(2023, 1, 1))
     with app.app_context():
         municipalities = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
         started = time.perf_counter()

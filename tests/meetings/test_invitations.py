@@ -12,7 +12,9 @@ from safetycouncil.meetings import invitations, services
 from safetycouncil.meetings.models import AgendaMaterial, Invitation, Meeting
 from safetycouncil.tenancy import tenant
 
-from .conftest import PDF, add_meeting, add_member, future, past
+from tests import factories as make
+
+from .conftest import PDF, future, past
 
 
 def _council(in_tenant, *, starts_at=None, kind="council"):
@@ -20,16 +22,16 @@ def _council(in_tenant, *, starts_at=None, kind="council"):
     mandate ended; and a meeting with a two-item agenda."""
     with in_tenant("elbasan") as session:
         ids = {
-            "mayor": add_member(session, "Gledian Llatja", email="kryetari@elbasan.example"),
-            "police": add_member(session, "Arben Kola", category="c", email="policia@elbasan.example"),
-            "school": add_member(session, "Drita Leka", category="f"),
-            "prefect": add_member(session, "Prefekti i Qarkut", category="invited", email="prefekti@example.al"),
-            "former": add_member(session, "Ish Anëtar", category="k", email="ish@example.al",
-                                 mandate_end=date(2024, 12, 31)),
+            "mayor": make.member(session, "Gledian Llatja", email="kryetari@elbasan.example").id,
+            "police": make.member(session, "Arben Kola", category="c", email="policia@elbasan.example").id,
+            "school": make.member(session, "Drita Leka", category="f").id,
+            "prefect": make.member(session, "Prefekti i Qarkut", category="invited", email="prefekti@example.al").id,
+            "former": make.member(session, "Ish Anëtar", category="k", email="ish@example.al",
+                                 mandate_end=date(2024, 12, 31)).id,
         }
-        ids["meeting"] = add_meeting(session, starts_at=starts_at or future(30), kind=kind,
+        ids["meeting"] = make.meeting(session, starts_at=starts_at or future(30), kind=kind,
                                      title="Mbledhja e KVSP për planin vendor",
-                                     agenda=["Miratimi i planit vendor", "Siguria në shkolla"])
+                                     agenda=["Miratimi i planit vendor", "Siguria në shkolla"], status="planned").id
     return ids
 
 
@@ -166,10 +168,10 @@ def test_a_council_meeting_adds_the_invited_participants_chosen(app, secretary_c
 def test_no_invitation_without_an_agenda_or_for_a_past_or_cancelled_meeting(
         app, secretary_client, in_tenant, outbox, run_jobs, read_meeting):
     with in_tenant("elbasan") as session:
-        add_member(session, "Gledian Llatja", email="kryetari@elbasan.example")
-        bare = add_meeting(session, starts_at=future(20))
-        gone = add_meeting(session, starts_at=past(20), agenda=["Plani"])
-        off = add_meeting(session, starts_at=future(20), agenda=["Plani"], status="cancelled")
+        make.member(session, "Gledian Llatja", email="kryetari@elbasan.example")
+        bare = make.meeting(session, starts_at=future(20), status="planned").id
+        gone = make.meeting(session, starts_at=past(20), agenda=["Plani"], status="planned").id
+        off = make.meeting(session, starts_at=future(20), agenda=["Plani"], status="cancelled").id
     client = secretary_client.client
     for meeting_id in (bare, gone, off):
         response = client.post(f"/elbasan/meetings/{meeting_id}/invitations/send", follow_redirects=True)
@@ -182,9 +184,9 @@ def test_no_invitation_without_an_agenda_or_for_a_past_or_cancelled_meeting(
 def test_invitations_of_a_past_meeting_are_recorded_with_the_real_date(
         app, secretary_client, in_tenant, municipality_id, outbox, read_meeting):
     with in_tenant("elbasan") as session:
-        add_member(session, "Gledian Llatja", email="kryetari@elbasan.example")
-        late = add_meeting(session, starts_at=datetime(2025, 10, 17, 10), agenda=["Plani"])
-        on_time = add_meeting(session, starts_at=datetime(2025, 6, 13, 10), agenda=["Plani"])
+        make.member(session, "Gledian Llatja", email="kryetari@elbasan.example")
+        late = make.meeting(session, starts_at=datetime(2025, 10, 17, 10), agenda=["Plani"], status="planned").id
+        on_time = make.meeting(session, starts_at=datetime(2025, 6, 13, 10), agenda=["Plani"], status="planned").id
     client = secretary_client.client
     client.post(f"/elbasan/meetings/{late}/invitations/record", data={"sent_on": "2025-10-13"})
     client.post(f"/elbasan/meetings/{on_time}/invitations/record", data={"sent_on": "05.06.2025"})
@@ -204,7 +206,7 @@ def test_invitations_of_a_past_meeting_are_recorded_with_the_real_date(
                                follow_redirects=True)
         assert "flash-error" in response.get_data(as_text=True)
     with in_tenant("elbasan") as session:
-        other = add_meeting(session, starts_at=datetime(2025, 3, 14, 10))
+        other = make.meeting(session, starts_at=datetime(2025, 3, 14, 10), status="planned").id
     for value in ("2025-03-15", "someday", ""):
         response = client.post(f"/elbasan/meetings/{other}/invitations/record", data={"sent_on": value},
                                follow_redirects=True)

@@ -20,7 +20,9 @@ from safetycouncil.meetings.models import Invitation, MaterialLink, Meeting
 from safetycouncil.tenancy import tenant
 from safetycouncil.timeutil import utcnow
 
-from .conftest import PDF, add_meeting, add_member, future, past
+from tests import factories as make
+
+from .conftest import PDF, future, past
 
 LINK = re.compile(r"http://localhost/elbasan/meetings/materials/([A-Za-z0-9_\-]+)")
 
@@ -28,12 +30,12 @@ LINK = re.compile(r"http://localhost/elbasan/meetings/materials/([A-Za-z0-9_\-]+
 def _council(in_tenant):
     with in_tenant("elbasan") as session:
         ids = {
-            "mayor": add_member(session, "Gledian Llatja", email="kryetari@elbasan.example"),
-            "church": add_member(session, "Kisha Ortodokse Elbasan", category="n", email="kisha@elbasan.example"),
-            "noemail": add_member(session, "Dhoma e Tregtisë", category="m"),
+            "mayor": make.member(session, "Gledian Llatja", email="kryetari@elbasan.example").id,
+            "church": make.member(session, "Kisha Ortodokse Elbasan", category="n", email="kisha@elbasan.example").id,
+            "noemail": make.member(session, "Dhoma e Tregtisë", category="m").id,
         }
-        ids["meeting"] = add_meeting(session, starts_at=future(30), title="Mbledhja e dhjetorit",
-                                     agenda=["Plani vendor", "Siguria rrugore"])
+        ids["meeting"] = make.meeting(session, starts_at=future(30), title="Mbledhja e dhjetorit",
+                                     agenda=["Plani vendor", "Siguria rrugore"], status="planned").id
     return ids
 
 

@@ -10,7 +10,9 @@ from safetycouncil.meetings.models import AgendaItem, Attendance, Invitation, Me
 from safetycouncil.records.models import Decision, MinutesVersion, PressRelease
 from safetycouncil.tenancy import tenant
 
-from .conftest import add_meeting, add_member, future, past
+from tests import factories as make
+
+from .conftest import future, past
 
 
 def _form(**overrides):
@@ -61,7 +63,7 @@ def test_plan_change_and_list_meetings(app, secretary_client, in_tenant, read_me
     assert bad.status_code == 422
 
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=future(20), title="Mbledhja e ardhshme")
+        make.meeting(session, starts_at=future(20), title="Mbledhja e ardhshme", status="planned")
     listing = client.get("/elbasan/meetings/").get_data(as_text=True)
     assert "Konsultimi i qershorit" in listing and "Mbledhja e ardhshme" in listing
     assert listing.index("Mbledhja e ardhshme") < listing.index("Konsultimi i qershorit")  # upcoming first
@@ -72,8 +74,8 @@ def test_plan_change_and_list_meetings(app, secretary_client, in_tenant, read_me
 def test_held_only_once_started_and_cancelled_only_with_a_reason(app, secretary_client, in_tenant, read_meeting):
     client = secretary_client.client
     with in_tenant("elbasan") as session:
-        coming = add_meeting(session, starts_at=future(10))
-        done = add_meeting(session, starts_at=past(2))
+        coming = make.meeting(session, starts_at=future(10), status="planned").id
+        done = make.meeting(session, starts_at=past(2), status="planned").id
     client.post(f"/elbasan/meetings/{coming}/held")
     assert read_meeting(coming).status == "planned"
     client.post(f"/elbasan/meetings/{done}/held")
@@ -94,8 +96,8 @@ def test_held_only_once_started_and_cancelled_only_with_a_reason(app, secretary_
 def test_a_meeting_with_records_cannot_be_deleted_and_cancelling_is_suggested(
         app, secretary_client, in_tenant, municipality_id, record):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=past(5))
-        member_id = add_member(session, "Gent Hoxha", email="gent@example.al")
+        meeting_id = make.meeting(session, starts_at=past(5), status="planned").id
+        member_id = make.member(session, "Gent Hoxha", email="gent@example.al").id
         if record == "agenda":
             session.add(AgendaItem(meeting_id=meeting_id, position=1, title="Plani vendor"))
         elif record == "invitation":
@@ -124,8 +126,8 @@ def test_a_meeting_with_records_cannot_be_deleted_and_cancelling_is_suggested(
 def test_a_meeting_with_nothing_recorded_may_be_deleted(app, secretary_client, in_tenant, municipality_id):
     with in_tenant("elbasan") as session:
         # not a public meeting: a council meeting is announced on the public page (test_calendar_publication)
-        meeting_id = add_meeting(session, starts_at=future(40), kind="secretariat_monitoring")
-        member_id = add_member(session, "Ana Kola", category="invited", email="ana@example.al")
+        meeting_id = make.meeting(session, starts_at=future(40), kind="secretariat_monitoring", status="planned").id
+        member_id = make.member(session, "Ana Kola", category="invited", email="ana@example.al").id
         session.add(Invitation(meeting_id=meeting_id, member_id=member_id, status="pending"))  # chosen, not sent
     response = secretary_client.client.post(f"/elbasan/meetings/{meeting_id}/delete")
     assert response.status_code == 302 and response.headers["Location"].endswith("/elbasan/meetings/")
@@ -136,7 +138,7 @@ def test_a_meeting_with_nothing_recorded_may_be_deleted(app, secretary_client, i
 
 def test_a_member_reads_meetings_but_cannot_plan_them(app, make_user, login, in_tenant):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=future(15), agenda=["Plani vendor"])
+        meeting_id = make.meeting(session, starts_at=future(15), agenda=["Plani vendor"], status="planned").id
     member = make_user("member", municipality="elbasan")
     client = app.test_client()
     login(client, member)
@@ -149,6 +151,6 @@ def test_a_member_reads_meetings_but_cannot_plan_them(app, make_user, login, in_
 
 def test_the_detail_page_includes_the_records_section_when_it_exists(secretary_client, in_tenant):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=past(3), status="held", agenda=["Plani"])
+        meeting_id = make.meeting(session, starts_at=past(3), status="held", agenda=["Plani"]).id
     page = secretary_client.client.get(f"/elbasan/meetings/{meeting_id}")
     assert page.status_code == 200  # with or without records/_meeting_section.html

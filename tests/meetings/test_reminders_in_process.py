@@ -7,7 +7,9 @@ from datetime import datetime
 from safetycouncil import inprocess_schedule
 from safetycouncil.inprocess_schedule import SCHEDULE, InProcessScheduler, latest_occurrence, matches
 
-from .conftest import add_meeting, future
+from tests import factories as make
+
+from .conftest import future
 from .test_calendar_and_reminders import _people
 
 REMINDERS = "safetycouncil.meetings.invitations.send_deadline_reminders_job"
@@ -31,7 +33,7 @@ def test_the_schedule_is_the_production_one_read_in_albanian_time():
 def test_a_tick_sends_the_due_reminders_once(app, in_tenant, make_user, outbox, tmp_path):
     _people(make_user)
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=future(3), title="Mbledhja pa ftesa")  # the deadline has passed
+        make.meeting(session, starts_at=future(3), title="Mbledhja pa ftesa", status="planned")  # the deadline has passed
     scheduler = InProcessScheduler(app, schedule=[(REMINDERS, "* * * * *")], state_path=tmp_path / "state.json")
     assert scheduler.tick() == [REMINDERS]
     assert [m["To"] for m in outbox] == ["sekretari@elbasan.example"]
@@ -52,7 +54,7 @@ def test_the_first_request_starts_one_thread_that_sends_reminders(app, in_tenant
 
     _people(make_user)
     with in_tenant("elbasan") as session:
-        add_meeting(session, starts_at=future(3), title="Mbledhja e harruar")
+        make.meeting(session, starts_at=future(3), title="Mbledhja e harruar", status="planned")
     before = {key: app.config.get(key)
               for key in ("SCHEDULE_IN_PROCESS", "INSTANCE_PATH", "SCHEDULE_TICK_SECONDS", "REDIS_URL")}
     # The embedded default: no Redis (with Redis, RQ's cron scheduler runs the schedule instead).

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from tests import factories as make
+
 
 @pytest.fixture
 def obligations_api(app):
@@ -21,18 +23,11 @@ def obligations_api(app):
 @pytest.fixture
 def planned_meeting(in_tenant):
     """planned_meeting("elbasan", datetime(...)) -> id of a planned council meeting (nothing sent yet)."""
-    from safetycouncil.meetings.models import Meeting
-    from safetycouncil.meetings.services import deadline_for
-
-    def make(slug: str, when: datetime, *, kind="council", status="planned", title=None) -> int:
+    def planned(slug: str, when: datetime, *, kind="council", status="planned", title=None) -> int:
         with in_tenant(slug) as s:
-            m = Meeting(kind=kind, title=title or f"Mbledhja {when:%d.%m.%Y}", starts_at=when,
-                        ends_at=when + timedelta(hours=2), status=status, invitation_deadline=deadline_for(when.date()))
-            s.add(m)
-            s.flush()
-            return m.id
+            return make.meeting(s, kind, when, status=status, title=title or f"Mbledhja {when:%d.%m.%Y}").id
 
-    return make
+    return planned
 
 
 def by_rule(items, rule):

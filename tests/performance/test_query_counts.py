@@ -18,7 +18,7 @@ from safetycouncil.council.models import CouncilEstablishment, CouncilMember, Co
 from safetycouncil.crime_statistics.categories import ensure_default_categories as ensure_offence_categories
 from safetycouncil.crime_statistics.models import CrimeCount, CrimeStatisticsUpload, OffenceCategory
 from safetycouncil.extensions import db
-from safetycouncil.meetings.models import AgendaItem, Attendance, Invitation, Meeting
+from safetycouncil.meetings.models import Invitation
 from safetycouncil.plans.models import (
     Plan,
     PlanActivity,
@@ -30,6 +30,7 @@ from safetycouncil.plans.models import (
 )
 from safetycouncil.records.models import Decision, DecisionVersion, MinutesVersion, PressRelease
 from safetycouncil.risks.models import Risk, RiskConcern, RiskRating
+from tests import factories as make
 
 YEAR = 2024
 CATEGORIES = "abcdefghijklmno"
@@ -56,18 +57,12 @@ def build(s, n: int, tag: str) -> dict:
     for i in range(max(n, 3)):
         kind = ("council", "open_consultation", "secretariat_monitoring")[i % 3]
         when = datetime(YEAR, 1 + i % 12, 10 + i % 10, 10, 0)
-        m = Meeting(kind=kind, title=f"Mbledhja {i} {tag}", starts_at=when, ends_at=when + timedelta(hours=2),
-                    status="held", location="Bashkia", invitation_deadline=(when - timedelta(days=7)).date(),
-                    invitation_sent_at=when - timedelta(days=10))
-        s.add(m)
-        s.flush()
+        m = make.meeting(s, kind, when, title=f"Mbledhja {i} {tag}", location="Bashkia", sent_days_before=10,
+                         agenda=[f"Pika {j}" for j in range(n)], attendance=[member.id for member in members[:n]])
         meetings.append(m)
-        for j in range(n):
-            s.add(AgendaItem(meeting_id=m.id, position=j + 1, title=f"Pika {j}", presenter="Sekretariati"))
         for member in members[:n]:
             s.add(Invitation(meeting_id=m.id, member_id=member.id, email=member.email, status="sent",
                              sent_at=when - timedelta(days=10)))
-            s.add(Attendance(meeting_id=m.id, member_id=member.id, status="present"))
         s.add(MinutesVersion(meeting_id=m.id, version=1, text="Procesverbali"))
         d = Decision(meeting_id=m.id, number=f"{tag}/{i}/{YEAR}", title=f"Vendimi {i}",
                      signed_by_chair_on=when.date())

@@ -1,4 +1,4 @@
-"""Building blocks for the plan tests and the isolation sweep: meetings, decisions, institutions,
+"""Building blocks for the plan tests and the isolation sweep: approval decisions, institutions,
 and a small approved plan with progress and a generated report."""
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import select
 from safetycouncil.areas.models import Area
 from safetycouncil.concerns.models import Concern, RiskCategory
 from safetycouncil.council.models import Institution
-from safetycouncil.meetings.models import Meeting
 from safetycouncil.plans.models import (
     InstitutionOfficer,
     MonitoringReport,
@@ -25,25 +24,15 @@ from safetycouncil.plans.models import (
     ProgressValue,
 )
 from safetycouncil.records.models import Decision
-
-
-def meeting(session, kind: str, when: datetime, title: str | None = None, status: str = "held") -> Meeting:
-    row = Meeting(kind=kind, title=title or f"{kind} {when:%d.%m.%Y}", starts_at=when,
-                  ends_at=when + timedelta(hours=2), status=status,
-                  invitation_deadline=(when - timedelta(days=7)).date())
-    session.add(row)
-    session.flush()
-    return row
+from tests import factories as make
 
 
 def decision(session, when: datetime, number: str | None = None, kind: str = "council",
              signed: bool = True) -> Decision:
-    held = meeting(session, kind, when, title=f"Mbledhja e KVSP {when:%d.%m.%Y}")
-    row = Decision(meeting_id=held.id, number=number or f"{uuid.uuid4().hex[:6]}/{when.year}",
-                   title="Miratimi i planit shumë-agjencior", signed_by_chair_on=when.date() if signed else None)
-    session.add(row)
-    session.flush()
-    return row
+    """A decision of a council meeting held at ``when``, signed by the chair (what an approval needs)."""
+    held = make.meeting(session, kind, when)
+    return make.decision(session, held.id, number or f"{uuid.uuid4().hex[:6]}/{when.year}",
+                         title="Miratimi i planit shumë-agjencior", signed_by_chair_on=when.date() if signed else None)
 
 
 def institution(session, name: str, kind: str = "other") -> Institution:
@@ -84,14 +73,6 @@ def after_today(days: int = 1, hour: int = 10) -> datetime:
     from safetycouncil.timeutil import local_today
 
     return datetime.combine(local_today() + timedelta(days=days), datetime.min.time()).replace(hour=hour)
-
-
-def signed_decision(session, when: datetime, number: str | None = None) -> Decision:
-    """A decision of a held council meeting, signed by the chair (what an approval needs)."""
-    row = decision(session, when, number)
-    row.signed_by_chair_on = when.date()
-    session.flush()
-    return row
 
 
 def area(session) -> Area:
@@ -151,7 +132,7 @@ def plan_graph(session, tag: str) -> dict:
         session.add(indicator)
         session.add(PlanFunding(activity_id=activity.id, source="municipal_budget", amount=150000, currency="ALL"))
         session.flush()
-        monthly = meeting(session, "secretariat_monitoring", datetime(2025, 3, 5, 9, 0))
+        monthly = make.meeting(session, "secretariat_monitoring", datetime(2025, 3, 5, 9, 0))
         entry = ProgressEntry(plan_id=plan.id, activity_id=activity.id, activity_key=activity.key,
                               meeting_id=monthly.id, status="in_progress", progress=40, comment="Në punë",
                               reported_on=date(2025, 3, 5))

@@ -20,6 +20,8 @@ from safetycouncil.plans.models import PlanVersion
 from safetycouncil.risks.models import Risk
 
 from ..documents.pdfcheck import is_landscape, read_tagged_pdf
+from tests import factories as make
+
 from . import support
 
 API = "/api/v1/municipalities/elbasan/plans"
@@ -300,7 +302,7 @@ def test_a_revision_is_approved_only_after_the_consultation_that_asked_for_it(cl
     """Art. 8.5: the council approves the revision at a meeting after the open consultation."""
     with in_tenant("elbasan") as session:
         first = support.decision(session, support.after_today(1), "1/2027").id
-        consultation = support.meeting(session, "open_consultation", support.after_today(20, 17)).id
+        consultation = make.meeting(session, "open_consultation", support.after_today(20, 17)).id
         too_early = support.decision(session, support.after_today(10), "5/2027").id
         after = support.decision(session, support.after_today(30), "9/2027").id
     client.post(f"{API}/versions/{draft['version_id']}/approval", headers=headers, json={"decision_id": first})
@@ -461,8 +463,8 @@ def fier(in_tenant):
         session.flush()
         risk = Risk(title="Rrezik i Fierit")
         session.add(risk)
-        consultation = support.meeting(session, "open_consultation", datetime(2026, 3, 3, 17))
-        monthly = support.meeting(session, "secretariat_monitoring", datetime(2026, 3, 5, 9))
+        consultation = make.meeting(session, "open_consultation", datetime(2026, 3, 3, 17))
+        monthly = make.meeting(session, "secretariat_monitoring", datetime(2026, 3, 5, 9))
         decision = support.decision(session, support.after_today(2))
         concern = support.concern(session)
         document = Document(title="Fier", filename="f.pdf", content_type="application/pdf", size_bytes=1,
@@ -532,7 +534,7 @@ def test_a_record_refers_only_to_its_own_its_countys_or_shared_objects(client, h
         response = client.post(f"{base}/concerns", headers=headers, json=concern)
         assert response.status_code == 422 and field in response.get_json()["errors"], response.get_json()
     with in_tenant("elbasan") as session:
-        ad_hoc = support.meeting(session, "council_ad_hoc", support.after_today(5), status="planned").id
+        ad_hoc = make.meeting(session, "council_ad_hoc", support.after_today(5), status="planned").id
     invitees = client.put(f"{base}/meetings/{ad_hoc}/invitees", headers=headers,
                           json={"member_ids": [fier["member"]]})
     assert invitees.status_code == 422, invitees.get_json()

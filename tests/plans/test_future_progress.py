@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 
 from safetycouncil.timeutil import local_today
 
-from . import support
+from tests import factories as make
+
 from .test_monitoring import API, plan  # noqa: F401  (the fixture)
 
 
 def test_progress_dated_after_today_is_refused(app, client, plan, in_tenant, login):  # noqa: F811
     headers = plan["headers"]
     with in_tenant("elbasan") as session:
-        coming = support.meeting(session, "secretariat_monitoring",
+        coming = make.meeting(session, "secretariat_monitoring",
                                  datetime.combine(local_today() + timedelta(days=18), datetime.min.time())
                                  + timedelta(hours=10), title="Mbledhja e ardhshme e monitorimit").id
     url = f"{API}/plans/activities/{plan['police_activity']}/progress"

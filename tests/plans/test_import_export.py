@@ -203,7 +203,7 @@ def test_reimporting_the_approved_plan_makes_a_revision_with_no_changes(app, cli
     login(web, make_user("technical_secretary", municipality="elbasan"))
     first = upload(client, secretary, elbasan_sheet()).get_json()
     with in_tenant("elbasan") as session:
-        decision_id = support.signed_decision(session, support.after_today()).id
+        decision_id = support.decision(session, support.after_today()).id
     assert client.post(f"{API}/versions/{first['version_id']}/approval", headers=secretary,
                        json={"decision_id": decision_id}).status_code == 200
     sheet = _export(web, secretary, first["version_id"], "xlsx")

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from safetycouncil.plans.models import ProgressEntry, ProgressEvidence
 
+from tests import factories as make
+
 from . import support
 
 API = "/api/v1/municipalities/elbasan"
@@ -27,8 +29,8 @@ def plan(client, make_user, api_token, in_tenant):
         school = support.institution(session, "Shkolla 9-vjeçare Naim Frashëri", "school").id
         today = datetime.combine(date.today(), datetime.min.time())
         decision = support.decision(session, today + timedelta(hours=10)).id  # held after the draft was made
-        monthly = support.meeting(session, "secretariat_monitoring", today - timedelta(days=5, hours=-9)).id
-        consultation = support.meeting(session, "open_consultation", today - timedelta(days=60, hours=-17)).id
+        monthly = make.meeting(session, "secretariat_monitoring", today - timedelta(days=5, hours=-9)).id
+        consultation = make.meeting(session, "open_consultation", today - timedelta(days=60, hours=-17)).id
     created = client.post(f"{API}/plans", headers=headers, json={"year": year}).get_json()
     version_id = created["versions"][0]["id"]
     item = client.post(f"{API}/plans/versions/{version_id}/items", headers=headers,

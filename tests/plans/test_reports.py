@@ -15,6 +15,8 @@ from safetycouncil.documents.models import Document
 from safetycouncil.plans.models import MonitoringReport
 
 from ..documents.pdfcheck import read_tagged_pdf
+from tests import factories as make
+
 from . import support
 from .support import elbasan_sheet
 
@@ -49,7 +51,7 @@ def elbasan(client, make_user, api_token, in_tenant):
                                                        "target": target, "source": "DVP Elbasan"}).get_json()
     with in_tenant("elbasan") as session:
         decision = support.decision(session, support.after_today(), "3/2022").id
-        monthly = support.meeting(session, "secretariat_monitoring", datetime(2022, 3, 9, 9)).id
+        monthly = make.meeting(session, "secretariat_monitoring", datetime(2022, 3, 9, 9)).id
     client.post(f"{API}/plans/versions/{report['version_id']}/approval", headers=headers,
                 json={"decision_id": decision})
     items = {i["number"]: i for i in version["items"]}

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from safetycouncil.plans.models import PlanItem, PlanVersion
 
+from tests import factories as make
+
 from . import support
 
 API = "/api/v1/municipalities/elbasan/plans"
@@ -27,8 +29,8 @@ def decisions(in_tenant):
         # Approvals take decisions of council meetings held after the draft was created (drafts are made now).
         first = support.decision(session, support.after_today(1), "1/2025").id
         second = support.decision(session, support.after_today(30), "7/2025").id
-        consultation = support.meeting(session, "open_consultation", support.after_today(10, 17)).id
-        monitoring_meeting = support.meeting(session, "secretariat_monitoring", datetime(2025, 3, 5, 9)).id
+        consultation = make.meeting(session, "open_consultation", support.after_today(10, 17)).id
+        monitoring_meeting = make.meeting(session, "secretariat_monitoring", datetime(2025, 3, 5, 9)).id
         task_force = support.decision(session, support.after_today(2), "TF-1", kind="task_force").id
     return {"first": first, "second": second, "consultation": consultation, "police": police, "school": school,
             "task_force": task_force, "monitoring": monitoring_meeting}

@@ -11,6 +11,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from tests import factories as make
+
 SECRETS = {
     "draft plan item": "LEAK-DRAFT-PLAN-ITEM-4b1e",
     "draft plan activity": "LEAK-DRAFT-ACTIVITY-77c2",
@@ -72,7 +74,7 @@ def build_world(app, in_tenant, *, slug: str = "elbasan", crime: bool = True) ->
     )
     from safetycouncil.documents.services import store_document
     from safetycouncil.extensions import db
-    from safetycouncil.meetings.models import AgendaItem, Meeting
+    from safetycouncil.meetings.models import AgendaItem
     from safetycouncil.plans.models import (
         MonitoringReport,
         Plan,
@@ -97,13 +99,6 @@ def build_world(app, in_tenant, *, slug: str = "elbasan", crime: bool = True) ->
     now = datetime.now().replace(microsecond=0, second=0)
     year = date.today().year
     with in_tenant(slug) as session:
-        def meeting(kind, when, title, status="held", location="Salla e Këshillit Bashkiak"):
-            row = Meeting(kind=kind, title=title, starts_at=when, ends_at=when + timedelta(hours=2), status=status,
-                          location=location, invitation_deadline=(when - timedelta(days=7)).date())
-            session.add(row)
-            session.flush()
-            return row
-
         city = Area(name="Qyteti i Elbasanit", kind="administrative_unit")
         village = Area(name="Fshati Shtëpëz", kind="village")
         session.add_all([city, village])
@@ -124,16 +119,16 @@ def build_world(app, in_tenant, *, slug: str = "elbasan", crime: bool = True) ->
         session.add(CouncilSeat(seat="chair", member_id=mayor.id, started_on=date(2024, 1, 1)))
 
         # meetings
-        upcoming = meeting("council", now + timedelta(days=20), VISIBLE["upcoming meeting"], status="planned")
+        upcoming = make.meeting(session, "council", now + timedelta(days=20), title=VISIBLE["upcoming meeting"], status="planned")
         session.add(AgendaItem(meeting_id=upcoming.id, position=1, title=VISIBLE["agenda item"],
                                presenter="Sekretari Teknik"))
-        meeting("open_consultation", now + timedelta(days=40), VISIBLE["consultation"], status="planned")
-        meeting("secretariat_monitoring", now + timedelta(days=10), SECRETS["secretariat meeting (not public)"],
+        make.meeting(session, "open_consultation", now + timedelta(days=40), title=VISIBLE["consultation"], status="planned")
+        make.meeting(session, "secretariat_monitoring", now + timedelta(days=10), title=SECRETS["secretariat meeting (not public)"],
                 status="planned")
-        cancelled = meeting("council", now + timedelta(days=30), SECRETS["cancelled meeting"], status="cancelled")
+        cancelled = make.meeting(session, "council", now + timedelta(days=30), title=SECRETS["cancelled meeting"], status="cancelled")
         cancelled.cancelled_reason = SECRETS["cancelled meeting"]
-        held = meeting("council", now - timedelta(days=30), "Mbledhja e KVSP-së e shkurtit")
-        held_other = meeting("council", now - timedelta(days=60), "Mbledhja e KVSP-së e janarit")
+        held = make.meeting(session, "council", now - timedelta(days=30), title="Mbledhja e KVSP-së e shkurtit")
+        held_other = make.meeting(session, "council", now - timedelta(days=60), title="Mbledhja e KVSP-së e janarit")
 
         # press releases
         published = PressRelease(meeting_id=held.id, title=VISIBLE["press release"],
@@ -202,7 +197,7 @@ def build_world(app, in_tenant, *, slug: str = "elbasan", crime: bool = True) ->
             session.add(PlanActivityInstitution(activity_id=activity.id, institution_id=institution.id, position=1))
             session.add(PlanIndicator(item_id=item.id, key=uuid.uuid4().hex, position=1, name=indicator,
                                       unit="rrugë", baseline=0, target=12, source="Bashkia"))
-        monthly = meeting("secretariat_monitoring", now - timedelta(days=5), "Takim mujor monitorimi")
+        monthly = make.meeting(session, "secretariat_monitoring", now - timedelta(days=5), title="Takim mujor monitorimi")
         session.add(ProgressEntry(plan_id=plan.id, activity_id=activities["approved"].id, activity_key=key_activity,
                                   meeting_id=monthly.id, status="in_progress", progress=40,
                                   comment=SECRETS["progress comment (internal)"], reported_on=date.today()))

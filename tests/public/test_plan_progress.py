@@ -10,10 +10,11 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from tests import factories as make
+
 
 @pytest.fixture
 def plan(app, in_tenant):
-    from safetycouncil.meetings.models import Meeting
     from safetycouncil.plans.models import Plan, PlanActivity, PlanItem, PlanVersion, ProgressEntry
     from safetycouncil.timeutil import local_today
 
@@ -36,11 +37,7 @@ def plan(app, in_tenant):
         session.add_all([lights, empty, hidden])
         session.flush()
         held = datetime.combine(today - timedelta(days=3), time(10))
-        monthly = Meeting(kind="secretariat_monitoring", title="Takim mujor", starts_at=held,
-                          ends_at=held + timedelta(hours=2), status="held", location="Salla",
-                          invitation_deadline=(held - timedelta(days=7)).date())
-        session.add(monthly)
-        session.flush()
+        monthly = make.meeting(session, "secretariat_monitoring", held, title="Takim mujor", location="Salla")
         activities = {}
         # (name, deadline, latest status or None)
         for n, (name, due, status) in enumerate((

@@ -6,7 +6,8 @@ from safetycouncil.meetings.models import Meeting
 from safetycouncil.records.models import Decision
 from safetycouncil.tenancy import tenant
 
-from .support import add_meeting, local_now
+from safetycouncil.timeutil import local_now
+from tests import factories as make
 
 API = "/api/v1/municipalities/elbasan"
 
@@ -20,7 +21,7 @@ def _decision(app, municipality_id, decision_id):
 
 def _meeting(in_tenant, slug="elbasan", **kwargs):
     with in_tenant(slug) as session:
-        meeting_id = add_meeting(session, **kwargs)
+        meeting_id = make.meeting(session, **kwargs).id
         return meeting_id, session.get(Meeting, meeting_id).starts_at.year
 
 

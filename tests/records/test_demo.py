@@ -11,23 +11,20 @@ PRESS_RELEASE_HOURS = 24  # Art. 11, version 1 of the model
 from safetycouncil.tenancy import read_across_tenants
 from safetycouncil.timeutil import utcnow
 
-from .support import add_agenda, add_attendance, add_meeting, add_member
+from tests import factories as make
 
 
 def _held_meetings(in_tenant, slug):
     with in_tenant(slug) as session:
-        member = add_member(session, "Kryetari", category="a")
+        member = make.member(session, "Kryetari", category="a").id
         for i in range(6):
-            meeting_id = add_meeting(session, title=f"Mbledhja {i}", starts_at=datetime(2024, 1 + i * 2, 12, 10))
-            add_agenda(session, meeting_id, "Plani vendor", "Të ndryshme")
-            add_attendance(session, meeting_id, member_id=member)
-        consultation = add_meeting(session, title="Konsultim", kind="open_consultation",
-                                   starts_at=datetime(2024, 4, 3, 17))
-        add_agenda(session, consultation, "Shqetësimet e qytetarëve")
-        add_attendance(session, consultation, guest_name="Banor i lagjes")
-        add_meeting(session, title="Pa regjistër", starts_at=datetime(2024, 6, 3, 10))  # no agenda, no attendance
-        add_meeting(session, title="Sot", ends_hours_ago=2)
-        add_meeting(session, title="E anuluar", status="cancelled", starts_at=datetime(2024, 5, 5, 10))
+            make.meeting(session, title=f"Mbledhja {i}", starts_at=datetime(2024, 1 + i * 2, 12, 10),
+                         agenda=["Plani vendor", "Të ndryshme"], attendance=[member])
+        make.meeting(session, title="Konsultim", kind="open_consultation", starts_at=datetime(2024, 4, 3, 17),
+                     agenda=["Shqetësimet e qytetarëve"], attendance=[{"guest_name": "Banor i lagjes"}])
+        make.meeting(session, title="Pa regjistër", starts_at=datetime(2024, 6, 3, 10))  # no agenda, no attendance
+        make.meeting(session, title="Sot", ends_hours_ago=2)
+        make.meeting(session, title="E anuluar", status="cancelled", starts_at=datetime(2024, 5, 5, 10))
 
 
 def _counts(app):

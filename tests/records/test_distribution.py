@@ -6,36 +6,32 @@ from sqlalchemy import select
 from safetycouncil import jobs
 from safetycouncil.extensions import db
 from safetycouncil.records.distribution import distribute_decision
-from safetycouncil.records.models import Decision, DecisionDistribution, DecisionVersion
+from safetycouncil.records.models import Decision, DecisionDistribution
 from safetycouncil.tenancy import tenant
 
-from .support import add_meeting, add_member, local_now
+from safetycouncil.timeutil import local_now
+from tests import factories as make
 
 TEXT = "Miratohet plani vendor shumë-agjencior për sigurinë në shkolla."
 
 
 def _signed_decision(session, *, signed=True):
-    meeting_id = add_meeting(session, title="Mbledhja e parë e vitit")
-    decision = Decision(meeting_id=meeting_id, number="2025/4", title="Siguria në shkolla",
-                        signed_by_chair_on=local_now().date() if signed else None,
-                        signature_method="chair" if signed else None)
-    session.add(decision)
-    session.flush()
-    session.add(DecisionVersion(decision_id=decision.id, version=1, text=TEXT))
-    session.flush()
-    return decision.id
+    meeting_id = make.meeting(session, title="Mbledhja e parë e vitit").id
+    return make.decision(session, meeting_id, "2025/4", title="Siguria në shkolla", text=TEXT,
+                         signed_by_chair_on=local_now().date() if signed else None,
+                         signature_method="chair" if signed else None).id
 
 
 def _members(session):
     return {
-        "mayor": add_member(session, "Gazment Bardhi", category="a", email="kryetari@elbasan.test"),
-        "police": add_member(session, "Drejtori i Policisë", category="c", email="policia@elbasan.test"),
-        "no_email": add_member(session, "Anëtar pa e-mail", category="k"),
-        "former": add_member(session, "Ish-anëtar", category="f", email="ish@elbasan.test",
-                             mandate_end=date(2021, 1, 1)),
-        "future": add_member(session, "Anëtar i ardhshëm", category="g", email="ardhshem@elbasan.test",
-                             mandate_start=local_now().date() + timedelta(days=30)),
-        "invited": add_member(session, "Prefekti", category="invited", email="prefekti@elbasan.test"),
+        "mayor": make.member(session, "Gazment Bardhi", category="a", email="kryetari@elbasan.test").id,
+        "police": make.member(session, "Drejtori i Policisë", category="c", email="policia@elbasan.test").id,
+        "no_email": make.member(session, "Anëtar pa e-mail", category="k").id,
+        "former": make.member(session, "Ish-anëtar", category="f", email="ish@elbasan.test",
+                             mandate_end=date(2021, 1, 1)).id,
+        "future": make.member(session, "Anëtar i ardhshëm", category="g", email="ardhshem@elbasan.test",
+                             mandate_start=local_now().date() + timedelta(days=30)).id,
+        "invited": make.member(session, "Prefekti", category="invited", email="prefekti@elbasan.test").id,
     }
 
 
@@ -100,7 +96,7 @@ def test_the_recipient_reads_it_in_their_language(app, in_tenant, make_user, out
     english = make_user("member", municipality="elbasan", locale="en")
     with in_tenant("elbasan") as session:
         decision_id = _signed_decision(session)
-        add_member(session, "Member in English", category="k", email="english@elbasan.test", user_id=english.id)
+        make.member(session, "Member in English", category="k", email="english@elbasan.test", user_id=english.id)
     with app.test_request_context(), tenant(municipality_id("elbasan")):
         jobs.enqueue(distribute_decision, decision_id)
     run_jobs()

@@ -7,9 +7,9 @@ from docx import Document as WordDocument
 from flask_babel import force_locale, gettext
 
 from safetycouncil.exports import DOCX_MIMETYPE, PDF_MIMETYPE, ExportDocument, Section, Table, build_docx, build_pdf
-from safetycouncil.records.models import Decision, DecisionVersion, MinutesVersion, PressRelease
+from safetycouncil.records.models import MinutesVersion, PressRelease
 
-from .support import add_agenda, add_attendance, add_meeting, add_member
+from tests import factories as make
 
 TITLE = "Mbledhja e KVSP për sigurinë në shkolla"
 
@@ -25,18 +25,15 @@ def _word_text(data: bytes) -> str:
 @pytest.fixture
 def records(in_tenant):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, title=TITLE, starts_at=datetime(2025, 10, 17, 10, 0))
-        member = add_member(session, "Gazment Bardhi", category="a", institution="Bashkia Elbasan")
-        add_attendance(session, meeting_id, member_id=member)
-        add_attendance(session, meeting_id, guest_name="Elira Dervishi", guest_institution="Qendra Rinore")
-        add_agenda(session, meeting_id, "Miratimi i planit vendor")
+        member = make.member(session, "Gazment Bardhi", category="a", institution="Bashkia Elbasan").id
+        meeting_id = make.meeting(session, title=TITLE, starts_at=datetime(2025, 10, 17, 10, 0),
+                                  agenda=["Miratimi i planit vendor"], attendance=[member, {
+                                      "guest_name": "Elira Dervishi", "guest_institution": "Qendra Rinore"}]).id
         session.add_all([MinutesVersion(meeting_id=meeting_id, version=1, text="Versioni i parë i procesverbalit."),
                          MinutesVersion(meeting_id=meeting_id, version=2,
                                         text="Kryetari çeli mbledhjen.\n\nU diskutua çështja e sigurisë.")])
-        decision = Decision(meeting_id=meeting_id, number="2025/7", title="Për patrullimin pranë shkollave")
-        session.add(decision)
-        session.flush()
-        session.add(DecisionVersion(decision_id=decision.id, version=1, text="Vendoset patrullimi i përbashkët."))
+        decision = make.decision(session, meeting_id, "2025/7", title="Për patrullimin pranë shkollave",
+                                 text="Vendoset patrullimi i përbashkët.")
         session.add(PressRelease(meeting_id=meeting_id, title="Njoftim për shtyp", time_and_place="17 tetor 2025",
                                  participation="Kryetari", agenda_summary="1. Plani",
                                  discussion_essence="Thelbi i diskutimit."))

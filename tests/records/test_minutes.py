@@ -5,7 +5,7 @@ from safetycouncil.extensions import db
 from safetycouncil.records.models import MinutesVersion
 from safetycouncil.tenancy import tenant
 
-from .support import add_meeting
+from tests import factories as make
 
 
 def _versions(app, municipality_id, meeting_id):
@@ -20,7 +20,7 @@ def test_each_save_adds_a_version_and_earlier_ones_stay_readable(app, client, ma
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     login(client, secretary)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     url = f"/elbasan/meetings/{meeting_id}/minutes"
     page = client.get(url)
     assert page.status_code == 200 and "No minutes have been written yet." in page.get_data(as_text=True)
@@ -47,7 +47,7 @@ def test_a_stale_save_is_refused_and_the_text_kept_in_the_form(app, client, make
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     login(client, secretary)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     url = f"/elbasan/meetings/{meeting_id}/minutes"
     client.post(url, data={"text": "Versioni i parë", "based_on_version": "0"})
     client.post(url, data={"text": "Versioni i dytë nga kolegu", "based_on_version": "1"})
@@ -65,7 +65,7 @@ def test_a_stale_save_is_refused_and_the_text_kept_in_the_form(app, client, make
 
 def test_members_read_the_minutes_but_cannot_write_them(app, client, make_user, login, in_tenant):
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
         session.add(MinutesVersion(meeting_id=meeting_id, version=1, text="Procesverbali"))
     member = make_user("member", municipality="elbasan")
     login(client, member)
@@ -80,7 +80,7 @@ def test_minutes_through_the_api(app, client, make_user, api_token, in_tenant):
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     headers = api_token(secretary)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     url = f"/api/v1/municipalities/elbasan/meetings/{meeting_id}/minutes"
     empty = client.get(url, headers=headers).get_json()
     assert empty["latest_version"] is None and empty["versions"] == [] and empty["text"] is None
@@ -104,7 +104,7 @@ def test_a_cancelled_meeting_gets_no_minutes(app, client, make_user, api_token, 
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     headers = api_token(secretary)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, status="cancelled")
+        meeting_id = make.meeting(session, status="cancelled").id
     response = client.post(f"/api/v1/municipalities/elbasan/meetings/{meeting_id}/minutes",
                            json={"text": "x"}, headers=headers)
     assert response.status_code == 422

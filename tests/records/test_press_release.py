@@ -9,7 +9,7 @@ from safetycouncil.records.models import MinutesVersion, PressRelease
 PRESS_RELEASE_HOURS = 24  # Art. 11, version 1 of the model
 from safetycouncil.tenancy import tenant
 
-from .support import add_agenda, add_attendance, add_meeting, add_member
+from tests import factories as make
 
 API = "/api/v1/municipalities/elbasan"
 CONTENTS = {"time_and_place": "E premte, 17 tetor 2025, 10:00–12:00, Salla e Këshillit",
@@ -18,18 +18,14 @@ CONTENTS = {"time_and_place": "E premte, 17 tetor 2025, 10:00–12:00, Salla e K
 
 
 def _meeting_with_record(session, **kwargs):
-    meeting_id = add_meeting(session, title="Mbledhja e tetorit", starts_at=datetime(2025, 10, 17, 10, 0),
-                             location="Salla e Këshillit Bashkiak", **kwargs)
-    mayor = add_member(session, "Gazment Bardhi", category="a", position="Kryetar i Bashkisë",
-                       institution="Bashkia Elbasan")
-    police = add_member(session, "Arben Hoxha", category="c", institution="Komisariati i Policisë Elbasan")
-    absent = add_member(session, "Anëtari Mungues", category="k")
-    add_attendance(session, meeting_id, member_id=mayor)
-    add_attendance(session, meeting_id, member_id=police)
-    add_attendance(session, meeting_id, member_id=absent, status="absent")
-    add_attendance(session, meeting_id, guest_name="Elira Dervishi", guest_institution="Qendra Rinore")
-    add_agenda(session, meeting_id, "Miratimi i planit vendor", "Siguria në shkolla")
-    return meeting_id
+    mayor = make.member(session, "Gazment Bardhi", category="a", position="Kryetar i Bashkisë",
+                        institution="Bashkia Elbasan").id
+    police = make.member(session, "Arben Hoxha", category="c", institution="Komisariati i Policisë Elbasan").id
+    absent = make.member(session, "Anëtari Mungues", category="k").id
+    guest = {"guest_name": "Elira Dervishi", "guest_institution": "Qendra Rinore"}
+    return make.meeting(session, title="Mbledhja e tetorit", starts_at=datetime(2025, 10, 17, 10, 0),
+                        location="Salla e Këshillit Bashkiak", agenda=["Miratimi i planit vendor", "Siguria në shkolla"],
+                        attendance=[mayor, police, (absent, "absent"), guest], **kwargs).id
 
 
 def _release(app, municipality_id, meeting_id):
@@ -75,7 +71,7 @@ def test_publishing_is_refused_while_a_required_content_is_missing(app, make_use
                                                                    municipality_id, missing):
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     client = app.test_client()
     body = {**CONTENTS, missing: "  "}
     response = client.post(f"{API}/meetings/{meeting_id}/press-release/publish", json=body,
@@ -120,7 +116,7 @@ def test_lateness_is_counted_from_the_end_of_the_meeting(app, make_user, api_tok
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     with in_tenant("elbasan") as session:
         # 17 October 2025, 10:00-12:00 local time (UTC+2): the meeting ended at 10:00 UTC.
-        meeting_id = add_meeting(session, starts_at=datetime(2025, 10, 17, 10, 0))
+        meeting_id = make.meeting(session, starts_at=datetime(2025, 10, 17, 10, 0)).id
     published = datetime(2025, 10, 17, 10, 0) + timedelta(hours=hours)
     published_at = published.isoformat() + "+00:00"
     client = app.test_client()
@@ -139,7 +135,7 @@ def test_a_release_recorded_after_the_fact_in_local_time(app, client, make_user,
                                                          municipality_id):
     login(client, make_user("technical_secretary", municipality="elbasan", locale="en"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, starts_at=datetime(2025, 3, 14, 10, 0))  # CET: UTC+1
+        meeting_id = make.meeting(session, starts_at=datetime(2025, 3, 14, 10, 0)).id  # CET: UTC+1
     url = f"/elbasan/meetings/{meeting_id}/press-release"
     response = client.post(url, data={"action": "publish", "title": "Njoftim për shtyp", **CONTENTS,
                                       "published_at": "2025-03-15T13:30"})
@@ -155,9 +151,9 @@ def test_publication_times_must_make_sense(app, make_user, api_token, in_tenant)
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     headers = api_token(secretary)
     with in_tenant("elbasan") as session:
-        past = add_meeting(session, starts_at=datetime(2025, 10, 17, 10, 0))
-        ongoing = add_meeting(session, ends_hours_ago=-1)
-        cancelled = add_meeting(session, status="cancelled")
+        past = make.meeting(session, starts_at=datetime(2025, 10, 17, 10, 0)).id
+        ongoing = make.meeting(session, ends_hours_ago=-1).id
+        cancelled = make.meeting(session, status="cancelled").id
     client = app.test_client()
     publish = f"{API}/meetings/{{}}/press-release/publish"
     early = client.post(publish.format(past), json={**CONTENTS, "published_at": "2025-10-16T09:00:00+00:00"},
@@ -176,9 +172,9 @@ def test_publishing_now_and_the_24_hour_clock(app, client, make_user, login, api
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     login(client, secretary)
     with in_tenant("elbasan") as session:
-        recent = add_meeting(session, ends_hours_ago=3)
-        overdue = add_meeting(session, ends_hours_ago=30)
-        upcoming = add_meeting(session, ends_hours_ago=-50)
+        recent = make.meeting(session, ends_hours_ago=3).id
+        overdue = make.meeting(session, ends_hours_ago=30).id
+        upcoming = make.meeting(session, ends_hours_ago=-50).id
     page = client.get(f"/elbasan/meetings/{recent}/press-release").get_data(as_text=True)
     assert "Publish by" in page and "left of the 24 hours" in page
     assert "20 h 59 min" in page or "21 h 00 min" in page
@@ -203,7 +199,7 @@ def test_a_published_release_can_no_longer_change(app, make_user, api_token, in_
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     headers = api_token(secretary)
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     client = app.test_client()
     url = f"{API}/meetings/{meeting_id}/press-release"
     saved = client.put(url, json={"discussion_essence": "Shkurt."}, headers=headers)

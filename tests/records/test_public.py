@@ -3,7 +3,7 @@ from datetime import datetime
 
 from safetycouncil.records.models import PressRelease
 
-from .support import add_meeting
+from tests import factories as make
 
 CONTENTS = dict(time_and_place="E premte, 17 tetor 2025, 10:00–12:00", participation="Kryetari, Policia",
                 agenda_summary="1. Plani vendor", discussion_essence="U miratua plani vendor për shkollat.")
@@ -11,8 +11,8 @@ CONTENTS = dict(time_and_place="E premte, 17 tetor 2025, 10:00–12:00", partici
 
 def _releases(in_tenant, slug="elbasan"):
     with in_tenant(slug) as session:
-        published_meeting = add_meeting(session, title="Mbledhja e tetorit", starts_at=datetime(2025, 10, 17, 10))
-        draft_meeting = add_meeting(session, title="Mbledhja e nëntorit", starts_at=datetime(2025, 11, 20, 10))
+        published_meeting = make.meeting(session, title="Mbledhja e tetorit", starts_at=datetime(2025, 10, 17, 10)).id
+        draft_meeting = make.meeting(session, title="Mbledhja e nëntorit", starts_at=datetime(2025, 11, 20, 10)).id
         published = PressRelease(meeting_id=published_meeting, title="Njoftim: plani vendor u miratua",
                                  published_at=datetime(2025, 10, 17, 15), hours_after_meeting=3.0,
                                  published_late=False, **CONTENTS)
@@ -53,7 +53,7 @@ def test_another_municipality_never_shows_them(app, in_tenant):
 def test_publishing_through_the_platform_makes_it_public(app, make_user, api_token, in_tenant):
     secretary = make_user("technical_secretary", municipality="elbasan", locale="en")
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session, title="Mbledhja e dhjetorit")
+        meeting_id = make.meeting(session, title="Mbledhja e dhjetorit").id
     client = app.test_client()
     url = f"/api/v1/municipalities/elbasan/meetings/{meeting_id}/press-release"
     draft = client.put(url, json=CONTENTS, headers=api_token(secretary)).get_json()
