@@ -420,6 +420,7 @@ def evaluate(municipality_ids, year: int, as_of: date | datetime | None = None, 
     for term in sorted(facts["seats"], key=lambda t: t["started_on"]):
         seat_terms[(term["municipality_id"], term["seat"])].append(term)
     by["seat_terms"] = seat_terms
+    by["workdays"] = {}  # (function, arguments) -> result, shared by every council (``_Council._workdays``)
     results = {}
     for mid in ids:
         council = _Council(mid, year, now, model, facts, by)
@@ -578,10 +579,23 @@ class _Council:
         self._members_by_id = None
         self.articles = {r["id"]: r.get("article", "") for r in model.rules}
         self._active: dict[date, list[dict]] = {}
+        self._held_regular: list[dict] | None = None
+        self._meeting_by_id: dict[int, dict] = {}
 
     # -- helpers
     def due(self, rule, key, due_at, role, kind, **kw) -> Due:
         return Due(self.mid, rule, key, self.articles[rule], due_at, role, kind, **kw)
+
+    def _workdays(self, function, *args):
+        """``function(*args, days_off)`` of ``workdays``, computed once per judgement for all the councils:
+        councils meet on the same days, and the days off are the same for all (a table shared across
+        councils instead of counting day by day again for each meeting)."""
+        key = (function, *args)
+        try:
+            return self.by["workdays"][key]
+        except KeyError:
+            value = self.by["workdays"][key] = function(*args, self.facts["days_off"])
+            return value
 
     def by_day(self, day: date) -> datetime:
         """A deadline on ``day`` with the Ministry's grace."""
@@ -872,17 +886,16 @@ class _Council:
         """Art. 7.4: the invitation, with the agenda and the materials, reaches every member at least
         5 working days before the meeting."""
         notice = self.model.param("notice_working_days")
-        days_off = self.facts["days_off"]
         dues = []
         for m in self.council_meetings:
             if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) > self.now:
                 continue
-            deadline = workdays.invitation_deadline(m["starts_at"].date(), notice, days_off)
+            deadline = self._workdays(workdays.invitation_deadline, m["starts_at"].date(), notice)
             done_at, facts = self._invited(m)
             facts.update(_meeting_ref(m), deadline=_iso(deadline))
             if done_at is not None:
                 facts["sent"] = _iso(done_at.date())
-                late = workdays.working_days_late(done_at.date(), m["starts_at"].date(), notice, days_off)
+                late = self._workdays(workdays.working_days_late, done_at.date(), m["starts_at"].date(), notice)
                 if late:
                     facts["days_late"] = late  # working days
             dues.append(self.due("invitation-notice", f"meeting:{m['id']}", end_of_day(deadline), ROLE_SECRETARY,
@@ -936,7 +949,7 @@ class _Council:
                      "decisions": len(self.by["decisions"].get(m["id"], []))}
             if problems:
                 facts["missing"] = sorted(set(problems))
-            due_day = workdays.add_working_days(day, days, self.facts["days_off"])
+            due_day = self._workdays(workdays.add_working_days, day, days)
             done_at = None if problems else max(times, default=local_naive_to_aware(m["ends_at"]))
             dues.append(self.due("records", f"meeting:{m['id']}", self.by_day(due_day), ROLE_SECRETARY, "meeting",
                                  subject_id=m["id"], done_at=done_at, facts=facts))
@@ -1188,7 +1201,7 @@ class _Council:
         for m in self.council_meetings:
             if m["status"] == "held" and local_naive_to_aware(m["starts_at"]) > self.now:
                 continue
-            deadline = workdays.invitation_deadline(m["starts_at"].date(), notice, self.facts["days_off"])
+            deadline = self._workdays(workdays.invitation_deadline, m["starts_at"].date(), notice)
             acts = self._acts(m)
             facts = {**_meeting_ref(m), "deadline": _iso(deadline)}
             done_at = None
@@ -1248,7 +1261,7 @@ class _Council:
                     done_at = day_done(acts.report_sent_on)
             else:
                 facts["not_sent"] = True
-            due_day = workdays.add_working_days(m["starts_at"].date(), days, self.facts["days_off"])
+            due_day = self._workdays(workdays.add_working_days, m["starts_at"].date(), days)
             dues.append(self.due("secretariat-reports", f"meeting:{m['id']}", self.by_day(due_day),
                                  ROLE_COORDINATION, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
             if acts is not None and acts.report_sent_on is not None:
@@ -1266,20 +1279,24 @@ class _Council:
         nothing is due while no such meeting has been held). Presented at that meeting, or on a day before it,
         is on time; at a later meeting or day, late."""
         sent = acts.report_sent_on
-        everyone = self.meetings + self.later_meetings
-        held_after = sorted((x for x in everyone if x["kind"] == "council" and x["status"] == "held"
-                             and x["starts_at"].date() > sent and local_naive_to_aware(x["starts_at"]) <= self.now),
-                            key=lambda x: x["starts_at"])
-        if not held_after:
+        if self._held_regular is None:  # the regular council meetings held by now, in order: once per council
+            everyone = self.meetings + self.later_meetings
+            self._held_regular = sorted((x for x in everyone if x["kind"] == "council" and x["status"] == "held"
+                                         and local_naive_to_aware(x["starts_at"]) <= self.now),
+                                        key=lambda x: x["starts_at"])
+            self._meeting_by_id = {}
+            for x in everyone:
+                self._meeting_by_id.setdefault(x["id"], x)
+        first = next((x for x in self._held_regular if x["starts_at"].date() > sent), None)
+        if first is None:
             return None
-        first = held_after[0]
         facts = {**_meeting_ref(m), "findings": True, "sent": _iso(sent),
                  "council_meeting_id": first["id"], "council_meeting_title": first["title"],
                  "council_meeting_date": _iso(first["starts_at"].date())}
         day = None
         if acts.findings_presented_by:
             if acts.findings_presented_meeting_id is not None:
-                where = next((x for x in everyone if x["id"] == acts.findings_presented_meeting_id), None)
+                where = self._meeting_by_id.get(acts.findings_presented_meeting_id)
                 day = where["starts_at"].date() if where is not None else None
                 if where is not None:
                     facts["presented_at_meeting_id"] = where["id"]
@@ -1331,7 +1348,7 @@ class _Council:
             if not present:
                 facts["no_attendance"] = True
             done_at = None if (missing or vacant) else local_naive_to_aware(m["starts_at"])
-            due_day = workdays.add_working_days(m["starts_at"].date(), days, self.facts["days_off"])
+            due_day = self._workdays(workdays.add_working_days, m["starts_at"].date(), days)
             dues.append(self.due("required-attendance", f"meeting:{m['id']}", self.by_day(due_day),
                                  ROLE_SECRETARY, "meeting", subject_id=m["id"], done_at=done_at, facts=facts))
         if not dues:
