@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -86,9 +87,14 @@ class ModelInForce:
     parameters: dict
     rules: list  # [{"id", "article"}]
     _articles: dict | None = field(default=None, repr=False, compare=False)
+    _params: dict = field(default_factory=dict, repr=False, compare=False)  # read for every council and rule
 
     def param(self, name: str) -> int:
-        return int(self.parameters.get(name, DEFAULT_PARAMETERS[name]))
+        try:
+            return self._params[name]
+        except KeyError:
+            value = self._params[name] = int(self.parameters.get(name, DEFAULT_PARAMETERS[name]))
+            return value
 
     @property
     def rule_ids(self) -> list[str]:
@@ -1131,11 +1137,18 @@ class _Council:
     def rule_monthly_monitoring(self):
         """Art. 9.2: the Coordination Secretariat meets at least every month (the model's period)."""
         months = self.model.param("monitoring_interval_months")
-        monitoring = [m for m in self.held if m["kind"] == "secretariat_monitoring"]
+        periods = months_of(self.year, months)
+        starts = [start for start, _end in periods]
+        firsts = {}  # period index -> the first monitoring meeting held in it (meetings are in order)
+        for m in self.held:
+            if m["kind"] == "secretariat_monitoring":
+                day = m["starts_at"].date()
+                index = bisect_right(starts, day) - 1
+                if index >= 0 and day <= periods[index][1]:
+                    firsts.setdefault(index, m)
         dues = []
-        for start, end in months_of(self.year, months):
-            inside = [m for m in monitoring if start <= m["starts_at"].date() <= end]
-            first = inside[0] if inside else None
+        for index, (start, end) in enumerate(periods):
+            first = firsts.get(index)
             dues.append(self.due("monthly-monitoring", period_key(start, end), self.by_day(end), ROLE_COORDINATION,
                                  "month" if months == 1 else "period", period_start=start, period_end=end,
                                  done_at=local_naive_to_aware(first["starts_at"]) if first else None,
