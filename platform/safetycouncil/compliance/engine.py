@@ -525,11 +525,12 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
     def judged(missing: list[int]) -> dict:
         if len(missing) > 1:
             remember_municipalities()
-        fresh = evaluate(missing, year, now, model=model)
-        return {mid: {"until": r.valid_until.timestamp(),
-                      "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
-                                   for rule, v in r.verdicts.items()}}
-                for mid, r in fresh.results.items()}
+        with _without_gc_pauses():  # the judgement and the plain values built from it
+            fresh = evaluate(missing, year, now, model=model)
+            return {mid: {"until": r.valid_until.timestamp(),
+                          "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
+                                       for rule, v in r.verdicts.items()}}
+                    for mid, r in fresh.results.items()}
 
     if evidence:
         plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True, holds=holds)
