@@ -29,6 +29,32 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 
 
+def console_floor(year: int, runs: int) -> float | None:
+    """The console's floor: its hand-written SQL (``scripts/benchmark.py``'s FLOORS["console"], the counts
+    of every council in one query) run here in the national scope, median of ``runs``; PostgreSQL only
+    (None on SQLite)."""
+    import importlib.util
+
+    from sqlalchemy import text
+
+    from safetycouncil.extensions import db
+    from safetycouncil.tenancy import read_across_tenants
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    spec = importlib.util.spec_from_file_location("kvsp_benchmark", ROOT / "scripts" / "benchmark.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    sql = text(benchmark.FLOORS["console"].replace("%(year)s", ":year"))
+
+    def once():
+        with read_across_tenants():
+            db.session.execute(sql, {"year": year}).all()
+
+    once()
+    return median_ms(once, runs)
+
+
 def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -80,14 +106,21 @@ def main(argv=None) -> int:
             judged = engine.evaluate(ids, year, now).results
             later = {h: sum(r.valid_until <= now + timedelta(hours=h) for r in judged.values()) for h in (1, 6)}
             rows.append((label, load, full, cold_ms, warm_ms, later[1], later[6], len(ids)))
+        floor_ms = console_floor(year, args.runs)
         if args.profile:
             profile(every, year, args.profile)
-    print(f"| councils | load (ms) | judge all (ms) | console read, empty cache (ms) | console read, warm (ms) "
-          f"| judged again within 1 h | within 6 h |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"Medians of {args.runs} runs, {year}; floor: the console's hand-written SQL over every council "
+          + (f"({floor_ms:.1f} ms)" if floor_ms else "(PostgreSQL only)"))
+    print(f"| councils | load (ms) | judge all (ms) | console read, empty cache (ms) | empty cache / floor "
+          f"| console read, warm (ms) | judged again within 1 h | within 6 h |")
+    print("|---|---|---|---|---|---|---|---|")
+
+    def ratio(ms: float) -> str:
+        return f"x{ms / floor_ms:.1f}" if floor_ms else "-"
+
     for label, load, full, cold_ms, warm_ms, h1, h6, n in rows:
-        print(f"| {label} | {load:.0f} | {full:.0f} | {cold_ms:.0f} | {warm_ms:.1f} | {h1} of {n} "
-              f"(was {n}: the hour) | {h6} of {n} |")
+        print(f"| {label} | {load:.0f} | {full:.0f} | {cold_ms:.0f} | {ratio(cold_ms)} | {warm_ms:.1f} "
+              f"| {h1} of {n} (was {n}: the hour) | {h6} of {n} |")
     return 0
 
 

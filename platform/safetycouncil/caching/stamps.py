@@ -17,8 +17,7 @@ from itertools import chain
 from uuid import uuid4
 
 from flask import g, has_request_context
-from sqlalchemy import String, any_, cast, event, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -133,11 +132,13 @@ def read(keys: Iterable[str]) -> dict[str, str]:
     known: dict[str, str | None] = g.setdefault(_READ, {}) if has_request_context() else {}
     missing = [k for k in keys if k not in known]
     if missing:
-        if len(missing) > 50 and db.session.get_bind().dialect.name == "postgresql":
-            # the console over 2,000 municipalities: one array parameter, not 2,000 bound values
-            wanted = DataStamp.key == any_(cast(missing, ARRAY(String)))
+        if len(missing) > 50:
+            # the console over 2,000 municipalities: the whole table (one row per municipality and the
+            # national one), filtered here. "key = ANY(array parameter)" compared every row with every
+            # element, not hashed (a parameter, not constants): 0.6 s at 2,061 municipalities
+            found = dict(db.session.execute(select(DataStamp.key, DataStamp.stamp)).all())
         else:
-            wanted = DataStamp.key.in_(missing)
-        found = dict(db.session.execute(select(DataStamp.key, DataStamp.stamp).where(wanted)).all())
+            found = dict(db.session.execute(select(DataStamp.key, DataStamp.stamp)
+                                            .where(DataStamp.key.in_(missing))).all())
         known.update({k: found.get(k) for k in missing})
     return {k: known[k] for k in keys if known[k] is not None}
