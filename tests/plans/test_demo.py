@@ -3,7 +3,6 @@ in exemplary councils, incomplete plans (or none) in lagging ones; fast and idem
 from __future__ import annotations
 
 import importlib
-import time
 
 from sqlalchemy import func, select
 
@@ -55,9 +54,7 @@ def test_the_demo_plans(app, make_user):
     lagging = next(slug for slug in ("kukes", "bulqize", "devoll", "has", "klos", "mat", "tropoje")
                    if council_profile(slug) == "lagging")
     make_user("institution_officer", municipality="elbasan")
-    started = time.monotonic()
-    ids = _load(app, ["elbasan", "tirane", lagging])
-    assert time.monotonic() - started < 60
+    ids = _load(app, ["elbasan", "tirane", lagging])  # its time: scripts/benchmark.py, not an assertion
     first = _counts(app, list(ids.values()))
     with app.app_context(), tenant(ids["elbasan"]):
         plans = {p.year: p for p in db.session.execute(select(Plan)).scalars()}

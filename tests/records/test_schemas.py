@@ -6,7 +6,7 @@ from safetycouncil.extensions import db
 from safetycouncil.records.models import Decision
 from safetycouncil.tenancy import tenant
 
-from .support import add_meeting
+from tests import factories as make
 
 API = "/api/v1/municipalities/elbasan"
 
@@ -15,7 +15,7 @@ def test_a_decision_form_gets_every_fields_message_at_once(app, client, make_use
                                                             municipality_id):
     login(client, make_user("technical_secretary", municipality="elbasan", locale="en"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     url = f"/elbasan/meetings/{meeting_id}/decisions/new"
     page = client.get(url).get_data(as_text=True)
     assert 'maxlength="40"' in page and 'name="title" value="" maxlength="300" required' in page
@@ -32,7 +32,7 @@ def test_a_decision_form_gets_every_fields_message_at_once(app, client, make_use
 def test_the_api_loads_the_same_schemas(client, make_user, api_token, in_tenant):
     headers = api_token(make_user("technical_secretary", municipality="elbasan", locale="en"))
     with in_tenant("elbasan") as session:
-        meeting_id = add_meeting(session)
+        meeting_id = make.meeting(session).id
     refused = client.post(f"{API}/decisions", headers=headers, json={"meeting_id": meeting_id, "title": "  "})
     assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"title", "text"}
     created = client.post(f"{API}/decisions", headers=headers, json={
