@@ -74,8 +74,8 @@ def test_a_county_lot_gives_each_municipality_of_the_county_its_own_call_and_a_s
             programmes.open_programme(programme, user_id=None)
 
 
-def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_only(
-        app, in_tenant, municipality_id, make_user, login):
+def _opened_with_an_award_and_a_draft(app, in_tenant, municipality_id):
+    """The opened national programme with one award in Elbasan, and a second programme still a draft."""
     _programme(app, municipality_id)
     with in_tenant("elbasan") as session:
         (call,) = session.execute(select(GrantCall)).scalars()
@@ -84,6 +84,11 @@ def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_on
         programmes.create_programme({"title": "Program ende draft", "description": "", "year": 2027,
                                      "opens_on": date(2027, 1, 1), "closes_on": date(2027, 6, 30)}, user_id=None)
         db.session.commit()
+
+
+def test_the_ministry_sees_totals_per_lot_and_the_public_sees_open_programmes_only(
+        app, in_tenant, municipality_id, make_user, login):
+    _opened_with_an_award_and_a_draft(app, in_tenant, municipality_id)
     ministry = app.test_client()
     login(ministry, make_user("ministry"))
     page = ministry.get("/national/grants/programmes").get_data(as_text=True)
@@ -130,14 +135,7 @@ def test_the_ministry_creates_a_programme_adds_lots_and_opens_it_through_the_pag
 
 def test_the_programmes_through_the_api_ministry_totals_and_public_lots(app, in_tenant, municipality_id, make_user,
                                                                       api_token):
-    _programme(app, municipality_id)
-    with in_tenant("elbasan") as session:
-        (call,) = session.execute(select(GrantCall)).scalars()
-        _award(session, call, "Shoqata Sekrete Elbasan", 300_000)
-    with app.app_context():
-        programmes.create_programme({"title": "Program ende draft", "description": "", "year": 2027,
-                                     "opens_on": date(2027, 1, 1), "closes_on": date(2027, 6, 30)}, user_id=None)
-        db.session.commit()
+    _opened_with_an_award_and_a_draft(app, in_tenant, municipality_id)
     client = app.test_client()
     national = client.get("/api/v1/grants/programmes", headers=api_token(make_user("ministry")))
     assert national.status_code == 200, national.get_json()

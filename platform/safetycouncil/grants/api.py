@@ -422,12 +422,10 @@ class CallDocuments(MethodView):
         from . import call_documents
 
         row = _call(call_id)
-        replaces = None
-        replaces_id = request.form.get("replaces_id", "").strip()
-        if replaces_id:
-            replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
-            if replaces is None or replaces.call_id != row.id:
-                abort(404, message=_("There is no such record in this municipality."))
+        try:
+            replaces = call_documents.replaced_by_form(row, request.form.get("replaces_id"))
+        except LookupError:
+            _missing()
         upload = request.files.get("file")
         return commit_or_fail(lambda: call_documents.add_document(
             row, request.form.get("title"), upload.filename if upload else None,

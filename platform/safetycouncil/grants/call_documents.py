@@ -58,6 +58,18 @@ def add_document(call: GrantCall, title: str | None, filename: str | None, strea
     return document
 
 
+def replaced_by_form(call: GrantCall, raw_id: str | None) -> GrantCallDocument | None:
+    """The document a new version replaces (``replaces_id`` as the form sends it), None when none is named;
+    ``LookupError`` when the id is not a document of this call (the caller answers 404)."""
+    raw_id = (raw_id or "").strip()
+    if not raw_id:
+        return None
+    document = get_document(int(raw_id)) if raw_id.isdigit() and int(raw_id) < 2**31 else None
+    if document is None or document.call_id != call.id:
+        raise LookupError(raw_id)
+    return document
+
+
 def current_documents(call: GrantCall) -> list[GrantCallDocument]:
     return list(db.session.execute(
         select(GrantCallDocument).where(GrantCallDocument.call_id == call.id, GrantCallDocument.replaced_at.is_(None))

@@ -498,11 +498,10 @@ def add_call_document(call_id: int):
 
     call_row = services.get_call(call_id) or abort(404)
     replaces_id = request.form.get("replaces_id", "")
-    replaces = None
-    if replaces_id:
-        replaces = call_documents.get_document(int(replaces_id)) if replaces_id.isdigit() else None
-        if replaces is None or replaces.call_id != call_row.id:
-            abort(404)
+    try:
+        replaces = call_documents.replaced_by_form(call_row, replaces_id)
+    except LookupError:
+        abort(404)
     upload = request.files.get("file")
     try:
         call_documents.add_document(call_row, request.form.get("title"), upload.filename if upload else None,

@@ -307,17 +307,24 @@ def findings_presentation(meeting_id: int):
 @bp.route("/<int:meeting_id>/secretariat-report/document", methods=["POST"])
 @scope("tenant")
 def findings_document(meeting_id: int):
+    return _attach_upload(meeting_id, "file", acts.attach_findings_document,
+                          _("The document with the findings was added."), "secretariat-report")
+
+
+def _attach_upload(meeting_id: int, field: str, attach, done: str, anchor: str):
+    """An uploaded file (form field ``field``) attached to the meeting by ``attach`` (which checks its content);
+    refused: the meeting's page again with the message beside the upload."""
     meeting = _meeting(meeting_id)
-    upload = request.files.get("file")
+    upload = request.files.get(field)
     try:
-        acts.attach_findings_document(meeting, upload.filename if upload else "", upload.stream if upload else b"",
-                                      uploaded_by_id=current_user.id)
+        attach(meeting, upload.filename if upload else "", upload.stream if upload else b"",
+               uploaded_by_id=current_user.id)
         db.session.commit()
-        flash(_("The document with the findings was added."), "success")
+        flash(done, "success")
     except ValidationFailed as exc:
         db.session.rollback()
         return _detail_with_errors(_meeting(meeting_id), exc.errors)
-    return _to_detail(meeting_id, "secretariat-report")
+    return _to_detail(meeting_id, anchor)
 
 
 # --- the agenda and its materials ------------------------------------------------------------------
@@ -592,17 +599,7 @@ def _attendance_people(meeting, rows=None):
 @bp.route("/<int:meeting_id>/audio", methods=["POST"])
 @scope("tenant")
 def audio(meeting_id: int):
-    meeting = _meeting(meeting_id)
-    upload = request.files.get("audio")
-    try:
-        services.attach_audio(meeting, upload.filename if upload else "", upload.stream if upload else b"",
-                              uploaded_by_id=current_user.id)
-        db.session.commit()
-        flash(_("The audio recording was added."), "success")
-    except ValidationFailed as exc:
-        db.session.rollback()
-        return _detail_with_errors(_meeting(meeting_id), exc.errors)
-    return _to_detail(meeting_id, "audio")
+    return _attach_upload(meeting_id, "audio", services.attach_audio, _("The audio recording was added."), "audio")
 
 
 # --- national: extra days off declared by the government ----------------------------------------
