@@ -29,6 +29,11 @@ SCHEDULE = [
     # Just after midnight in Albania: every council judged into the cache, so that each day (and a
     # new year) starts warm: the structural rules judge every day so far, a judgement ends at midnight.
     ("safetycouncil.compliance.tasks.warm_verdicts", "1 0 * * *"),
+    # Every minute: the stored judgements (compliance/judgements.py) follow the records, so that an
+    # empty cache is never a cold judgement of every council; late every evening, every council
+    # judged ahead as of the coming midnight, when every judgement of the day ends.
+    ("safetycouncil.compliance.tasks.refresh_judgements", "* * * * *"),
+    ("safetycouncil.compliance.tasks.judge_ahead", "40 23 * * *"),
     # Every night: one compliance snapshot per council, rule and year (trends over years).
     ("safetycouncil.compliance.services.nightly_snapshot", "15 2 * * *"),
     # Every working morning: warn technical secretaries whose invitation deadline is near.

@@ -17,6 +17,8 @@ NOT_AUDITED = {
     "api_tokens": "kept hashed; issuing is recorded (api_token_issued)",
     "user_sessions": "sign-in sessions; every sign-in is recorded (sign_in)",
     "compliance_snapshots": "derived: the nightly verdicts, recomputed from audited records",
+    "compliance_judgements": "derived: each council's latest judgement kept behind the cache, recomputed from "
+                             "audited records",
     "counties": "reference data provisioned from tenants/ (under version control), never edited in the platform",
     "municipalities": "reference data provisioned from tenants/ (under version control), never edited in the platform",
     "crime_counts": "figures of an upload, kept as versions (is_current); each upload is audited (crime_statistics_uploads)",

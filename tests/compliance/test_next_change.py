@@ -10,15 +10,10 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-import pytest
-from sqlalchemy import delete, update
-
 from safetycouncil.compliance import engine
-from safetycouncil.meetings.models import Meeting
-from safetycouncil.records.models import PressRelease
 from safetycouncil.timeutil import LOCAL_TIMEZONE
 
-from .support import YEAR, exemplary
+from .support import YEAR
 
 TINY = timedelta(microseconds=1)
 
@@ -29,20 +24,6 @@ def _plain(result):
 
 def _judge(mid, when):
     return engine.evaluate([mid], YEAR, when).results[mid]
-
-
-@pytest.fixture
-def councils(app, in_tenant, municipality_id):
-    """Elbasan complies; Fier lags (no secretariat meetings after spring, a press release late)."""
-    with in_tenant("elbasan") as s:
-        exemplary(s, "elb")
-    with in_tenant("fier") as s:
-        built = exemplary(s, "fier")
-        s.execute(delete(Meeting).where(Meeting.kind == "secretariat_monitoring",
-                                        Meeting.starts_at >= datetime(YEAR, 5, 1)))
-        s.execute(update(PressRelease).where(PressRelease.meeting_id == built["meetings"][1].id)
-                  .values(published_at=datetime(YEAR, 10, 20, 9, 0)))
-    return [municipality_id("elbasan"), municipality_id("fier")]
 
 
 def test_nothing_changes_before_the_next_change(app, councils):

@@ -503,13 +503,15 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
     data and of the national inputs (``caching``) until its ``next_change``: a change of any record
     of a council, of the Ministry's days off or of the model gives a new key at once, and a due date
     passing (a press release's deadline falls at any minute) ends the cached judgement at that very
-    moment — the verdict shown is the one ``evaluate`` would give now. Only councils without a
-    current cached result are judged, set-wise, in one ``evaluate`` call. The pages and the API
-    read this.
+    moment — the verdict shown is the one ``evaluate`` would give now. A council not in the cache is
+    read from its stored judgement (``judgements``: the same three conditions, so an empty cache is
+    not a cold start); only councils with neither are judged, set-wise, in one ``evaluate`` call.
+    The pages and the API read this.
 
     ``evidence=False`` (lists, the console, the matrix): the verdicts only, from a second, small
     entry per council, so that a page of 2,000 councils does not load every council's evidence."""
     from ..caching import per_municipality
+    from . import judgements
 
     ids = sorted(int(i) for i in municipality_ids)
     now = _now()
@@ -522,15 +524,20 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
     def holds(value) -> bool:
         return value["until"] > moment
 
-    def judged(missing: list[int]) -> dict:
-        if len(missing) > 1:
+    def judged(missing: list[int], *, stored: bool = True) -> dict:
+        found = judgements.lookup(missing, year, moment, evidence=True) if stored else {}
+        rest = [mid for mid in missing if mid not in found]
+        if not rest:
+            return found
+        if len(rest) > 1:
             remember_municipalities()
         with _without_gc_pauses():  # the judgement and the plain values built from it
-            fresh = evaluate(missing, year, now, model=model)
-            return {mid: {"until": r.valid_until.timestamp(),
-                          "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
-                                       for rule, v in r.verdicts.items()}}
-                    for mid, r in fresh.results.items()}
+            fresh = evaluate(rest, year, now, model=model)
+            found.update({mid: {"until": r.valid_until.timestamp(),
+                                "verdicts": {rule: (v.status, v.evidence, v.article, v.at_risk)
+                                             for rule, v in r.verdicts.items()}}
+                          for mid, r in fresh.results.items()})
+        return found
 
     if evidence:
         plain = per_municipality(f"compliance:{namespace}", ids, judged, national=True, holds=holds)
@@ -541,13 +548,17 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
         return Evaluation(year, as_of, model, results, complete)
 
     def statuses(missing: list[int]) -> dict:
-        full = judged(missing)  # judged anyway: keep the evidence for the council pages too
-        per_municipality(f"compliance:{namespace}", missing, lambda wanted: {i: full[i] for i in wanted},
-                         national=True, holds=holds)
-        return {mid: {"until": full[mid]["until"],
-                      "verdicts": {rule: (status, risk)
-                                   for rule, (status, _e, _a, risk) in full[mid]["verdicts"].items()}}
-                for mid in missing}
+        found = judgements.lookup(missing, year, moment, evidence=False)
+        rest = [mid for mid in missing if mid not in found]
+        if rest:
+            full = judged(rest, stored=False)  # judged anyway: keep the evidence for the council pages too
+            per_municipality(f"compliance:{namespace}", rest, lambda wanted: {i: full[i] for i in wanted},
+                             national=True, holds=holds)
+            found.update({mid: {"until": full[mid]["until"],
+                                "verdicts": {rule: (status, risk)
+                                             for rule, (status, _e, _a, risk) in full[mid]["verdicts"].items()}}
+                          for mid in rest})
+        return found
 
     plain = per_municipality(f"compliance-verdicts:{namespace}", ids, statuses, national=True, holds=holds)
     articles = {rule: model.article(rule) for rule in model.rule_ids}
@@ -559,14 +570,17 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
 
 def warm(years: list[int] | None = None) -> int:
     """Judge every active council for ``years`` (default: this year, and last year in January, when
-    its year-end obligations still fall due) through the cache, so that the first person to open the
+    its year-end obligations still fall due) into the stored judgements (``judgements.refresh``: only
+    those that no longer hold) and from there into the cache, so that the first person to open the
     console after midnight, a deployment or a restart of Redis does not wait for the judgement. The
     scheduler runs it just after midnight; a deployment runs it (``flask compliance warm``) before
-    new web processes take traffic. Returns the number of councils judged."""
+    new web processes take traffic. Returns the number of councils ready."""
     from ..municipalities.models import Municipality
+    from . import judgements
 
     today = timeutil.local_today()
     years = years or ([today.year - 1, today.year] if today.month == 1 else [today.year])
+    judgements.refresh(years)
     ids = list(db.session.execute(select(Municipality.id).where(Municipality.active.is_(True))).scalars())
     for year in years:
         evaluate_cached(ids, year, evidence=False)

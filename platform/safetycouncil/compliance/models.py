@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..audit.models import Audited
@@ -59,3 +59,31 @@ class ComplianceSnapshot(TenantOwned, db.Model):
     as_of: Mapped[date]
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+class ComplianceJudgement(TenantOwned, db.Model):
+    """One council's judgement for one year, kept behind the cache (``compliance/judgements.py``):
+    the verdict of every rule and its evidence, with what it was judged from (the rules' code, the
+    council's data stamp and the national one) and the moments between which it holds
+    (``valid_from`` to ``valid_until``, epoch seconds: the engine's ``next_change``). When the
+    shared cache is empty (Redis restarted) the console reads these rows instead of judging every
+    council again. Kept up to date as records change (the schedule's ``refresh_judgements``) and
+    judged ahead of each midnight (``judge_ahead``)."""
+
+    __derived_data__ = True  # computed from the council's records: storing it changes no data stamp
+
+    __tablename__ = "compliance_judgements"
+    __table_args__ = (UniqueConstraint("municipality_id", "year", "valid_from"),
+                      Index("ix_compliance_judgements_year_until", "year", "valid_until"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    code_version: Mapped[str] = mapped_column(String(40))
+    data_stamp: Mapped[str] = mapped_column(String(32))
+    national_stamp: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[float] = mapped_column(Float)
+    valid_until: Mapped[float] = mapped_column(Float)
+    # {rule: [status, at_risk]}: what the console and the lists read
+    verdicts: Mapped[dict] = mapped_column(JSON)
+    # {rule: [evidence, article]}: read only by the pages that show the evidence
+    evidence: Mapped[dict] = mapped_column(JSON)
+    judged_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -200,6 +200,7 @@ NO_PERSONAL_DATA: dict[str, object] = {
     "survey_imports": RECORDS, "municipal_council_sessions": RECORDS, "municipal_council_parties": RECORDS,
     "survey_invitations": CODES,
     "crime_counts": FIGURES, "crime_statistics_uploads": FIGURES, "compliance_snapshots": FIGURES,
+    "compliance_judgements": FIGURES,
     "data_stamps": TECHNICAL,  # tokens that change with every write, for caching
     "obligation_settings": NATIONAL, "obligation_waivers": RECORDS,
     "national_bodies": NATIONAL, "consultation_national_recommendations": RECORDS,
