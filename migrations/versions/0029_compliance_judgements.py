@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('municipality_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_compliance_judgements_municipality_id_municipalities'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_compliance_judgements')),
-    sa.UniqueConstraint('municipality_id', 'year', 'valid_from', name=op.f('uq_compliance_judgements_municipality_id_year_valid_from')),
+    sa.UniqueConstraint('municipality_id', 'year', 'code_version', 'valid_from', name=op.f('uq_compliance_judgements_municipality_id_year_code_version_valid_from')),
     )
     op.create_index('ix_compliance_judgements_year_until', 'compliance_judgements', ['year', 'valid_until'], unique=False)
     op.create_index(op.f('ix_compliance_judgements_municipality_id'), 'compliance_judgements', ['municipality_id'], unique=False)

@@ -91,6 +91,37 @@ def test_a_public_page_answers_304_without_rendering_until_its_data_changes(app,
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_a_public_page_is_served_again_without_rendering_until_its_data_changes(app, client, in_tenant):
+    """A visitor without the page in their own cache: the page kept under its ETag is sent, the view
+    does not run; a change of the council's records gives a new ETag, and the page is built again."""
+    first = client.get("/public/elbasan/")
+    with rendered(app) as templates:
+        again = client.get("/public/elbasan/")
+    assert templates == [] and again.status_code == 200
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert again.headers["Content-Security-Policy"] and "Set-Cookie" not in again.headers
+
+    _area(in_tenant, "elbasan", "Gjergjan")
+    with rendered(app) as templates:
+        changed = client.get("/public/elbasan/")
+    assert templates and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_kept_page_is_never_sent_to_someone_with_a_session(app, client, make_user, login):
+    """A signed-in person, or a visitor who chose a language, always gets a page built for them."""
+    app.test_client().get("/public/elbasan/")
+    login(client, make_user("technical_secretary", municipality="elbasan"))
+    visitor = app.test_client()
+    visitor.post("/language/en", data={"next": "/public/elbasan/"})
+    for who in (client, visitor):
+        with rendered(app) as templates:
+            page = who.get("/public/elbasan/")
+        assert page.status_code == 200 and templates, who
+        assert page.headers["Cache-Control"] == "private, no-store"
+
+
 def test_the_tag_changes_when_a_concern_is_accepted(app, client, in_tenant):
     from safetycouncil.concerns.models import Concern
     from safetycouncil.concerns.services import ensure_default_categories, submit_public_concern

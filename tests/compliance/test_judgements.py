@@ -110,13 +110,19 @@ def test_a_stored_judgement_ends_at_its_next_change(app, councils, monkeypatch):
 
 
 def test_a_deployment_that_changes_the_rules_never_reads_the_old_judgements(app, councils, monkeypatch):
+    """The new code judges every council again; during a rolling deployment the processes still on the
+    old code keep reading their own rows (neither refresh removes the other's while they hold)."""
     with app.app_context():
         _at(monkeypatch, WHEN)
         judgements.refresh([YEAR])
+        old_code = engine._CODE_VERSION
         monkeypatch.setattr(engine, "_CODE_VERSION", "new-rules-code")
         assert _stored(councils, WHEN) == {}
         assert judgements.stale(councils, YEAR, WHEN.timestamp()) == sorted(councils)
         assert judgements.refresh([YEAR]) == _active()
+        assert _stored(councils, WHEN) == _judged_now(councils, WHEN)
+        monkeypatch.setattr(engine, "_CODE_VERSION", old_code)
+        assert judgements.refresh([YEAR]) == 0
         assert _stored(councils, WHEN) == _judged_now(councils, WHEN)
 
 

@@ -7,6 +7,12 @@ is due, next or late moves with the date) and the code's version (templates, tra
 A write gives the municipality a new stamp, so the ETag changes exactly when the data does. A request
 whose ``If-None-Match`` matches is answered 304 before the view runs (one query: the stamps).
 
+The page itself: the first anonymous GET of a page under a given ETag keeps the response it rendered
+(body and content headers) in the application cache under that ETag and the host; the next anonymous
+GET with the same ETag is answered from there without running the view: the same page, because the
+ETag changes whenever anything it shows could (``PAGE_CACHE_MAX_BYTES``: larger bodies, files sent as
+they are read, and anything for a visitor with a session are never kept).
+
 ``Cache-Control``: ``public, max-age=HTTP_CACHE_MAX_AGE`` (10 s by default, at most 60: a change shows
 within a minute anywhere) for visitors without a session; a micro-cache (infra/nginx.conf) or a CDN
 may keep and share those. Anything for a signed-in person (a session or a bearer token) is
@@ -20,6 +26,8 @@ from pathlib import Path
 
 from flask import g, request, session
 from sqlalchemy import select
+
+from . import cache
 
 READS = ("GET", "HEAD")
 # The endpoints that answer conditional requests: pages, feeds and open data for everyone, without
@@ -42,7 +50,21 @@ CONDITIONAL = frozenset({
     "api_public_grants.PublicCalls", "api_public_grants.PublicAwards",
 })
 
+PAGE_CACHE_MAX_BYTES = 1_000_000
+PAGE_CACHE_SECONDS = 3600  # an ETag names one day at most; entries under older tags simply expire
+_PAGE_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
 _code_version: str | None = None
+_ALSO: dict[str, list] = {}
+
+
+def also_varies_with(endpoints, version) -> None:
+    """Pages that show data of other municipalities than their own (a national average on a council's
+    page) name what else their ETag varies with: ``version()``, a digest of those municipalities'
+    stamps. The areas call this for their endpoints; without it such a page would be answered 304 (or
+    from the page cache) after a change elsewhere that it shows."""
+    for endpoint in endpoints:
+        _ALSO.setdefault(endpoint, []).append(version)
 
 
 def code_version() -> str:
@@ -97,8 +119,12 @@ def current_etag() -> str | None:
     if data is None:
         return None
     parts = [data, str(get_locale()), local_today().isoformat(), code_version(), request.endpoint or "",
-             request.full_path]
+             request.full_path] + [version() for version in _ALSO.get(request.endpoint or "", ())]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _page_key(etag: str) -> str:
+    return f"page:{etag}:{request.host}"
 
 
 def init_app(app) -> None:
@@ -128,6 +154,15 @@ def init_app(app) -> None:
             response.set_etag(etag)
             cache_control(response)
             return response
+        if etag and request.method == "GET" and not _signed_in():
+            kept = cache.get(_page_key(etag))
+            if kept is not None:
+                body, headers = kept
+                g.kvsp_page_kept = True
+                response = app.response_class(body, headers=headers)
+                response.set_etag(etag)
+                cache_control(response)
+                return response
         return None
 
     @app.after_request
@@ -142,6 +177,12 @@ def init_app(app) -> None:
                 and not current_user.is_authenticated):
             response.set_etag(etag)
             cache_control(response)
+            if (request.method == "GET" and not getattr(g, "kvsp_page_kept", False) and not _signed_in()
+                    and not response.direct_passthrough and not response.is_streamed):
+                body = response.get_data()
+                if len(body) <= PAGE_CACHE_MAX_BYTES:
+                    headers = [(k, v) for k, v in response.headers.items() if k in _PAGE_HEADERS]
+                    cache.set(_page_key(etag), (body, headers), timeout=PAGE_CACHE_SECONDS)
         elif _signed_in() or "Set-Cookie" in response.headers or getattr(g, "kvsp_wrote", False):
             response.headers["Cache-Control"] = "private, no-store"
             response.vary.add("Cookie")

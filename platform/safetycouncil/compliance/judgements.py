@@ -6,7 +6,7 @@ would have to be judged again at once: 6.6 s at 2,061 councils. So each judgemen
 here, as one row per council and year (``ComplianceJudgement``) with what it was judged from:
 
 * the rules' code (``engine._CODE_VERSION``): a deployment that changes a rule never reads a
-  judgement of the old code;
+  judgement of the old code (and during a rolling deployment, old and new processes keep their own);
 * the council's data stamp and the national stamp (``caching.stamps``): a change of any record of
   the council, of the Ministry's days off or of the model makes the row not hold any more;
 * the moments between which it holds (``valid_from`` to ``valid_until``, the engine's
@@ -116,9 +116,12 @@ def judge_and_store(municipality_ids, year: int, moment: datetime) -> int:
             if mid not in data_stamps:
                 continue  # no stamp yet: its key could not change with its records
             with tenant(mid):
+                # this code's row for the same moment, and every row that has ended. Rows of another
+                # code that still hold are left alone: during a rolling deployment the old and the new
+                # processes each keep their own (they end by midnight at the latest)
                 db.session.execute(delete(Row).where(
                     Row.year == year,
-                    or_(Row.valid_from == valid_from, Row.valid_until <= now, Row.code_version != _CODE_VERSION)))
+                    or_(Row.valid_until <= now, (Row.code_version == _CODE_VERSION) & (Row.valid_from == valid_from))))
                 db.session.execute(insert(Row).values(
                     municipality_id=mid, year=year, code_version=_CODE_VERSION, data_stamp=data_stamps[mid],
                     national_stamp=national, valid_from=valid_from, valid_until=result.valid_until.timestamp(),

@@ -72,7 +72,7 @@ class ComplianceJudgement(TenantOwned, db.Model):
     __derived_data__ = True  # computed from the council's records: storing it changes no data stamp
 
     __tablename__ = "compliance_judgements"
-    __table_args__ = (UniqueConstraint("municipality_id", "year", "valid_from"),
+    __table_args__ = (UniqueConstraint("municipality_id", "year", "code_version", "valid_from"),
                       Index("ix_compliance_judgements_year_until", "year", "valid_until"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..caching.http import also_varies_with
 from ..areas.services import list_areas
 from ..errors import ValidationFailed
 from ..extensions import db, limiter
@@ -366,6 +367,12 @@ def questionnaire():
     return render_template("surveys/questionnaire.html", current=current, versions=services.list_questionnaires(),
                            errors=errors, form=form, editing=request.args.get("edit") == "1" or bool(errors),
                            **_helpers()), (422 if errors else 200)
+
+
+# The public results (and the council's public page, which shows the latest) compare the wave with the
+# national average: their ETag follows every municipality with a published wave (caching/http.py)
+also_varies_with(("public.municipality", "surveys.public_results", "surveys.public_pdf", "surveys.public_xlsx",
+                  "api_surveys.PublicSurveyResults"), services.national_comparison_version)
 
 
 @bp.app_template_global("survey_comparison_version")
