@@ -51,6 +51,40 @@ def test_a_write_changes_only_its_municipalitys_stamp(app, in_tenant, municipali
     assert after_delete[0] != after_bulk[0] and after_delete[1] == before[1]
 
 
+def test_a_survey_write_changes_the_shared_stamp_of_surveys_too(app, in_tenant):
+    """The national comparison on every council's page reads every council's published surveys: a wave
+    or an answer written anywhere (ORM or bulk) changes the surveys' shared stamp; other records do not."""
+    from sqlalchemy import insert
+
+    from safetycouncil.areas.models import Area
+    from safetycouncil.surveys.models import SurveyResponse
+    from safetycouncil.surveys.services import create_wave
+
+    def shared():
+        with app.app_context():
+            return stamps.read([stamps.shared_key("surveys")]).get(stamps.shared_key("surveys"))
+
+    with in_tenant("fier") as s:
+        s.add(Area(name="Qendra", kind="administrative_unit"))
+    first = shared()
+    with in_tenant("fier") as s:
+        area = s.execute(select(Area)).scalar_one()
+        wave = create_wave({"title": "Vala", "starts_on": date(2025, 4, 1), "ends_on": date(2025, 5, 1),
+                            "target_respondents": 50, "area_ids": [area.id]}, user_id=None)
+        s.flush()
+        ids = {"municipality_id": wave.municipality_id, "wave_id": wave.id, "area_id": area.id}
+    after_wave = shared()
+    assert after_wave is not None and after_wave != first
+    with in_tenant("fier") as s:
+        s.execute(insert(SurveyResponse), [{**ids, "channel": "paper", "answers": {},
+                                            "received_on": date(2025, 4, 2)}])
+    after_answers = shared()
+    assert after_answers != after_wave
+    with in_tenant("fier") as s:
+        s.add(CouncilMember(full_name="Anëtar", category="b", mandate_start=date(2024, 1, 1)))
+    assert shared() == after_answers
+
+
 def test_a_rolled_back_write_and_a_read_change_nothing(app, in_tenant, municipality_id, make_user, login):
     before = _stamps(app, "elbasan", municipality_id=municipality_id)
     with app.app_context():

@@ -30,12 +30,24 @@ from ..timeutil import utcnow
 from .models import DataStamp
 
 NATIONAL = "national"
+SHARED_PREFIX = "shared:"
 _TOUCHED = "kvsp_touched_stamps"
 _READ = "kvsp_read_stamps"
 
 
 def municipality_key(municipality_id: int) -> str:
     return f"municipality:{int(municipality_id)}"
+
+
+def shared_key(name: str) -> str:
+    """The stamp of a kind of record that pages of other municipalities show too (``__shared_stamp__
+    = name`` on its classes: e.g. "surveys", read by every council's national comparison). It changes
+    with any write of such a record in any municipality, besides that municipality's own stamp."""
+    return f"{SHARED_PREFIX}{name}"
+
+
+def _shared(cls) -> str | None:
+    return getattr(cls, "__shared_stamp__", None)
 
 
 def _touched(session: Session) -> set:
@@ -73,6 +85,8 @@ def _note_flushed(session: Session, flush_context) -> None:
         if key:
             keys = keys if keys is not None else _touched(session)
             keys.add(key)
+            if _shared(type(obj)):
+                keys.add(shared_key(_shared(type(obj))))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -88,6 +102,10 @@ def _note_bulk_writes(state: ORMExecuteState) -> None:
             _touched(state.session).add(municipality_key(mid))
     if tables & mapped_tables(_is_national_input):
         _touched(state.session).add(NATIONAL)
+    if tables & mapped_tables(_shared):
+        shared = {m.local_table: _shared(m.class_) for m in db.Model.registry.mappers if _shared(m.class_)}
+        # ``tables`` may hold the ORM's annotated copies: found by equality, as in the intersection
+        _touched(state.session).update(shared_key(shared[t]) for t in tables if t in shared)
 
 
 @event.listens_for(Session, "before_commit")

@@ -71,6 +71,7 @@ class SurveyQuestion(Audited, db.Model):
 class SurveyWave(TenantOwned, Audited, Timestamped, db.Model):
     """One round of the survey in a municipality. Its results are public once ``published_at`` is set."""
 
+    __shared_stamp__ = "surveys"  # the national comparison on every council's page reads it (caching.stamps)
     __tablename__ = "survey_waves"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +102,7 @@ class SurveyWaveArea(TenantOwned, AuditedLink, db.Model):
 
     __audit_link__ = ("wave_id", "SurveyWave", "areas", "area")
 
+    __shared_stamp__ = "surveys"  # the national comparison on every council's page reads it (caching.stamps)
     __tablename__ = "survey_wave_areas"
     __table_args__ = (UniqueConstraint("wave_id", "area_id"),)
 
@@ -114,6 +116,7 @@ class SurveyWaveArea(TenantOwned, AuditedLink, db.Model):
 class SurveyLocalQuestion(TenantOwned, Audited, db.Model):
     """A municipality's own question, added to one wave (distribution only, never in an index)."""
 
+    __shared_stamp__ = "surveys"  # the national comparison on every council's page reads it (caching.stamps)
     __tablename__ = "survey_local_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +163,7 @@ class SurveyResponse(TenantOwned, db.Model):
     """One respondent's anonymous answers. Not audited row by row (nothing personal, many rows);
     the date only, never the time, so that a response cannot be matched to a visit."""
 
+    __shared_stamp__ = "surveys"  # the national comparison on every council's page reads it (caching.stamps)
     __tablename__ = "survey_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from uuid import uuid4
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
@@ -619,12 +618,14 @@ def _places_with_published_waves(questionnaire_id: int | None = None) -> set[int
 
 
 def national_comparison_version() -> str:
-    """A digest of the data stamps of every municipality with a published wave: what a block showing
-    the national average must vary with (a wave published anywhere changes it)."""
-    from ..caching import stamps, version_of
+    """What a block or page showing the national average must vary with: the shared stamp of the
+    surveys, which changes with any write of a wave, its areas, questions or answers in any
+    municipality (``caching.stamps.shared_key``). One stamp, read with the page's own: reading the
+    stamps of every municipality with a published wave cost a query over 2,000 stamps per page."""
+    from ..caching import stamps
 
-    # a municipality without a stamp yet: a key of its own, so that nothing is served from the cache
-    return version_of(stamps.municipality_key(i) for i in _places_with_published_waves()) or uuid4().hex
+    key = stamps.shared_key("surveys")
+    return stamps.read([key]).get(key, "none")  # none: no survey written since stamps began
 
 
 NATIONAL_MIN_PLACES = 2  # a national figure reads at least two other municipalities
