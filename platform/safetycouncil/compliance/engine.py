@@ -287,7 +287,8 @@ def load_facts(municipality_ids, year: int) -> dict:
             CouncilMember.id, CouncilMember.municipality_id, CouncilMember.full_name, CouncilMember.category,
             CouncilMember.mandate_start, CouncilMember.mandate_end, CouncilMember.invited_kind,
             Institution.kind.label("institution_kind"), CouncilMember.party_id)
-            .outerjoin(Institution, Institution.id == CouncilMember.institution_id))
+            .outerjoin(Institution, Institution.id == CouncilMember.institution_id)
+            .order_by(CouncilMember.id))  # the evidence names members in one order on every database
         facts["seats"] = _rows(select(
             CouncilSeat.municipality_id, CouncilSeat.seat, CouncilSeat.member_id, CouncilSeat.started_on,
             CouncilSeat.ended_on))
