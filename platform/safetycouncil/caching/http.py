@@ -58,13 +58,13 @@ _code_version: str | None = None
 _ALSO: dict[str, list] = {}
 
 
-def also_varies_with(endpoints, version) -> None:
+def also_varies_with(endpoints, stamp_keys) -> None:
     """Pages that show data of other municipalities than their own (a national average on a council's
-    page) name what else their ETag varies with: ``version()``, a digest of those municipalities'
-    stamps. The areas call this for their endpoints; without it such a page would be answered 304 (or
-    from the page cache) after a change elsewhere that it shows."""
+    page) name what else their ETag varies with: stamp keys (``stamps.shared_key``), read in the same
+    query as the page's own stamps. The areas call this for their endpoints; without it such a page
+    would be answered 304 (or from the page cache) after a change elsewhere that it shows."""
     for endpoint in endpoints:
-        _ALSO.setdefault(endpoint, []).append(version)
+        _ALSO.setdefault(endpoint, []).extend(stamp_keys)
 
 
 def code_version() -> str:
@@ -99,12 +99,19 @@ def _conditional() -> bool:
 
 def _stamps_digest() -> str | None:
     from ..extensions import db
-    from . import stamps, version_of
+    from . import stamps
     from .models import DataStamp
 
     municipality = getattr(g, "municipality", None)
     if municipality is not None:
-        return version_of([stamps.municipality_key(municipality.id), stamps.NATIONAL])
+        own = [stamps.municipality_key(municipality.id), stamps.NATIONAL]
+        also = _ALSO.get(request.endpoint or "", [])
+        current = stamps.read(own + also)  # one query
+        if any(k not in current for k in own):
+            return None
+        # a shared key never written yet reads "none": a value like any other
+        return hashlib.sha256("|".join(f"{k}={current.get(k, 'none')}" for k in own + also).encode()
+                              ).hexdigest()[:32]
     rows = db.session.execute(select(DataStamp.key, DataStamp.stamp).order_by(DataStamp.key)).all()
     return hashlib.sha256("|".join(f"{k}={s}" for k, s in rows).encode()).hexdigest()[:32] if rows else None
 
@@ -119,7 +126,7 @@ def current_etag() -> str | None:
     if data is None:
         return None
     parts = [data, str(get_locale()), local_today().isoformat(), code_version(), request.endpoint or "",
-             request.full_path] + [version() for version in _ALSO.get(request.endpoint or "", ())]
+             request.full_path]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..caching import stamps
 from ..caching.http import also_varies_with
 from ..areas.services import list_areas
 from ..errors import ValidationFailed
@@ -372,7 +373,7 @@ def questionnaire():
 # The public results (and the council's public page, which shows the latest) compare the wave with the
 # national average: their ETag follows every municipality with a published wave (caching/http.py)
 also_varies_with(("public.municipality", "surveys.public_results", "surveys.public_pdf", "surveys.public_xlsx",
-                  "api_surveys.PublicSurveyResults"), services.national_comparison_version)
+                  "api_surveys.PublicSurveyResults"), [stamps.shared_key("surveys")])
 
 
 @bp.app_template_global("survey_comparison_version")
