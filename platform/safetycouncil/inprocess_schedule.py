@@ -32,8 +32,8 @@ SCHEDULE = [
     # Every minute: the stored judgements (compliance/judgements.py) follow the records, so that an
     # empty cache is never a cold judgement of every council; late every evening, every council
     # judged ahead as of the coming midnight, when every judgement of the day ends.
-    ("safetycouncil.compliance.tasks.refresh_judgements", "* * * * *"),
-    ("safetycouncil.compliance.tasks.judge_ahead", "40 23 * * *"),
+    ("safetycouncil.compliance.judgements.refresh", "* * * * *"),
+    ("safetycouncil.compliance.judgements.judge_ahead", "40 23 * * *"),
     # Every night: one compliance snapshot per council, rule and year (trends over years).
     ("safetycouncil.compliance.services.nightly_snapshot", "15 2 * * *"),
     # Every working morning: warn technical secretaries whose invitation deadline is near.

@@ -173,3 +173,27 @@ def test_a_row_judged_before_a_change_is_not_kept_as_current(app, councils, in_t
         monkeypatch.setattr(engine, "evaluate", real)
         assert fier not in _stored(councils, WHEN)
         assert elbasan in _stored(councils, WHEN)
+
+
+def test_a_council_reads_only_its_own_stored_judgements(app, councils, monkeypatch):
+    """The rows name a council's meetings and members in their evidence: tenant-owned like its records.
+    In Elbasan's scope only Elbasan's rows are seen (the ORM's filter; on PostgreSQL, row-level
+    security even for plain SQL), and a read across tenants sees only the councils it names."""
+    from sqlalchemy import text
+
+    from safetycouncil.tenancy import tenant
+
+    from ..conftest import PG
+
+    elbasan, fier = councils
+    with app.app_context():
+        _at(monkeypatch, WHEN)
+        judgements.refresh([YEAR])
+        with tenant(elbasan):
+            assert set(db.session.execute(select(ComplianceJudgement.municipality_id)).scalars()) == {elbasan}
+            if PG:
+                assert db.session.execute(text("SELECT DISTINCT municipality_id FROM compliance_judgements")
+                                          ).scalars().all() == [elbasan]
+        with read_across_tenants([elbasan, fier]):
+            assert set(db.session.execute(select(ComplianceJudgement.municipality_id)).scalars()) == {elbasan, fier}
+        assert set(judgements.lookup([fier], YEAR, WHEN.timestamp(), evidence=False)) == {fier}

@@ -65,14 +65,17 @@ def per_municipality(namespace: str, municipality_ids: Iterable[int], compute: C
     return found
 
 
-def version_of(stamp_keys: Iterable[str]) -> str | None:
-    """One digest of the current stamps of ``stamp_keys``: it changes when any of their data changes.
-    None when one of them has no stamp yet."""
-    wanted = sorted(set(stamp_keys))
-    current = stamps.read(wanted)
-    if len(current) < len(wanted):
+def version_of(stamp_keys: Iterable[str], optional: Iterable[str] = ()) -> str | None:
+    """One digest of the current stamps of ``stamp_keys`` (and of ``optional``), read in one query: it
+    changes when any of their data changes. None when one of ``stamp_keys`` has no stamp yet; an
+    ``optional`` key never written (a shared stamp before its first write) reads "none", a value like
+    any other."""
+    wanted, extra = sorted(set(stamp_keys)), sorted(set(optional) - set(stamp_keys))
+    current = stamps.read(wanted + extra)
+    if any(k not in current for k in wanted):
         return None
-    return hashlib.sha256("|".join(f"{k}={current[k]}" for k in wanted).encode()).hexdigest()[:32]
+    return hashlib.sha256("|".join(f"{k}={current.get(k, 'none')}" for k in wanted + extra).encode()
+                          ).hexdigest()[:32]
 
 
 def cached(namespace: str, stamp_keys: Iterable[str], compute: Callable[[], object]) -> object:

@@ -99,19 +99,13 @@ def _conditional() -> bool:
 
 def _stamps_digest() -> str | None:
     from ..extensions import db
-    from . import stamps
+    from . import stamps, version_of
     from .models import DataStamp
 
     municipality = getattr(g, "municipality", None)
     if municipality is not None:
-        own = [stamps.municipality_key(municipality.id), stamps.NATIONAL]
-        also = _ALSO.get(request.endpoint or "", [])
-        current = stamps.read(own + also)  # one query
-        if any(k not in current for k in own):
-            return None
-        # a shared key never written yet reads "none": a value like any other
-        return hashlib.sha256("|".join(f"{k}={current.get(k, 'none')}" for k in own + also).encode()
-                              ).hexdigest()[:32]
+        return version_of([stamps.municipality_key(municipality.id), stamps.NATIONAL],
+                          optional=_ALSO.get(request.endpoint or "", ()))
     rows = db.session.execute(select(DataStamp.key, DataStamp.stamp).order_by(DataStamp.key)).all()
     return hashlib.sha256("|".join(f"{k}={s}" for k, s in rows).encode()).hexdigest()[:32] if rows else None
 

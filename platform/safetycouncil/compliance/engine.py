@@ -530,8 +530,7 @@ def evaluate_cached(municipality_ids, year: int, *, evidence: bool = True) -> Ev
         rest = [mid for mid in missing if mid not in found]
         if not rest:
             return found
-        if len(rest) > 1:
-            remember_municipalities()
+        # the lookup before (here or in ``statuses``) has read every municipality's id (``_scope_of``)
         with _without_gc_pauses():  # the judgement and the plain values built from it
             fresh = evaluate(rest, year, now, model=model)
             found.update({mid: {"until": r.valid_until.timestamp(),
@@ -579,8 +578,7 @@ def warm(years: list[int] | None = None) -> int:
     from ..municipalities.models import Municipality
     from . import judgements
 
-    today = timeutil.local_today()
-    years = years or ([today.year - 1, today.year] if today.month == 1 else [today.year])
+    years = years or judgements.years_judged_on(timeutil.local_today())
     judgements.refresh(years)
     ids = list(db.session.execute(select(Municipality.id).where(Municipality.active.is_(True))).scalars())
     for year in years:

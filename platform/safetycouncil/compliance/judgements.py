@@ -97,15 +97,13 @@ def judge_and_store(municipality_ids, year: int, moment: datetime) -> int:
     midnight) and store each judgement as valid from ``moment``. The stamps are read before the
     records: a change committed meanwhile leaves a row that does not hold (judged again next time),
     never one that hides the change. Commits. Returns the number of councils stored."""
-    from .engine import _CODE_VERSION, _now, _without_gc_pauses, evaluate
+    from .engine import _CODE_VERSION, _now, _without_gc_pauses, evaluate, remember_municipalities
 
     ids = sorted({int(i) for i in municipality_ids})
     data_stamps, national = _stamps(ids)
     if not ids or national is None:
         return 0
     if len(ids) > 1:
-        from .engine import remember_municipalities
-
         remember_municipalities()
     valid_from = moment.timestamp()
     with _without_gc_pauses():
@@ -137,7 +135,7 @@ def _active_ids() -> list[int]:
     return list(db.session.execute(select(Municipality.id).where(Municipality.active.is_(True))).scalars())
 
 
-def _years(day: date) -> list[int]:
+def years_judged_on(day: date) -> list[int]:
     """The years judged on ``day``: this one, and last year in January (its year-end obligations)."""
     return [day.year - 1, day.year] if day.month == 1 else [day.year]
 
@@ -151,7 +149,7 @@ def refresh(years: list[int] | None = None) -> int:
     now = _now()
     ids = _active_ids()
     judged = 0
-    for year in years or _years(now.date()):
+    for year in years or years_judged_on(now.date()):
         todo = stale(ids, year, now.timestamp())
         if todo:
             judged += judge_and_store(todo, year, now)
@@ -168,4 +166,4 @@ def judge_ahead() -> int:
     now = _now()
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=LOCAL_TIMEZONE)
     ids = _active_ids()
-    return sum(judge_and_store(ids, year, midnight) for year in _years(midnight.date()))
+    return sum(judge_and_store(ids, year, midnight) for year in years_judged_on(midnight.date()))

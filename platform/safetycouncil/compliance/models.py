@@ -66,7 +66,7 @@ class ComplianceJudgement(TenantOwned, db.Model):
     council's data stamp and the national one) and the moments between which it holds
     (``valid_from`` to ``valid_until``, epoch seconds: the engine's ``next_change``). When the
     shared cache is empty (Redis restarted) the console reads these rows instead of judging every
-    council again. Kept up to date as records change (the schedule's ``refresh_judgements``) and
+    council again. Kept up to date as records change (the schedule's ``judgements.refresh``) and
     judged ahead of each midnight (``judge_ahead``)."""
 
     __derived_data__ = True  # computed from the council's records: storing it changes no data stamp

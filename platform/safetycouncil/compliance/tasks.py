@@ -42,18 +42,3 @@ def warm_verdicts() -> int:
     from .engine import warm
 
     return warm()
-
-
-def refresh_judgements() -> int:
-    """Every minute: the stored judgements follow the records (``judgements.refresh``: only the councils
-    whose records changed or whose due date passed since they were judged)."""
-    from .judgements import refresh
-
-    return refresh()
-
-
-def judge_ahead() -> int:
-    """Late every evening: every council judged as of the coming midnight (``judgements.judge_ahead``)."""
-    from .judgements import judge_ahead as ahead
-
-    return ahead()

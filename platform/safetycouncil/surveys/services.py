@@ -622,10 +622,9 @@ def national_comparison_version() -> str:
     surveys, which changes with any write of a wave, its areas, questions or answers in any
     municipality (``caching.stamps.shared_key``). One stamp, read with the page's own: reading the
     stamps of every municipality with a published wave cost a query over 2,000 stamps per page."""
-    from ..caching import stamps
+    from ..caching import stamps, version_of
 
-    key = stamps.shared_key("surveys")
-    return stamps.read([key]).get(key, "none")  # none: no survey written since stamps began
+    return version_of([], optional=[stamps.shared_key("surveys")])
 
 
 NATIONAL_MIN_PLACES = 2  # a national figure reads at least two other municipalities

@@ -371,7 +371,7 @@ def questionnaire():
 
 
 # The public results (and the council's public page, which shows the latest) compare the wave with the
-# national average: their ETag follows every municipality with a published wave (caching/http.py)
+# national average: their ETag follows the surveys' shared stamp, which any survey write changes
 also_varies_with(("public.municipality", "surveys.public_results", "surveys.public_pdf", "surveys.public_xlsx",
                   "api_surveys.PublicSurveyResults"), [stamps.shared_key("surveys")])
 
